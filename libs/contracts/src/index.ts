@@ -1,0 +1,5 @@
+export * from './topology';
+export * from './errors';
+export * from './envelope';
+export * from './rpc';
+export * from './health';

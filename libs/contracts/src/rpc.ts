@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { AtsError, ErrorBody, validationError } from './errors';
+
+/**
+ * Every NATS request/reply answer has this shape: either `{ ok: true, data }` or
+ * `{ ok: false, error: { code, message, details } }`. A requester never has to guess
+ * whether a payload is a result or a failure.
+ */
+export const RpcReply = <T extends z.ZodType>(data: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ErrorBody })]);
+
+export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export const rpcOk = <T>(data: T): RpcReply<T> => ({ ok: true, data });
+export const rpcError = (error: AtsError): RpcReply<never> => ({ ok: false, error: error.toBody() });
+
+/** Unwraps a raw reply: returns the data, or throws the typed error it carries. */
+export function unwrapRpcReply<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
+  const parsed = RpcReply(schema).safeParse(raw);
+  if (!parsed.success) throw validationError(`${what} reply`, parsed.error);
+  const reply = parsed.data as RpcReply<z.output<T>>;
+  if (reply.ok) return reply.data;
+  throw AtsError.fromBody(reply.error);
+}
+
+/** A request/reply operation: its request and reply schemas. */
+export interface RpcDefinition<TReq extends z.ZodType, TRes extends z.ZodType> {
+  readonly name: string;
+  readonly request: TReq;
+  readonly reply: TRes;
+}
+
+export const defineRpc = <TReq extends z.ZodType, TRes extends z.ZodType>(
+  name: string,
+  request: TReq,
+  reply: TRes,
+): RpcDefinition<TReq, TRes> => ({ name, request, reply });
