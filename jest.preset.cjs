@@ -28,7 +28,6 @@ function jestConfig(projectDir, options = {}) {
     },
     testTimeout: options.testTimeout ?? (kind === 'unit' ? 10_000 : 60_000),
     setupFiles: [path.join(workspaceRoot, 'tools/jest-setup.cjs')],
-    ...(kind === 'integration' ? { globalSetup: path.join(workspaceRoot, 'tools/jest-integration-setup.cjs') } : {}),
   };
 }
 

@@ -1,1 +1,3 @@
 export * from './wait-for';
+export * from './infra';
+export * from './nats-namespace';
