@@ -1,0 +1,4 @@
+export * from './db.errors';
+export * from './migrate';
+export * from './prisma-schema';
+export * from './schema-drift';
