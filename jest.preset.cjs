@@ -24,6 +24,8 @@ function jestConfig(projectDir, options = {}) {
     transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, sourceMaps: 'inline', swcrc: false }] },
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper: {
+      // Generated Prisma clients import their siblings as `./x.js` (ESM-style specifiers for .ts files).
+      '^(\\.{1,2}/.*)\\.js$': '$1',
       '^@autotelesale/([a-z-]+)$': path.join(workspaceRoot, 'libs/$1/src/index.ts'),
     },
     testTimeout: options.testTimeout ?? (kind === 'unit' ? 10_000 : 60_000),

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { healthRpc } from '@autotelesale/contracts';
+import { checkSchemaDrift } from '@autotelesale/db';
+import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
+import { AppModule } from './app.module';
+import { REPORTING_DB_SCHEMA } from './db/reporting-db.constants';
+
+let service: ServiceUnderTest;
+
+beforeAll(async () => {
+  service = await startServiceForTest(AppModule, { database: true });
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+it('starts on a fresh database and answers health over NATS with every dependency up', async () => {
+  const health = await service.bus.request(service.topology.rpc.health('reporting'), healthRpc, {});
+  expect(health.service).toBe('reporting');
+  expect(health.dependencies.map((d) => [d.name, d.ok])).toEqual([
+    ['nats', true],
+    ['postgres', true],
+    ['prisma', true],
+  ]);
+});
+
+it('reports ready on its HTTP probe', async () => {
+  const response = await fetch(`http://127.0.0.1:${service.httpPort}/health/ready`);
+  expect(response.status).toBe(200);
+});
+
+it('has a database that matches its Prisma schema exactly (no drift)', async () => {
+  const report = await checkSchemaDrift({
+    connectionString: service.db!.url,
+    schema: REPORTING_DB_SCHEMA,
+    prismaSchema: readFileSync(join(__dirname, '..', 'prisma', 'schema.prisma'), 'utf8'),
+  });
+  expect(report.problems).toEqual([]);
+});

@@ -1,0 +1,7 @@
+import { bootstrapService } from '@autotelesale/service-kit';
+import { AppModule } from './app.module';
+
+bootstrapService(AppModule).catch((error: unknown) => {
+  console.error('reporting-service failed to start:', error);
+  process.exit(1);
+});

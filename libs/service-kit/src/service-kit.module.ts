@@ -1,0 +1,77 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { topologyFromEnv } from '@autotelesale/contracts';
+import { migrate } from '@autotelesale/db';
+import { NatsBus } from '@autotelesale/messaging';
+import { HealthController } from './health.controller';
+import { HealthService } from './health.service';
+import { loadServiceConfig, type ServiceConfig } from './service-config';
+import { PG_POOL, SERVICE_CONFIG, SERVICE_KIT_OPTIONS } from './service-kit.constants';
+import type { ServiceKitOptions } from './service-kit.options';
+
+/**
+ * What every AutoTelesale service has: validated config, one NATS connection (streams
+ * ensured), its database pool with migrations applied, health over NATS and HTTP.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule implements OnApplicationShutdown {
+  constructor(
+    private readonly bus: NatsBus,
+    @Inject(PG_POOL) private readonly pool: Pool | null,
+  ) {}
+
+  static forRoot(options: ServiceKitOptions): DynamicModule {
+    return {
+      module: ServiceKitModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_KIT_OPTIONS, useValue: options },
+        {
+          provide: SERVICE_CONFIG,
+          useFactory: () => loadServiceConfig(options.service, process.env, Boolean(options.database)),
+        },
+        {
+          provide: NatsBus,
+          inject: [SERVICE_CONFIG],
+          useFactory: async (config: ServiceConfig) => {
+            const logger = new Logger('nats');
+            const bus = await NatsBus.connect({
+              servers: config.natsUrl,
+              name: config.instanceId,
+              topology: topologyFromEnv(),
+              onError: (error, context) => logger.error({ err: String(error), ...context }),
+            });
+            await bus.ensureStreams();
+            return bus;
+          },
+        },
+        {
+          provide: PG_POOL,
+          inject: [SERVICE_CONFIG],
+          useFactory: async (config: ServiceConfig) => {
+            if (!options.database || !config.databaseUrl) return null;
+            if (config.migrateOnStart) {
+              const result = await migrate({
+                connectionString: config.databaseUrl,
+                schema: options.database.schema,
+                migrationsDir: options.database.migrationsDir,
+              });
+              new Logger('migrate').log(
+                `${options.database.schema}: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`,
+              );
+            }
+            return new Pool({ connectionString: config.databaseUrl, max: 10 });
+          },
+        },
+        HealthService,
+      ],
+      exports: [SERVICE_CONFIG, SERVICE_KIT_OPTIONS, NatsBus, PG_POOL, HealthService],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.drain();
+    await this.pool?.end();
+  }
+}
