@@ -4,10 +4,7 @@
  * site rather than catch them; the code lets tests and alerts match them exactly.
  */
 export type TelemetryErrorCode =
-  | 'METRIC_LABEL_PHONE_NUMBER'
-  | 'METRIC_LABEL_RESERVED'
-  | 'METRIC_NAME_INVALID'
-  | 'LOG_LEVEL_INVALID';
+  'METRIC_LABEL_PHONE_NUMBER' | 'METRIC_LABEL_RESERVED' | 'METRIC_NAME_INVALID' | 'LOG_LEVEL_INVALID';
 
 export class TelemetryError extends Error {
   constructor(

@@ -75,12 +75,19 @@ describe('createLogger', () => {
 
   it('masks the bindings of grandchildren, setBindings and msgPrefix', () => {
     const { logger, lines } = capture();
-    const grandchild = logger.child({ a: 'ok' }).child({ callee: '0961166133' }, { msgPrefix: '[0912345678] ' });
+    const grandchild = logger
+      .child({ a: 'ok' })
+      .child({ callee: '0961166133' }, { msgPrefix: '[0912345678] ' });
     grandchild.setBindings({ caller: '02838221234' });
     grandchild.info('hello');
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toMatch(/0961166133|0912345678|02838221234/);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ a: 'ok', callee: '*******133', caller: '********234', msg: '[*******678] hello' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      a: 'ok',
+      callee: '*******133',
+      caller: '********234',
+      msg: '[*******678] hello',
+    });
   });
 
   it('masks error messages, stacks and details, whether logged alone or under err', () => {
@@ -92,7 +99,12 @@ describe('createLogger', () => {
     const [alone, nested] = records();
     expect(alone).toMatchObject({
       msg: 'originate to *******133 failed',
-      err: { type: 'AtsError', code: 'UNAVAILABLE', message: 'originate to *******133 failed', details: { to: '+********133' } },
+      err: {
+        type: 'AtsError',
+        code: 'UNAVAILABLE',
+        message: 'originate to *******133 failed',
+        details: { to: '+********133' },
+      },
     });
     expect((alone!['err'] as { stack: string }).stack).toContain('originate to *******133 failed');
     expect(nested).toMatchObject({ msg: 'dial failed', err: { type: 'Error', message: 'busy: *******678' } });

@@ -79,9 +79,10 @@ function maskChildBindings(logger: Logger, mask: <T>(value: T) => T): void {
   const child = logger.child;
   const setBindings = logger.setBindings;
   logger.child = function maskedChild(this: Logger, bindings, childOptions) {
-    const masked = childOptions?.msgPrefix === undefined
-      ? childOptions
-      : { ...childOptions, msgPrefix: maskPhoneNumbers(childOptions.msgPrefix) };
+    const masked =
+      childOptions?.msgPrefix === undefined
+        ? childOptions
+        : { ...childOptions, msgPrefix: maskPhoneNumbers(childOptions.msgPrefix) };
     return child.call(this, mask(bindings), masked);
   } as Logger['child'];
   logger.setBindings = function maskedSetBindings(this: Logger, bindings) {

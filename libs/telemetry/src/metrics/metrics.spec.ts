@@ -30,7 +30,11 @@ function parseExposition(body: string): { samples: Sample[]; types: Map<string, 
     if (!match) throw new Error(`unparseable exposition line: ${line}`);
     const labels: Record<string, string> = {};
     for (const pair of (match[2] ?? '').matchAll(labelPair)) labels[pair[1]!] = pair[2]!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]!.replace(/inf/i, 'Infinity').replace(/nan/i, 'NaN')) });
+    samples.push({
+      name: match[1]!,
+      labels,
+      value: Number(match[3]!.replace(/inf/i, 'Infinity').replace(/nan/i, 'NaN')),
+    });
   }
   return { samples, types };
 }
@@ -98,7 +102,8 @@ describe('metrics', () => {
     latency.startTimer({ campaign_id: 'c-1' })();
     const { samples } = parseExposition((await metricsHandler(registry)).body);
     const value = (name: string, labels: Record<string, string>) =>
-      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        ?.value;
     expect(value('autotelesale_agents_by_state', { state: 'talking' })).toBe(5);
     expect(value('autotelesale_answer_to_agent_seconds_count', { campaign_id: 'c-1' })).toBe(2);
     expect(value('autotelesale_answer_to_agent_seconds_bucket', { le: '1' })).toBe(2);
@@ -118,7 +123,11 @@ describe('metrics', () => {
       help: 'Calls.',
       labelNames: ['destination'],
     });
-    const gauge = createGauge(registry, { name: 'autotelesale_live_calls', help: 'Live.', labelNames: ['to'] });
+    const gauge = createGauge(registry, {
+      name: 'autotelesale_live_calls',
+      help: 'Live.',
+      labelNames: ['to'],
+    });
     const histogram = createHistogram(registry, {
       name: 'autotelesale_ring_seconds',
       help: 'Ring.',
@@ -148,17 +157,71 @@ describe('metrics', () => {
       labelNames: ['campaign_id', 'node', 'cause'],
     });
     expect(() =>
-      calls.inc({ campaign_id: '550e8400-e29b-41d4-a716-446655440000', node: '10.0.0.5:8021', cause: 'NO_ANSWER' }),
+      calls.inc({
+        campaign_id: '550e8400-e29b-41d4-a716-446655440000',
+        node: '10.0.0.5:8021',
+        cause: 'NO_ANSWER',
+      }),
     ).not.toThrow();
   });
 
   it.each([
-    ['counter without _total', () => createCounter(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'autotelesale_calls', help: 'x' }), 'METRIC_NAME_INVALID'],
-    ['gauge with _total', () => createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'autotelesale_calls_total', help: 'x' }), 'METRIC_NAME_INVALID'],
-    ['no namespace', () => createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'calls_live', help: 'x' }), 'METRIC_NAME_INVALID'],
-    ['camelCase', () => createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'autotelesale_liveCalls', help: 'x' }), 'METRIC_NAME_INVALID'],
-    ['service label', () => createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'autotelesale_live', help: 'x', labelNames: ['service'] }), 'METRIC_LABEL_RESERVED'],
-    ['le label', () => createHistogram(createMetricsRegistry({ service: 's', collectDefault: false }), { name: 'autotelesale_x_seconds', help: 'x', labelNames: ['le'] }), 'METRIC_LABEL_RESERVED'],
+    [
+      'counter without _total',
+      () =>
+        createCounter(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'autotelesale_calls',
+          help: 'x',
+        }),
+      'METRIC_NAME_INVALID',
+    ],
+    [
+      'gauge with _total',
+      () =>
+        createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'autotelesale_calls_total',
+          help: 'x',
+        }),
+      'METRIC_NAME_INVALID',
+    ],
+    [
+      'no namespace',
+      () =>
+        createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'calls_live',
+          help: 'x',
+        }),
+      'METRIC_NAME_INVALID',
+    ],
+    [
+      'camelCase',
+      () =>
+        createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'autotelesale_liveCalls',
+          help: 'x',
+        }),
+      'METRIC_NAME_INVALID',
+    ],
+    [
+      'service label',
+      () =>
+        createGauge(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'autotelesale_live',
+          help: 'x',
+          labelNames: ['service'],
+        }),
+      'METRIC_LABEL_RESERVED',
+    ],
+    [
+      'le label',
+      () =>
+        createHistogram(createMetricsRegistry({ service: 's', collectDefault: false }), {
+          name: 'autotelesale_x_seconds',
+          help: 'x',
+          labelNames: ['le'],
+        }),
+      'METRIC_LABEL_RESERVED',
+    ],
     ['phone as service', () => createMetricsRegistry({ service: '0961166133' }), 'METRIC_LABEL_PHONE_NUMBER'],
   ])('refuses a bad definition: %s', (_case, create, code) => {
     expect(create).toThrow(expect.objectContaining({ code }) as TelemetryError);

@@ -107,7 +107,10 @@ function checkDefinition<L extends string>(kind: Kind, definition: MetricDefinit
       throw new TelemetryError('METRIC_NAME_INVALID', `label "${label}" of "${name}" must be snake_case`);
     }
     if (label === SERVICE_LABEL || (kind === 'histogram' && label === 'le')) {
-      throw new TelemetryError('METRIC_LABEL_RESERVED', `label "${label}" of "${name}" is set by the registry`);
+      throw new TelemetryError(
+        'METRIC_LABEL_RESERVED',
+        `label "${label}" of "${name}" is set by the registry`,
+      );
     }
   }
 }
@@ -176,16 +179,6 @@ export function createGauge<L extends string = never>(
 ): GaugeMetric<L> {
   checkDefinition('gauge', definition);
   const guard = labelGuard<L>(definition.name);
-  const userCollect = definition.collect;
-  // The wrapper is what collect receives, so values set during a scrape are checked too.
-  let wrapper: GaugeMetric<L> | undefined;
-  const gauge = new Gauge<L>({
-    name: definition.name,
-    help: definition.help,
-    labelNames: definition.labelNames ?? [],
-    registers: [registry],
-    ...(userCollect ? { collect: () => userCollect(wrapper!) } : {}),
-  });
   const delta = (sign: 1 | -1) => (labelsOrValue?: LabelValues<L> | number, value?: number) => {
     const [labels, amount] = split(labelsOrValue, value);
     guard(labels);
@@ -193,7 +186,7 @@ export function createGauge<L extends string = never>(
     if (labels === undefined) gauge.inc(signed);
     else gauge.inc(labels, signed);
   };
-  wrapper = {
+  const wrapper: GaugeMetric<L> = {
     name: definition.name,
     set(labelsOrValue: LabelValues<L> | number, value?: number) {
       const [labels, amount] = split(labelsOrValue, value);
@@ -218,6 +211,15 @@ export function createGauge<L extends string = never>(
     reset: () => gauge.reset(),
     get: () => gauge.get(),
   };
+  const userCollect = definition.collect;
+  const gauge = new Gauge<L>({
+    name: definition.name,
+    help: definition.help,
+    labelNames: definition.labelNames ?? [],
+    registers: [registry],
+    // collect receives the wrapper, so values set during a scrape are label-checked too.
+    ...(userCollect ? { collect: () => userCollect(wrapper) } : {}),
+  });
   return wrapper;
 }
 
