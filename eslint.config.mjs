@@ -21,7 +21,18 @@ const FRAMEWORK_AND_IO = [
 const SUBJECT_LITERAL = '/(^|\\.)(evt|rpc)\\.[a-z]/';
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/generated', '**/tmp', '**/coverage', '**/*.cjs', '**/*.mjs', '**/lint-fixtures/**'] },
+  {
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/generated',
+      '**/tmp',
+      '**/coverage',
+      '**/*.cjs',
+      '**/*.mjs',
+      '**/lint-fixtures/**',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -35,7 +46,10 @@ export default [
           depConstraints: [
             // Apps never import apps; they talk through libs/contracts over NATS.
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'],
+            },
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
@@ -53,7 +67,14 @@ export default [
         },
       ],
       // Import a lib from its root only, never a deep path.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@autotelesale/*/*'], message: 'Import a lib from its root (@autotelesale/<lib>).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@autotelesale/*/*'], message: 'Import a lib from its root (@autotelesale/<lib>).' },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
       // Strict mode is on; a `!` marks a checked invariant, not a shortcut.
@@ -67,8 +88,14 @@ export default [
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: `Literal[value=${SUBJECT_LITERAL}]`, message: 'NATS subjects are built in libs/contracts (createTopology), never written here.' },
-        { selector: `TemplateElement[value.raw=${SUBJECT_LITERAL}]`, message: 'NATS subjects are built in libs/contracts (createTopology), never written here.' },
+        {
+          selector: `Literal[value=${SUBJECT_LITERAL}]`,
+          message: 'NATS subjects are built in libs/contracts (createTopology), never written here.',
+        },
+        {
+          selector: `TemplateElement[value.raw=${SUBJECT_LITERAL}]`,
+          message: 'NATS subjects are built in libs/contracts (createTopology), never written here.',
+        },
       ],
     },
   },

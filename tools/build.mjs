@@ -17,7 +17,9 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'generated-tes
 const isTest = (file) => /\.(spec|int-spec)\.ts$/.test(file) || file.endsWith('.d.ts');
 // Files the services read at run time (gRPC .proto, SQL migrations, JSON scenarios) are
 // copied next to the compiled code.
-const isAsset = (file) => /\.(proto|sql|json|prisma|html|css)$/.test(file) && !/(^|\/)(tsconfig|project|package)[^/]*\.json$/.test(file);
+const isAsset = (file) =>
+  /\.(proto|sql|json|prisma|html|css)$/.test(file) &&
+  !/(^|\/)(tsconfig|project|package)[^/]*\.json$/.test(file);
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -50,9 +52,17 @@ async function buildProject(projectRoot) {
     const rel = relative(srcRoot, file);
     if (file.endsWith('.ts') && !isTest(file)) {
       const outFile = join(outRoot, rel.replace(/\.ts$/, '.js'));
-      const result = await transformFile(file, { ...swcOptions, swcrc: false, filename: file, sourceFileName: relative(dirname(outFile), file) });
+      const result = await transformFile(file, {
+        ...swcOptions,
+        swcrc: false,
+        filename: file,
+        sourceFileName: relative(dirname(outFile), file),
+      });
       mkdirSync(dirname(outFile), { recursive: true });
-      writeFileSync(outFile, `${rewriteAliases(result.code, outFile)}\n//# sourceMappingURL=${posix.basename(outFile)}.map\n`);
+      writeFileSync(
+        outFile,
+        `${rewriteAliases(result.code, outFile)}\n//# sourceMappingURL=${posix.basename(outFile)}.map\n`,
+      );
       if (result.map) writeFileSync(`${outFile}.map`, result.map);
       compiled += 1;
     } else if (isAsset(rel)) {

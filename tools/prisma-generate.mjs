@@ -28,11 +28,15 @@ const env = {
 };
 let failed = false;
 for (const schema of schemas) {
-  const result = spawnSync(join(workspaceRoot, 'node_modules/.bin/prisma'), ['generate', '--schema', schema], {
-    env,
-    encoding: 'utf8',
-    cwd: workspaceRoot,
-  });
+  const result = spawnSync(
+    join(workspaceRoot, 'node_modules/.bin/prisma'),
+    ['generate', '--schema', schema],
+    {
+      env,
+      encoding: 'utf8',
+      cwd: workspaceRoot,
+    },
+  );
   if (result.status === 0) {
     console.log(`prisma generate: ${schema}: ok`);
   } else {

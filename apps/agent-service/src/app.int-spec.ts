@@ -4,7 +4,7 @@ import { healthRpc } from '@autotelesale/contracts';
 import { checkSchemaDrift } from '@autotelesale/db';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
 import { AppModule } from './app.module';
-import { AGENT_DB_SCHEMA } from './db/agent-db.constants';
+import { AGENT_DATABASE } from './db/agent-db.constants';
 
 let service: ServiceUnderTest;
 
@@ -34,7 +34,7 @@ it('reports ready on its HTTP probe', async () => {
 it('has a database that matches its Prisma schema exactly (no drift)', async () => {
   const report = await checkSchemaDrift({
     connectionString: service.db!.url,
-    schema: AGENT_DB_SCHEMA,
+    schema: AGENT_DATABASE.schema,
     prismaSchema: readFileSync(join(__dirname, '..', 'prisma', 'schema.prisma'), 'utf8'),
   });
   expect(report.problems).toEqual([]);

@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@autotelesale/service-kit';
-import { AGENT_DB_SCHEMA, AGENT_MIGRATIONS_DIR } from './db/agent-db.constants';
+import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { AGENT_DATABASE } from './db/agent-db.constants';
 import { PrismaService } from './db/prisma.service';
 
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'agent', database: AGENT_DATABASE };
+
 @Module({
-  imports: [
-    ServiceKitModule.forRoot({
-      service: 'agent',
-      database: { schema: AGENT_DB_SCHEMA, migrationsDir: AGENT_MIGRATIONS_DIR },
-    }),
-  ],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
   providers: [PrismaService],
 })
 export class AppModule {}

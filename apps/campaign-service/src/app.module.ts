@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@autotelesale/service-kit';
-import { CAMPAIGN_DB_SCHEMA, CAMPAIGN_MIGRATIONS_DIR } from './db/campaign-db.constants';
+import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { CAMPAIGN_DATABASE } from './db/campaign-db.constants';
 import { PrismaService } from './db/prisma.service';
 
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', database: CAMPAIGN_DATABASE };
+
 @Module({
-  imports: [
-    ServiceKitModule.forRoot({
-      service: 'campaign',
-      database: { schema: CAMPAIGN_DB_SCHEMA, migrationsDir: CAMPAIGN_MIGRATIONS_DIR },
-    }),
-  ],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
   providers: [PrismaService],
 })
 export class AppModule {}

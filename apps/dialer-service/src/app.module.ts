@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@autotelesale/service-kit';
+import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'dialer' })],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
 })
 export class AppModule {}

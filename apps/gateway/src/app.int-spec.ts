@@ -21,7 +21,10 @@ it('reports each service of the system, and names those that do not answer', asy
   // Only the gateway runs in this namespace: the others must show as unavailable, not hang.
   const response = await fetch(`http://127.0.0.1:${gateway.httpPort}/api/v1/system/health`);
   expect(response.status).toBe(200);
-  const body = (await response.json()) as { ok: boolean; services: Array<{ service: string; ok: boolean; error?: { code: string } }> };
+  const body = (await response.json()) as {
+    ok: boolean;
+    services: Array<{ service: string; ok: boolean; error?: { code: string } }>;
+  };
   expect(body.ok).toBe(false);
   const byName = Object.fromEntries(body.services.map((s) => [s.service, s]));
   expect(byName['gateway']!.ok).toBe(true);

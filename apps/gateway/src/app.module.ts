@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@autotelesale/service-kit';
+import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
 import { SystemHealthController } from './system-health.controller';
 
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway' };
+
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'gateway' })],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
   controllers: [SystemHealthController],
 })
 export class AppModule {}

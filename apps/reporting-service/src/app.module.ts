@@ -1,15 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@autotelesale/service-kit';
-import { REPORTING_DB_SCHEMA, REPORTING_MIGRATIONS_DIR } from './db/reporting-db.constants';
+import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { REPORTING_DATABASE } from './db/reporting-db.constants';
 import { PrismaService } from './db/prisma.service';
 
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', database: REPORTING_DATABASE };
+
 @Module({
-  imports: [
-    ServiceKitModule.forRoot({
-      service: 'reporting',
-      database: { schema: REPORTING_DB_SCHEMA, migrationsDir: REPORTING_MIGRATIONS_DIR },
-    }),
-  ],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
   providers: [PrismaService],
 })
 export class AppModule {}

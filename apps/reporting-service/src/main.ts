@@ -1,7 +1,4 @@
-import { bootstrapService } from '@autotelesale/service-kit';
-import { AppModule } from './app.module';
+import { runService } from '@autotelesale/service-kit';
+import { AppModule, SERVICE_OPTIONS } from './app.module';
 
-bootstrapService(AppModule).catch((error: unknown) => {
-  console.error('reporting-service failed to start:', error);
-  process.exit(1);
-});
+runService(AppModule, SERVICE_OPTIONS).catch(() => process.exit(1));

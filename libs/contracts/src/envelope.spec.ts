@@ -3,12 +3,26 @@ import { createEvent, defineEvent, parseEvent } from './envelope';
 import { AtsError } from './errors';
 import { unwrapRpcReply, rpcError, rpcOk } from './rpc';
 
-const AgentReady = defineEvent('agent.ready', 1, z.object({ agentId: z.string(), extension: z.string().regex(/^\d{3,6}$/) }));
+const AgentReady = defineEvent(
+  'agent.ready',
+  1,
+  z.object({ agentId: z.string(), extension: z.string().regex(/^\d{3,6}$/) }),
+);
 
 describe('event envelopes', () => {
   it('gives every event a unique id, a version and a timestamp', () => {
-    const a = createEvent(AgentReady, { aggregateId: 'a1', aggregateVersion: 3, producer: 'agent', payload: { agentId: 'a1', extension: '1001' } });
-    const b = createEvent(AgentReady, { aggregateId: 'a1', aggregateVersion: 4, producer: 'agent', payload: { agentId: 'a1', extension: '1001' } });
+    const a = createEvent(AgentReady, {
+      aggregateId: 'a1',
+      aggregateVersion: 3,
+      producer: 'agent',
+      payload: { agentId: 'a1', extension: '1001' },
+    });
+    const b = createEvent(AgentReady, {
+      aggregateId: 'a1',
+      aggregateVersion: 4,
+      producer: 'agent',
+      payload: { agentId: 'a1', extension: '1001' },
+    });
     expect(a.id).not.toBe(b.id);
     expect(a).toMatchObject({ type: 'agent.ready', schemaVersion: 1, aggregateVersion: 3 });
     expect(Date.parse(a.occurredAt)).not.toBeNaN();
@@ -16,12 +30,22 @@ describe('event envelopes', () => {
 
   it('refuses to build an event whose payload breaks its schema', () => {
     expect(() =>
-      createEvent(AgentReady, { aggregateId: 'a1', aggregateVersion: 1, producer: 'agent', payload: { agentId: 'a1', extension: 'abc' } }),
+      createEvent(AgentReady, {
+        aggregateId: 'a1',
+        aggregateVersion: 1,
+        producer: 'agent',
+        payload: { agentId: 'a1', extension: 'abc' },
+      }),
     ).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('round-trips through JSON and validates on receipt', () => {
-    const sent = createEvent(AgentReady, { aggregateId: 'a1', aggregateVersion: 1, producer: 'agent', payload: { agentId: 'a1', extension: '1001' } });
+    const sent = createEvent(AgentReady, {
+      aggregateId: 'a1',
+      aggregateVersion: 1,
+      producer: 'agent',
+      payload: { agentId: 'a1', extension: '1001' },
+    });
     expect(parseEvent(AgentReady, JSON.parse(JSON.stringify(sent)))).toEqual(sent);
   });
 
@@ -31,8 +55,15 @@ describe('event envelopes', () => {
     ['another event type', (e: Record<string, unknown>) => ({ ...e, type: 'agent.gone' })],
     ['a bad payload', (e: Record<string, unknown>) => ({ ...e, payload: { agentId: 'a1' } })],
   ])('rejects a received event with %s, with a typed error', (_label, corrupt) => {
-    const sent = createEvent(AgentReady, { aggregateId: 'a1', aggregateVersion: 1, producer: 'agent', payload: { agentId: 'a1', extension: '1001' } });
-    expect(() => parseEvent(AgentReady, corrupt(sent as unknown as Record<string, unknown>))).toThrow(AtsError);
+    const sent = createEvent(AgentReady, {
+      aggregateId: 'a1',
+      aggregateVersion: 1,
+      producer: 'agent',
+      payload: { agentId: 'a1', extension: '1001' },
+    });
+    expect(() => parseEvent(AgentReady, corrupt(sent as unknown as Record<string, unknown>))).toThrow(
+      AtsError,
+    );
   });
 });
 
@@ -45,6 +76,8 @@ describe('rpc replies', () => {
     );
   });
   it('treats a reply that matches neither shape as a validation failure', () => {
-    expect(() => unwrapRpcReply(schema, { ok: true, data: { n: 'one' } }, 'x')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => unwrapRpcReply(schema, { ok: true, data: { n: 'one' } }, 'x')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 });

@@ -35,7 +35,10 @@ export function defineEvent<TType extends string, TPayload extends z.ZodType>(
   return { type, schemaVersion, payload };
 }
 
-export interface TypedEnvelope<TType extends string, TPayload> extends Omit<EventEnvelope, 'type' | 'payload'> {
+export interface TypedEnvelope<TType extends string, TPayload> extends Omit<
+  EventEnvelope,
+  'type' | 'payload'
+> {
   type: TType;
   payload: TPayload;
 }
@@ -76,7 +79,12 @@ export function parseEvent<TType extends string, TPayload extends z.ZodType>(
     throw validationError(
       'event type',
       new z.ZodError([
-        { code: 'custom', path: ['type'], message: `expected ${definition.type}, got ${envelope.data.type}`, input: envelope.data.type },
+        {
+          code: 'custom',
+          path: ['type'],
+          message: `expected ${definition.type}, got ${envelope.data.type}`,
+          input: envelope.data.type,
+        },
       ]),
     );
   }

@@ -7,7 +7,10 @@ import { AtsError, ErrorBody, validationError } from './errors';
  * whether a payload is a result or a failure.
  */
 export const RpcReply = <T extends z.ZodType>(data: T) =>
-  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ErrorBody })]);
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: ErrorBody }),
+  ]);
 
 export type RpcReply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 

@@ -30,9 +30,12 @@ describe('createTopology', () => {
     }
   });
 
-  it.each(['', 'has space', 'dot.ted', 'star*', '9starts_with_digit', 'x'.repeat(40)])('refuses the namespace %p', (ns) => {
-    expect(() => createTopology(ns)).toThrow(InvalidNamespaceError);
-  });
+  it.each(['', 'has space', 'dot.ted', 'star*', '9starts_with_digit', 'x'.repeat(40)])(
+    'refuses the namespace %p',
+    (ns) => {
+      expect(() => createTopology(ns)).toThrow(InvalidNamespaceError);
+    },
+  );
 
   it('reads ATS_NAMESPACE, defaulting to ats', () => {
     expect(topologyFromEnv({}).namespace).toBe('ats');

@@ -19,6 +19,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** PostgreSQL schema names we create are plain lower-case identifiers, always quoted. */
 export function quoteSchemaName(schema: string): string {
-  if (!IDENTIFIER.test(schema)) throw new DbError('INVALID_SCHEMA_NAME', `schema name "${schema}" must match ${IDENTIFIER}`);
+  if (!IDENTIFIER.test(schema))
+    throw new DbError('INVALID_SCHEMA_NAME', `schema name "${schema}" must match ${IDENTIFIER}`);
   return `"${schema}"`;
 }

@@ -74,7 +74,9 @@ describe('migrate', () => {
       '002_b': 'UPDATE counter SET n = n + 1;',
     });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => migrate({ connectionString: db.url, schema: 'race', migrationsDir: dir })),
+      Array.from({ length: 5 }, () =>
+        migrate({ connectionString: db.url, schema: 'race', migrationsDir: dir }),
+      ),
     );
     expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_a', '002_b']);
     const { rows } = await sql.query('SELECT n FROM race.counter');
@@ -82,11 +84,18 @@ describe('migrate', () => {
   });
 
   it('rolls back a failing migration whole and records nothing', async () => {
-    const dir = migrationsDir({ '001_ok': 'CREATE TABLE a (id int PRIMARY KEY);', '002_bad': 'CREATE TABLE b (id int); SELECT no_such_fn();' });
-    await expect(migrate({ connectionString: db.url, schema: 'broken', migrationsDir: dir })).rejects.toMatchObject({
+    const dir = migrationsDir({
+      '001_ok': 'CREATE TABLE a (id int PRIMARY KEY);',
+      '002_bad': 'CREATE TABLE b (id int); SELECT no_such_fn();',
+    });
+    await expect(
+      migrate({ connectionString: db.url, schema: 'broken', migrationsDir: dir }),
+    ).rejects.toMatchObject({
       code: 'MIGRATION_FAILED',
     });
-    const tables = await sql.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'broken' ORDER BY 1`);
+    const tables = await sql.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'broken' ORDER BY 1`,
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual(['_migrations', 'a']);
     const recorded = await sql.query('SELECT name FROM broken._migrations');
     expect(recorded.rows.map((r) => r.name)).toEqual(['001_ok']);
@@ -96,14 +105,18 @@ describe('migrate', () => {
     const dir = migrationsDir({ '001_init': 'CREATE TABLE t (id int PRIMARY KEY);' });
     await migrate({ connectionString: db.url, schema: 'edited', migrationsDir: dir });
     writeFileSync(join(dir, '001_init', 'migration.sql'), 'CREATE TABLE t (id bigint PRIMARY KEY);');
-    await expect(migrate({ connectionString: db.url, schema: 'edited', migrationsDir: dir })).rejects.toMatchObject({
+    await expect(
+      migrate({ connectionString: db.url, schema: 'edited', migrationsDir: dir }),
+    ).rejects.toMatchObject({
       code: 'MIGRATION_CHECKSUM_MISMATCH',
     });
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {
     const dir = migrationsDir({});
-    await expect(migrate({ connectionString: db.url, schema: 'x"; DROP SCHEMA public; --', migrationsDir: dir })).rejects.toMatchObject({
+    await expect(
+      migrate({ connectionString: db.url, schema: 'x"; DROP SCHEMA public; --', migrationsDir: dir }),
+    ).rejects.toMatchObject({
       code: 'INVALID_SCHEMA_NAME',
     });
   });
@@ -111,26 +124,64 @@ describe('migrate', () => {
 
 describe('checkSchemaDrift', () => {
   beforeAll(async () => {
-    await migrate({ connectionString: db.url, schema: 'drift', migrationsDir: migrationsDir({ '001_init': INIT }) });
+    await migrate({
+      connectionString: db.url,
+      schema: 'drift',
+      migrationsDir: migrationsDir({ '001_init': INIT }),
+    });
   });
 
   it('passes when the migrated database is what the Prisma schema expects', async () => {
-    await expect(checkSchemaDrift({ connectionString: db.url, schema: 'drift', prismaSchema: PRISMA })).resolves.toEqual({
+    await expect(
+      checkSchemaDrift({ connectionString: db.url, schema: 'drift', prismaSchema: PRISMA }),
+    ).resolves.toEqual({
       ok: true,
       problems: [],
     });
   });
 
   it.each([
-    ['a column the database lacks', PRISMA.replace('@@unique', 'note String?\n  @@unique'), 'column call_record.note: missing in the database'],
-    ['a type that differs', PRISMA.replace('talkSeconds Int?', 'talkSeconds BigInt?'), 'column call_record.talk_seconds: type int4 in the database, int8 in Prisma'],
-    ['nullability that differs', PRISMA.replace('phone       String', 'phone       String?'), 'column call_record.phone: NOT NULL in the database, optional in Prisma'],
-    ['a column Prisma does not know', PRISMA.replace(/ *talkSeconds.*\n/, ''), 'column call_record.talk_seconds: in the database but not in Prisma'],
-    ['a missing unique constraint', PRISMA.replace('@@unique([phone, startedAt])', '@@unique([phone, status])'), 'table call_record: unique (phone, status) missing in the database'],
-    ['an enum value that differs', PRISMA.replace('abandoned\n', 'abandoned\n  dropped\n'), 'enum call_status: values answered,abandoned in the database, answered,abandoned,dropped in Prisma'],
-    ['a table the database lacks', `${PRISMA}\nmodel Agent {\n id Int @id\n @@map("agent")\n}`, 'table agent (model Agent): missing in the database'],
+    [
+      'a column the database lacks',
+      PRISMA.replace('@@unique', 'note String?\n  @@unique'),
+      'column call_record.note: missing in the database',
+    ],
+    [
+      'a type that differs',
+      PRISMA.replace('talkSeconds Int?', 'talkSeconds BigInt?'),
+      'column call_record.talk_seconds: type int4 in the database, int8 in Prisma',
+    ],
+    [
+      'nullability that differs',
+      PRISMA.replace('phone       String', 'phone       String?'),
+      'column call_record.phone: NOT NULL in the database, optional in Prisma',
+    ],
+    [
+      'a column Prisma does not know',
+      PRISMA.replace(/ *talkSeconds.*\n/, ''),
+      'column call_record.talk_seconds: in the database but not in Prisma',
+    ],
+    [
+      'a missing unique constraint',
+      PRISMA.replace('@@unique([phone, startedAt])', '@@unique([phone, status])'),
+      'table call_record: unique (phone, status) missing in the database',
+    ],
+    [
+      'an enum value that differs',
+      PRISMA.replace('abandoned\n', 'abandoned\n  dropped\n'),
+      'enum call_status: values answered,abandoned in the database, answered,abandoned,dropped in Prisma',
+    ],
+    [
+      'a table the database lacks',
+      `${PRISMA}\nmodel Agent {\n id Int @id\n @@map("agent")\n}`,
+      'table agent (model Agent): missing in the database',
+    ],
   ])('fails on %s', async (_label, prisma, problem) => {
-    const report = await checkSchemaDrift({ connectionString: db.url, schema: 'drift', prismaSchema: prisma });
+    const report = await checkSchemaDrift({
+      connectionString: db.url,
+      schema: 'drift',
+      prismaSchema: prisma,
+    });
     expect(report.ok).toBe(false);
     expect(report.problems).toContain(problem);
   });

@@ -90,11 +90,17 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         await client.query('BEGIN');
         await client.query(`SET LOCAL search_path TO ${schema}`);
         await client.query(file.sql);
-        await client.query(`INSERT INTO ${schema}.${MIGRATIONS_TABLE} (name, checksum) VALUES ($1, $2)`, [file.name, file.checksum]);
+        await client.query(`INSERT INTO ${schema}.${MIGRATIONS_TABLE} (name, checksum) VALUES ($1, $2)`, [
+          file.name,
+          file.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new DbError('MIGRATION_FAILED', `migration ${options.schema}/${file.name} failed: ${(error as Error).message}`);
+        throw new DbError(
+          'MIGRATION_FAILED',
+          `migration ${options.schema}/${file.name} failed: ${(error as Error).message}`,
+        );
       }
       log(`applied ${options.schema}/${file.name}`);
       result.applied.push(file.name);
@@ -103,7 +109,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     result.unknown = [...done.keys()].filter((name) => !onDisk.has(name));
     return result;
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`ats_migrate:${options.schema}`]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`ats_migrate:${options.schema}`])
+      .catch(() => undefined);
     await client.end();
   }
 }

@@ -46,7 +46,14 @@ describe('readPrismaSchema', () => {
   it('reads tables, columns and mapped names, and leaves relation fields out', () => {
     const campaign = model.models.find((m) => m.name === 'Campaign')!;
     expect(campaign.table).toBe('campaign');
-    expect(campaign.fields.map((f) => f.column)).toEqual(['id', 'name', 'state', 'tags', 'note', 'created_at']);
+    expect(campaign.fields.map((f) => f.column)).toEqual([
+      'id',
+      'name',
+      'state',
+      'tags',
+      'note',
+      'created_at',
+    ]);
     expect(campaign.primaryKey).toEqual(['id']);
     expect(campaign.fields.find((f) => f.name === 'note')).toMatchObject({ optional: true });
     expect(campaign.fields.find((f) => f.name === 'tags')).toMatchObject({ list: true, optional: false });
@@ -59,7 +66,9 @@ describe('readPrismaSchema', () => {
   });
 
   it('reads enums with their mapped names and values', () => {
-    expect(model.enums).toEqual([{ name: 'CampaignState', dbName: 'campaign_state', values: ['draft', 'RUNNING'] }]);
+    expect(model.enums).toEqual([
+      { name: 'CampaignState', dbName: 'campaign_state', values: ['draft', 'RUNNING'] },
+    ]);
   });
 
   it('maps each field to the PostgreSQL type Prisma would create', () => {
@@ -82,6 +91,8 @@ describe('readPrismaSchema', () => {
     ['a model without a key', 'model M {\n x Int\n}'],
     ['an unclosed block', 'model M {\n id Int @id\n'],
   ])('refuses %s instead of skipping it', (_label, source) => {
-    expect(() => readPrismaSchema(source)).toThrow(expect.objectContaining({ code: 'PRISMA_SCHEMA_UNSUPPORTED' }));
+    expect(() => readPrismaSchema(source)).toThrow(
+      expect.objectContaining({ code: 'PRISMA_SCHEMA_UNSUPPORTED' }),
+    );
   });
 });

@@ -42,7 +42,17 @@ export interface PrismaSchemaModel {
   enums: PrismaEnum[];
 }
 
-export const PRISMA_SCALARS = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'] as const;
+export const PRISMA_SCALARS = [
+  'String',
+  'Int',
+  'BigInt',
+  'Float',
+  'Decimal',
+  'Boolean',
+  'DateTime',
+  'Json',
+  'Bytes',
+] as const;
 
 interface Attribute {
   name: string;
@@ -68,7 +78,8 @@ function parseAttributes(text: string, where: string): Attribute[] {
       i += 1;
       continue;
     }
-    if (text[i] !== '@') throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `cannot read "${text.slice(i)}" in ${where}`);
+    if (text[i] !== '@')
+      throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `cannot read "${text.slice(i)}" in ${where}`);
     const nameMatch = /^@@?[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
     if (!nameMatch) throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `bad attribute in ${where}`);
     const name = nameMatch[0];
@@ -127,7 +138,8 @@ function blocks(source: string): Block[] {
     if (!line) return;
     if (!current) {
       const open = /^(model|enum|generator|datasource|view|type)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{$/.exec(line);
-      if (!open) throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `line ${index + 1}: expected a block, got "${line}"`);
+      if (!open)
+        throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `line ${index + 1}: expected a block, got "${line}"`);
       current = { kind: open[1]!, name: open[2]!, lines: [] };
     } else if (line === '}') {
       result.push(current);
@@ -144,7 +156,10 @@ export function readPrismaSchema(source: string): PrismaSchemaModel {
   const all = blocks(source);
   for (const block of all) {
     if (block.kind === 'view' || block.kind === 'type') {
-      throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `${block.kind} ${block.name}: not supported by the drift check`);
+      throw new DbError(
+        'PRISMA_SCHEMA_UNSUPPORTED',
+        `${block.kind} ${block.name}: not supported by the drift check`,
+      );
     }
   }
   const enums: PrismaEnum[] = all
@@ -187,7 +202,14 @@ export function readPrismaSchema(source: string): PrismaSchemaModel {
         }
         const match = /^([A-Za-z_][A-Za-z0-9_]*)\s+([A-Za-z_][A-Za-z0-9_]*)(\[\])?(\?)?\s*(.*)$/.exec(line);
         if (!match) throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `${where}: cannot read field "${line}"`);
-        const [, name, type, list, optional, rest] = match as unknown as [string, string, string, string | undefined, string | undefined, string];
+        const [, name, type, list, optional, rest] = match as unknown as [
+          string,
+          string,
+          string,
+          string | undefined,
+          string | undefined,
+          string,
+        ];
         if (modelNames.has(type)) continue; // a relation field, not a column
         if (!enumNames.has(type) && !(PRISMA_SCALARS as readonly string[]).includes(type)) {
           throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `${where}.${name}: unknown type ${type}`);
@@ -210,7 +232,8 @@ export function readPrismaSchema(source: string): PrismaSchemaModel {
       }
       const column = (fieldName: string) => {
         const field = fields.find((f) => f.name === fieldName);
-        if (!field) throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `${where}: key names unknown field ${fieldName}`);
+        if (!field)
+          throw new DbError('PRISMA_SCHEMA_UNSUPPORTED', `${where}: key names unknown field ${fieldName}`);
         return field.column;
       };
       const idField = fields.filter((f) => f.id);

@@ -34,19 +34,48 @@ export function expectedColumnType(field: PrismaField, enumDbNames: Map<string, 
   } else if (native) {
     const [, name, args] = /^([A-Za-z]+)(?:\((.*)\))?$/.exec(native) ?? [];
     const map: Record<string, string> = {
-      Uuid: 'uuid', Text: 'text', VarChar: 'varchar', Char: 'bpchar', Citext: 'citext', Inet: 'inet',
-      Timestamptz: 'timestamptz', Timestamp: 'timestamp', Date: 'date', Time: 'time', Timetz: 'timetz',
-      Integer: 'int4', SmallInt: 'int2', BigInt: 'int8', DoublePrecision: 'float8', Real: 'float4',
-      Decimal: 'numeric', Money: 'money', Boolean: 'bool', JsonB: 'jsonb', Json: 'json', ByteA: 'bytea', Xml: 'xml',
+      Uuid: 'uuid',
+      Text: 'text',
+      VarChar: 'varchar',
+      Char: 'bpchar',
+      Citext: 'citext',
+      Inet: 'inet',
+      Timestamptz: 'timestamptz',
+      Timestamp: 'timestamp',
+      Date: 'date',
+      Time: 'time',
+      Timetz: 'timetz',
+      Integer: 'int4',
+      SmallInt: 'int2',
+      BigInt: 'int8',
+      DoublePrecision: 'float8',
+      Real: 'float4',
+      Decimal: 'numeric',
+      Money: 'money',
+      Boolean: 'bool',
+      JsonB: 'jsonb',
+      Json: 'json',
+      ByteA: 'bytea',
+      Xml: 'xml',
     };
     base = map[name ?? ''] ?? `unknown:${native}`;
-    if (args && ['varchar', 'bpchar', 'timestamptz', 'timestamp', 'time', 'timetz', 'numeric'].includes(base)) {
+    if (
+      args &&
+      ['varchar', 'bpchar', 'timestamptz', 'timestamp', 'time', 'timetz', 'numeric'].includes(base)
+    ) {
       base = `${base}(${args.replace(/\s+/g, '')})`;
     }
   } else {
     const defaults: Record<string, string> = {
-      String: 'text', Int: 'int4', BigInt: 'int8', Float: 'float8', Decimal: 'numeric(65,30)', Boolean: 'bool',
-      DateTime: 'timestamp(3)', Json: 'jsonb', Bytes: 'bytea',
+      String: 'text',
+      Int: 'int4',
+      BigInt: 'int8',
+      Float: 'float8',
+      Decimal: 'numeric(65,30)',
+      Boolean: 'bool',
+      DateTime: 'timestamp(3)',
+      Json: 'jsonb',
+      Bytes: 'bytea',
     };
     base = defaults[field.type] ?? `unknown:${field.type}`;
   }
@@ -59,7 +88,10 @@ function actualColumnType(row: ColumnRow): string {
   let type = udt;
   if ((udt === 'varchar' || udt === 'bpchar') && row.character_maximum_length !== null) {
     type = `${udt}(${row.character_maximum_length})`;
-  } else if (['timestamptz', 'timestamp', 'time', 'timetz'].includes(udt) && row.datetime_precision !== null) {
+  } else if (
+    ['timestamptz', 'timestamp', 'time', 'timetz'].includes(udt) &&
+    row.datetime_precision !== null
+  ) {
     type = `${udt}(${row.datetime_precision})`;
   } else if (udt === 'numeric' && row.numeric_precision !== null) {
     type = `numeric(${row.numeric_precision},${row.numeric_scale ?? 0})`;
@@ -79,7 +111,8 @@ export async function checkSchemaDrift(options: {
   schema: string;
   prismaSchema: string | PrismaSchemaModel;
 }): Promise<DriftReport> {
-  const model = typeof options.prismaSchema === 'string' ? readPrismaSchema(options.prismaSchema) : options.prismaSchema;
+  const model =
+    typeof options.prismaSchema === 'string' ? readPrismaSchema(options.prismaSchema) : options.prismaSchema;
   const client = new Client({ connectionString: options.connectionString });
   await client.connect();
   const problems: string[] = [];
@@ -138,7 +171,9 @@ export async function checkSchemaDrift(options: {
       const row = enumRows.find((r) => r.typname === e.dbName);
       if (!row) problems.push(`enum ${e.dbName}: missing in the database`);
       else if (JSON.stringify(row.labels) !== JSON.stringify(e.values)) {
-        problems.push(`enum ${e.dbName}: values ${row.labels.join(',')} in the database, ${e.values.join(',')} in Prisma`);
+        problems.push(
+          `enum ${e.dbName}: values ${row.labels.join(',')} in the database, ${e.values.join(',')} in Prisma`,
+        );
       }
     }
     for (const m of model.models) {
@@ -156,11 +191,14 @@ export async function checkSchemaDrift(options: {
         }
         const expected = expectedColumnType(field, enumDbNames);
         const actual = actualColumnType(row);
-        if (!sameType(expected, actual)) problems.push(`column ${label}: type ${actual} in the database, ${expected} in Prisma`);
+        if (!sameType(expected, actual))
+          problems.push(`column ${label}: type ${actual} in the database, ${expected} in Prisma`);
         const nullable = row.is_nullable === 'YES';
         const shouldBeNullable = field.optional;
         if (nullable !== shouldBeNullable && !(field.list && !nullable)) {
-          problems.push(`column ${label}: ${nullable ? 'nullable' : 'NOT NULL'} in the database, ${shouldBeNullable ? 'optional' : 'required'} in Prisma`);
+          problems.push(
+            `column ${label}: ${nullable ? 'nullable' : 'NOT NULL'} in the database, ${shouldBeNullable ? 'optional' : 'required'} in Prisma`,
+          );
         }
       }
       for (const row of tableColumns) {
@@ -170,19 +208,25 @@ export async function checkSchemaDrift(options: {
       }
       const pk = keys.find((k) => k.table_name === m.table && k.constraint_type === 'PRIMARY KEY');
       if (!pk || JSON.stringify(pk.columns) !== JSON.stringify(m.primaryKey)) {
-        problems.push(`table ${m.table}: primary key (${pk?.columns.join(', ') ?? 'none'}) in the database, (${m.primaryKey.join(', ')}) in Prisma`);
+        problems.push(
+          `table ${m.table}: primary key (${pk?.columns.join(', ') ?? 'none'}) in the database, (${m.primaryKey.join(', ')}) in Prisma`,
+        );
       }
       const dbUniques = [
-        ...keys.filter((k) => k.table_name === m.table && k.constraint_type === 'UNIQUE').map((k) => k.columns),
+        ...keys
+          .filter((k) => k.table_name === m.table && k.constraint_type === 'UNIQUE')
+          .map((k) => k.columns),
         ...uniqueIndexes.filter((u) => u.table_name === m.table).map((u) => u.columns),
       ].map((cols) => cols.join(','));
       for (const unique of m.uniques) {
-        if (!dbUniques.includes(unique.join(','))) problems.push(`table ${m.table}: unique (${unique.join(', ')}) missing in the database`);
+        if (!dbUniques.includes(unique.join(',')))
+          problems.push(`table ${m.table}: unique (${unique.join(', ')}) missing in the database`);
       }
     }
     const modelTables = new Set(model.models.map((m) => m.table));
     for (const table of tables) {
-      if (table !== MIGRATIONS_TABLE && !modelTables.has(table)) problems.push(`table ${table}: in the database but not in Prisma`);
+      if (table !== MIGRATIONS_TABLE && !modelTables.has(table))
+        problems.push(`table ${table}: in the database but not in Prisma`);
     }
   } finally {
     await client.end();

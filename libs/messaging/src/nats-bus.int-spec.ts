@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AtsError, createEvent, createTopology, defineEvent, defineRpc, type EventEnvelope } from '@autotelesale/contracts';
+import {
+  AtsError,
+  createEvent,
+  createTopology,
+  defineEvent,
+  defineRpc,
+  type EventEnvelope,
+} from '@autotelesale/contracts';
 import { deleteNamespaceStreams, ensureNats, expectEventually, testNamespace } from '@autotelesale/testing';
 import { NatsBus } from './nats-bus';
 
@@ -12,7 +19,12 @@ const reported: unknown[] = [];
 
 beforeAll(async () => {
   natsUrl = await ensureNats();
-  bus = await NatsBus.connect({ servers: natsUrl, name: 'messaging-test', topology, onError: (e) => reported.push(e) });
+  bus = await NatsBus.connect({
+    servers: natsUrl,
+    name: 'messaging-test',
+    topology,
+    onError: (e) => reported.push(e),
+  });
   await bus.ensureStreams();
 });
 
@@ -26,7 +38,9 @@ describe('JetStream KV compare-and-set', () => {
     const kv = await bus.kv(topology.kv.agentAvailability);
     const revision = await kv.put('agent-1001', JSON.stringify({ state: 'ready' }));
     const attempts = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => kv.update('agent-1001', JSON.stringify({ state: 'reserved', by: i }), revision)),
+      Array.from({ length: 20 }, (_, i) =>
+        kv.update('agent-1001', JSON.stringify({ state: 'reserved', by: i }), revision),
+      ),
     );
     const winners = attempts.flatMap((a, i) => (a.status === 'fulfilled' ? [i] : []));
     console.log(`KV CAS race on real JetStream: ${winners.length} of 20 updates won`);
@@ -73,11 +87,15 @@ describe('request/reply', () => {
   });
 
   it('refuses to send a request that breaks its own schema', async () => {
-    await expect(bus.request(subject, echo, { text: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(bus.request(subject, echo, { text: '' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('says UNAVAILABLE when no service answers', async () => {
-    await expect(bus.request(topology.rpc.health('reporting'), echo, { text: 'x' }, { timeoutMs: 500 })).rejects.toMatchObject({
+    await expect(
+      bus.request(topology.rpc.health('reporting'), echo, { text: 'x' }, { timeoutMs: 500 }),
+    ).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });
   });
@@ -87,7 +105,12 @@ describe('events on JetStream', () => {
   const Pinged = defineEvent('test.pinged', 1, z.object({ n: z.number().int() }));
 
   it('stores an event published twice with the same id once', async () => {
-    const event = createEvent(Pinged, { aggregateId: 'c1', aggregateVersion: 1, producer: 'test', payload: { n: 1 } });
+    const event = createEvent(Pinged, {
+      aggregateId: 'c1',
+      aggregateVersion: 1,
+      producer: 'test',
+      payload: { n: 1 },
+    });
     const first = await bus.publishEvent(topology.events.call('c1'), event);
     const again = await bus.publishEvent(topology.events.call('c1'), event);
     expect(first.duplicate).toBe(false);
@@ -100,7 +123,11 @@ describe('events on JetStream', () => {
     let failOnce = true;
     const aggregate = `agent-${randomUUID()}`;
     const stop = await bus.consume(
-      { stream: topology.streams.agents.name, durable: topology.consumers.durable('reporting', 'test'), filterSubject: topology.events.allAgents },
+      {
+        stream: topology.streams.agents.name,
+        durable: topology.consumers.durable('reporting', 'test'),
+        filterSubject: topology.events.allAgents,
+      },
       async (event) => {
         if (failOnce) {
           failOnce = false;
@@ -110,9 +137,16 @@ describe('events on JetStream', () => {
       },
     );
     await bus.js.publish(topology.events.agent(aggregate), new TextEncoder().encode('{"not":"an envelope"}'));
-    const event = createEvent(Pinged, { aggregateId: aggregate, aggregateVersion: 1, producer: 'test', payload: { n: 7 } });
+    const event = createEvent(Pinged, {
+      aggregateId: aggregate,
+      aggregateVersion: 1,
+      producer: 'test',
+      payload: { n: 7 },
+    });
     await bus.publishEvent(topology.events.agent(aggregate), event);
-    await expectEventually(() => expect(received.map((e) => e.id)).toEqual([event.id]), { timeoutMs: 15_000 });
+    await expectEventually(() => expect(received.map((e) => e.id)).toEqual([event.id]), {
+      timeoutMs: 15_000,
+    });
     await stop();
   });
 });

@@ -1,4 +1,11 @@
-import { connect, headers as natsHeaders, type NatsConnection, type Msg, type Subscription, type MsgHdrs } from '@nats-io/transport-node';
+import {
+  connect,
+  headers as natsHeaders,
+  type NatsConnection,
+  type Msg,
+  type Subscription,
+  type MsgHdrs,
+} from '@nats-io/transport-node';
 import {
   jetstream,
   jetstreamManager,
@@ -179,12 +186,17 @@ export class NatsBus {
       try {
         const info = await this.jsm.streams.info(stream.name);
         const same = JSON.stringify(info.config.subjects) === JSON.stringify(stream.subjects);
-        if (!same) await this.jsm.streams.update(stream.name, { ...info.config, subjects: [...stream.subjects] });
+        if (!same)
+          await this.jsm.streams.update(stream.name, { ...info.config, subjects: [...stream.subjects] });
       } catch (error) {
         if (!isNotFound(error)) throw error;
         // Two minutes of de-duplication window: a producer that retries a publish after a
         // timeout (same Nats-Msg-Id) does not store the event twice.
-        await this.jsm.streams.add({ name: stream.name, subjects: [...stream.subjects], duplicate_window: 120_000_000_000 });
+        await this.jsm.streams.add({
+          name: stream.name,
+          subjects: [...stream.subjects],
+          duplicate_window: 120_000_000_000,
+        });
       }
     }
   }
@@ -209,19 +221,17 @@ export class NatsBus {
    * that drains the consumer.
    */
   async consume(options: ConsumeOptions, handler: EventHandler): Promise<() => Promise<void>> {
-    await this.jsm.consumers
-      .info(options.stream, options.durable)
-      .catch(async (error: unknown) => {
-        if (!isNotFound(error)) throw error;
-        return this.jsm.consumers.add(options.stream, {
-          durable_name: options.durable,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
-          filter_subject: options.filterSubject,
-          ack_wait: (options.ackWaitMs ?? 30_000) * 1_000_000,
-          max_deliver: options.maxDeliver ?? 10,
-        });
+    await this.jsm.consumers.info(options.stream, options.durable).catch(async (error: unknown) => {
+      if (!isNotFound(error)) throw error;
+      return this.jsm.consumers.add(options.stream, {
+        durable_name: options.durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: options.deliverPolicy === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+        filter_subject: options.filterSubject,
+        ack_wait: (options.ackWaitMs ?? 30_000) * 1_000_000,
+        max_deliver: options.maxDeliver ?? 10,
       });
+    });
     const consumer = await this.js.consumers.get(options.stream, options.durable);
     const messages = await consumer.consume({ max_messages: 256 });
     const loop = (async () => {

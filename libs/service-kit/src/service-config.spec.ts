@@ -21,6 +21,11 @@ describe('loadServiceConfig', () => {
     [{ ATS_DATABASE_URL: 'not a url' }, 'ATS_DATABASE_URL'],
     [{ ATS_MIGRATE_ON_START: 'yes' }, 'ATS_MIGRATE_ON_START'],
   ])('names the bad variable in %p', (env, variable) => {
-    expect(() => loadServiceConfig('agent', env)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: variable })] }));
+    expect(() => loadServiceConfig('agent', env)).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: variable })],
+      }),
+    );
   });
 });

@@ -12,7 +12,10 @@ export const DEFAULT_HTTP_PORTS: Record<ServiceName, number> = {
 
 const EnvSchema = z.object({
   ATS_NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
-  ATS_NAMESPACE: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/).default(DEFAULT_NAMESPACE),
+  ATS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/)
+    .default(DEFAULT_NAMESPACE),
   ATS_DATABASE_URL: z.string().url().optional(),
   ATS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   ATS_HTTP_HOST: z.string().default('0.0.0.0'),
@@ -32,12 +35,19 @@ export interface ServiceConfig {
 }
 
 /** Reads and validates the process environment once, at start-up; a bad value stops the start. */
-export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env, needsDatabase = false): ServiceConfig {
+export function loadServiceConfig(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+  needsDatabase = false,
+): ServiceConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw validationError('environment', parsed.error);
   const e = parsed.data;
   if (needsDatabase && !e.ATS_DATABASE_URL) {
-    throw new AtsError('VALIDATION_FAILED', `${service} needs ATS_DATABASE_URL (postgres://user@host:port/database)`);
+    throw new AtsError(
+      'VALIDATION_FAILED',
+      `${service} needs ATS_DATABASE_URL (postgres://user@host:port/database)`,
+    );
   }
   return {
     service,

@@ -2,8 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import { createTopology, type Topology } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
 import { bootstrapService } from '@autotelesale/service-kit';
-import { createTestDatabase, deleteNamespaceStreams, ensureNats, freePort, testNamespace, type TestDatabase } from '@autotelesale/testing';
-
+import {
+  createTestDatabase,
+  deleteNamespaceStreams,
+  ensureNats,
+  freePort,
+  testNamespace,
+  type TestDatabase,
+} from '@autotelesale/testing';
 
 export interface ServiceUnderTest {
   app: INestApplication;

@@ -14,7 +14,8 @@ import { waitFor } from './wait-for';
  * stopped when the process exits. Never a mock.
  */
 
-export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The role scripts/setup creates (CREATEDB), so tests can make and drop their databases. */
+export const DEFAULT_PG_ADMIN_URL = 'postgres://autotelesale:autotelesale@127.0.0.1:5432/postgres';
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
 const started: ChildProcess[] = [];
@@ -68,15 +69,23 @@ export function ensureNats(): Promise<string> {
     const url = process.env['ATS_NATS_URL'] || DEFAULT_NATS_URL;
     const { host, port } = hostPort(url);
     if (await tcpReachable(host, port)) return url;
-    const binary = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find(existsSync);
-    if (!binary) throw new Error(`nats-server is not reachable at ${url} and not installed: run scripts/setup`);
+    const binary = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find(
+      existsSync,
+    );
+    if (!binary)
+      throw new Error(`nats-server is not reachable at ${url} and not installed: run scripts/setup`);
     const privatePort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'ats-nats-'));
     installExitHook();
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(privatePort), '-js', '-sd', dir], { stdio: 'ignore' });
+    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(privatePort), '-js', '-sd', dir], {
+      stdio: 'ignore',
+    });
     started.push(child);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    await waitFor(() => tcpReachable('127.0.0.1', privatePort), { timeoutMs: 10_000, description: 'private nats-server' });
+    await waitFor(() => tcpReachable('127.0.0.1', privatePort), {
+      timeoutMs: 10_000,
+      description: 'private nats-server',
+    });
     return `nats://127.0.0.1:${privatePort}`;
   })();
   return natsUrlPromise;
@@ -104,13 +113,32 @@ export function ensurePostgres(): Promise<string> {
     chmodSync(dir, 0o777);
     // initdb refuses to run as root: run the cluster as the postgres user when we are root.
     const asUser = (cmd: string, args: string[]) =>
-      process.getuid?.() === 0 ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] } : { cmd, args };
-    const init = asUser(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+      process.getuid?.() === 0
+        ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] }
+        : { cmd, args };
+    const init = asUser(join(bin, 'initdb'), [
+      '-D',
+      join(dir, 'data'),
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+    ]);
     const result = spawnSync(init.cmd, init.args, { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr}`);
     installExitHook();
     const server = asUser(join(bin, 'postgres'), [
-      '-D', join(dir, 'data'), '-p', String(privatePort), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
+      '-D',
+      join(dir, 'data'),
+      '-p',
+      String(privatePort),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
     ]);
     const child = spawn(server.cmd, server.args, { stdio: 'ignore' });
     started.push(child);

@@ -14,7 +14,11 @@ export interface WaitOptions {
 
 export class WaitTimeoutError extends Error {
   readonly code = 'WAIT_TIMEOUT';
-  constructor(description: string, timeoutMs: number, readonly lastError?: unknown) {
+  constructor(
+    description: string,
+    timeoutMs: number,
+    readonly lastError?: unknown,
+  ) {
     super(
       `timed out after ${timeoutMs} ms waiting for ${description}` +
         (lastError instanceof Error ? `; last failure: ${lastError.message}` : ''),
@@ -39,7 +43,8 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value as Exclude<T, undefined | null | false>;
+      if (value !== undefined && value !== null && value !== false)
+        return value as Exclude<T, undefined | null | false>;
     } catch (error) {
       lastError = error;
     }
@@ -54,7 +59,10 @@ export async function waitFor<T>(
  * Retries an assertion block until it stops throwing; rethrows its last failure when
  * time runs out, so the test shows the real expectation that failed.
  */
-export async function expectEventually(assertion: () => void | Promise<void>, options: WaitOptions = {}): Promise<void> {
+export async function expectEventually(
+  assertion: () => void | Promise<void>,
+  options: WaitOptions = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;

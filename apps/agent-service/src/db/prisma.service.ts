@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { PrismaPg } from '@prisma/adapter-pg';
 import { HealthService, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { PrismaClient } from '../generated/prisma/client';
-import { AGENT_DB_SCHEMA } from './agent-db.constants';
+import { AGENT_DATABASE } from './agent-db.constants';
 
 /** Prisma over the pg driver adapter: no native query engine, queries scoped to our schema. */
 @Injectable()
@@ -11,7 +11,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
     private readonly health: HealthService,
   ) {
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl }, { schema: AGENT_DB_SCHEMA }) });
+    super({
+      adapter: new PrismaPg({ connectionString: config.databaseUrl }, { schema: AGENT_DATABASE.schema }),
+    });
   }
 
   onModuleInit(): void {
