@@ -1,0 +1,324 @@
+import { AbandonLedger, type AbandonBudget, type AbandonRule } from '../abandon/abandon-ledger';
+import { AnswerDelayEstimator } from '../estimators/answer-delay-estimator';
+import { DurationEstimator } from '../estimators/duration-estimator';
+import { ProportionEstimator } from '../estimators/proportion-estimator';
+import { PacingError } from '../errors';
+import { normalCdf } from '../stats/normal';
+import type { CampaignSnapshot, Pacer, PacingDecision, PacingEvent } from './campaign-snapshot';
+
+export interface ForecastPacerOptions {
+  rule: AbandonRule;
+  capPercent: number;
+  /** Plan for cap - margin: the safety margin the controller aims below the cap. */
+  marginPercent: number;
+  /** The 2-second rule. */
+  graceSec: number;
+  /** Second goal: at most `shortWaitShare` of connected calls wait longer than
+   * `shortWaitSec` for their agent (answer-to-agent p99 < 1 s by default). A second
+   * multiplier prices such waits; its own controller tunes it to the measured share. */
+  shortWaitSec?: number;
+  shortWaitShare?: number;
+  noAnswerTimeoutSec: number;
+  /** AMD listening time added between answer and "needs an agent" (0 without AMD). */
+  amdDetectionSec?: number;
+  /** AMD false-positive share, used by the UK rule to estimate the abandons it adds. */
+  amdFalsePositiveRate?: number;
+  /** Controller gain: log(threshold) moves by gain per unit of unspent (+) or overspent
+   * (-) abandon budget. */
+  gain?: number;
+  /** Threshold before any live answer: low, so a campaign starts cautiously. */
+  initialThreshold?: number;
+  /** Forecast grid resolution. */
+  stepSec?: number;
+  /** Safety cap on calls in flight per working agent. */
+  maxLinesPerAgent?: number;
+}
+
+const VARIANCE_FLOOR = 0.05;
+const WAIT_GAIN = 0.2;
+const WAIT_PRICE_START = 5;
+const WAIT_PRICE_MIN = 0.01;
+const WAIT_PRICE_MAX = 100;
+const WAIT_INTEGRAL_MAX = Math.log(WAIT_PRICE_START / WAIT_PRICE_MIN) / WAIT_GAIN;
+
+/**
+ * Predictive pacing by forecast. For each call it could place now it asks: given who is
+ * talking or wrapping and for how long, which calls are ringing and for how long, and
+ * what answers and talk times look like lately, how many extra abandons does this call
+ * add (its own chance of finding no agent within the grace period, plus the calls it
+ * would push back in the queue)? It places calls while that marginal cost per expected
+ * live answer stays under a threshold, and a budget controller moves the threshold so
+ * that the measured abandon rate spends the budget (cap - margin) and no more.
+ *
+ * The forecast: cumulative agents free S(t) and agent-needing answers D(t) on a grid of
+ * `stepSec`, each a sum of independent Bernoullis (one per agent, one per call) from the
+ * estimators' conditional distributions, approximated as normal. A call that needs an
+ * agent at t is served iff S(t + grace) > D(just before t) (FIFO queue).
+ */
+export class ForecastPacer implements Pacer {
+  readonly mode = 'predictive' as const;
+  readonly policy = 'forecast';
+
+  readonly needsAgent = new ProportionEstimator({ priorMean: 0.5, priorWeight: 20, memory: 3000 });
+  readonly answeredOther = new ProportionEstimator({ priorMean: 0.05, priorWeight: 20, memory: 3000 });
+  readonly answerDelay: AnswerDelayEstimator;
+  readonly talk = new DurationEstimator({ priorMean: 180, priorCv: 1, priorWeight: 3, memory: 600 });
+  readonly wrap = new DurationEstimator({ priorMean: 30, priorCv: 0.5, priorWeight: 3, memory: 600 });
+  readonly ledger: AbandonLedger;
+
+  private integral = 0;
+  private readonly gain: number;
+  private readonly initialThreshold: number;
+  private readonly step: number;
+  private readonly steps: number;
+  private readonly graceSteps: number;
+  private readonly shortWaitSteps: number;
+  private readonly shortWaitShare: number;
+  /** Integral of (target share - long wait) over connected calls: prices long waits. */
+  private waitIntegral = 0;
+  private readonly detection: number;
+  private readonly targetRate: number;
+  private readonly integralMax: number;
+  private readonly maxLinesPerAgent: number;
+
+  // Work arrays, reused across decisions (a decision must not allocate on the hot path).
+  private readonly supplyMean: Float64Array;
+  private readonly supplyVar: Float64Array;
+  private readonly demandMean: Float64Array;
+  private readonly demandVar: Float64Array;
+  private readonly scratch: Float64Array;
+  private readonly newCall: Float64Array;
+
+  constructor(private readonly options: ForecastPacerOptions) {
+    if (!(options.marginPercent >= 0 && options.marginPercent < options.capPercent)) {
+      throw new PacingError('PACING_INVALID_ARGUMENT', 'marginPercent must be in [0, capPercent)', options);
+    }
+    if (!(options.graceSec >= 0) || !(options.noAnswerTimeoutSec > 0)) {
+      throw new PacingError('PACING_INVALID_ARGUMENT', 'graceSec must be >= 0 and noAnswerTimeoutSec > 0', options);
+    }
+    this.gain = options.gain ?? 0.1;
+    this.initialThreshold = options.initialThreshold ?? 0.02;
+    this.step = options.stepSec ?? 0.5;
+    this.detection = options.amdDetectionSec ?? 0;
+    this.maxLinesPerAgent = options.maxLinesPerAgent ?? 12;
+    this.graceSteps = Math.round(options.graceSec / this.step);
+    this.shortWaitSteps = Math.min(this.graceSteps, Math.round((options.shortWaitSec ?? 1) / this.step));
+    this.shortWaitShare = options.shortWaitShare ?? 0.006;
+    this.steps = Math.ceil((options.noAnswerTimeoutSec + this.detection) / this.step) + 2;
+    const total = this.steps + this.graceSteps + 1;
+    this.supplyMean = new Float64Array(total);
+    this.supplyVar = new Float64Array(total);
+    this.demandMean = new Float64Array(this.steps);
+    this.demandVar = new Float64Array(this.steps);
+    this.scratch = new Float64Array(total);
+    this.newCall = new Float64Array(this.steps);
+    this.answerDelay = new AnswerDelayEstimator({
+      timeoutSec: options.noAnswerTimeoutSec,
+      binSec: this.step,
+      priorUniformUpToSec: options.noAnswerTimeoutSec / 2,
+      priorWeight: 5,
+      memory: 2000,
+    });
+    this.ledger = new AbandonLedger({ rule: options.rule, capPercent: options.capPercent });
+    this.targetRate = (options.capPercent - options.marginPercent) / 100;
+    // Anti-windup: unspent budget beyond what lifts the threshold to 1 is forgotten, so
+    // a quiet morning cannot license a burst of abandons in the afternoon.
+    this.integralMax = Math.log(1 / this.initialThreshold) / this.gain;
+  }
+
+  /** The current marginal-abandon threshold (expected extra abandons per extra live answer). */
+  get threshold(): number {
+    return Math.min(1, Math.max(1e-5, this.initialThreshold * Math.exp(this.gain * this.integral)));
+  }
+
+  /** Price of one long wait, in abandons (second multiplier). */
+  get longWaitPrice(): number {
+    return Math.min(WAIT_PRICE_MAX, Math.max(WAIT_PRICE_MIN, WAIT_PRICE_START * Math.exp(-WAIT_GAIN * this.waitIntegral)));
+  }
+
+  budget(now: number): AbandonBudget {
+    return this.ledger.budget(now);
+  }
+
+  observe(event: PacingEvent): void {
+    switch (event.type) {
+      case 'answered':
+        this.needsAgent.observe(event.needsAgent);
+        this.answeredOther.observe(!event.needsAgent);
+        this.answerDelay.observe(event.ringSec);
+        return;
+      case 'noAnswer':
+        this.needsAgent.observe(false);
+        this.answeredOther.observe(false);
+        return;
+      case 'liveAnswered':
+        this.ledger.recordLiveAnswer(event.at);
+        this.integral = Math.min(this.integralMax, this.integral + this.targetRate);
+        return;
+      case 'abandoned':
+        this.ledger.recordAbandon(event.at);
+        this.integral -= 1;
+        return;
+      case 'machineDetected': {
+        // UK: the expected share of people among AMD hang-ups counts as abandoned.
+        const fp = this.options.amdFalsePositiveRate ?? 0;
+        if (this.options.rule === 'UK' && fp > 0) {
+          this.ledger.recordAmdFalsePositive(event.at, fp);
+          this.integral += fp * this.targetRate - fp;
+        }
+        return;
+      }
+      case 'talkEnded':
+        this.talk.observe(event.talkSec);
+        return;
+      case 'wrapEnded':
+        this.wrap.observe(event.wrapSec);
+        return;
+      case 'connected':
+        this.waitIntegral += this.shortWaitShare - (event.waitSec > (this.options.shortWaitSec ?? 1) ? 1 : 0);
+        this.waitIntegral = Math.min(this.waitIntegral, WAIT_INTEGRAL_MAX);
+        return;
+    }
+  }
+
+  decide(snapshot: CampaignSnapshot): PacingDecision {
+    const { now } = snapshot;
+    const step = this.step;
+    const K = this.steps;
+    const supplyMean = this.supplyMean;
+    const supplyVar = this.supplyVar;
+    supplyMean.fill(0);
+    supplyVar.fill(0);
+    let working = 0;
+    const wrapMean = this.wrap.mean;
+    for (const agent of snapshot.agents) {
+      if (agent.state === 'notReady') continue;
+      working += 1;
+      if (agent.state === 'ready') {
+        for (let k = 0; k < supplyMean.length; k += 1) supplyMean[k] += 1;
+        continue;
+      }
+      const elapsed = Math.max(0, now - agent.since);
+      if (agent.state === 'wrapping') this.wrap.fillConditionalCdf(elapsed, 0, step, this.scratch);
+      else this.talk.fillConditionalCdf(agent.state === 'reserved' ? 0 : elapsed, wrapMean, step, this.scratch);
+      for (let k = 0; k < supplyMean.length; k += 1) {
+        const p = this.scratch[k]!;
+        supplyMean[k] += p;
+        supplyVar[k] += p * (1 - p);
+      }
+    }
+    if (working === 0) return { dials: 0, reserveAgentIds: [], reason: 'no-agents' };
+
+    const q = this.needsAgent.upperBound(1);
+    const m = this.answeredOther.mean;
+    const qDetecting = q / Math.max(1e-9, q + m);
+    const demandMean = this.demandMean;
+    const demandVar = this.demandVar;
+    demandMean.fill(0);
+    demandVar.fill(0);
+    const { values: edges, binSec } = this.answerDelay.cdfAtBinEdges();
+    const lastEdge = edges.length - 1;
+    const cdfAt = (t: number): number => {
+      const pos = t / binSec;
+      const i = Math.floor(pos);
+      if (i >= lastEdge) return 1;
+      if (i < 0) return 0;
+      return edges[i]! + (pos - i) * (edges[i + 1]! - edges[i]!);
+    };
+    let inFlight = 0;
+    for (const call of snapshot.calls) {
+      inFlight += 1;
+      if (call.state === 'waiting') {
+        for (let k = 0; k < K; k += 1) demandMean[k] += 1;
+        continue;
+      }
+      if (call.state === 'detecting') {
+        const dueIn = (call.answeredAt ?? now) + this.detection - now;
+        for (let k = 0; k < K; k += 1) {
+          const p = k * step >= dueIn ? qDetecting : 0;
+          demandMean[k] += p;
+          demandVar[k] += p * (1 - p);
+        }
+        continue;
+      }
+      const age = Math.max(0, now - call.dialedAt);
+      const fAge = cdfAt(age);
+      const stillRinging = Math.max(1e-9, 1 - (q + m) * fAge);
+      const scale = q / stillRinging;
+      // The grid step equals the histogram bin, so F(age - detection + k*step) walks the
+      // bin edges with one fixed interpolation fraction: no division in the inner loop.
+      const shifted = (age - this.detection) / binSec;
+      const firstK = Math.max(1, Math.floor(this.detection / step) + 1);
+      const base = Math.floor(shifted);
+      const frac = shifted - base;
+      for (let k = firstK; k < K; k += 1) {
+        const i = base + k;
+        const f = i >= lastEdge ? 1 : i < 0 ? 0 : edges[i]! + frac * (edges[i + 1]! - edges[i]!);
+        const p = scale * (f - fAge);
+        if (p <= 0) continue;
+        demandMean[k] += p;
+        demandVar[k] += p * (1 - p);
+      }
+    }
+
+    const newCall = this.newCall;
+    for (let k = 0; k < K; k += 1) {
+      const t = k * step - this.detection;
+      newCall[k] = t <= 0 ? 0 : q * this.answerDelay.cdf(t);
+    }
+    const qNew = newCall[K - 1]!;
+    const threshold = this.threshold;
+    const maxInFlight = this.maxLinesPerAgent * working;
+    let dials = 0;
+    while (inFlight + dials < maxInFlight) {
+      const cost = this.marginalCost();
+      if (cost > threshold * qNew) break;
+      dials += 1;
+      for (let k = 0; k < K; k += 1) {
+        const p = newCall[k]!;
+        demandMean[k] += p;
+        demandVar[k] += p * (1 - p);
+      }
+    }
+    return { dials, reserveAgentIds: [], reason: dials > 0 ? 'forecast-under-threshold' : 'forecast-at-threshold' };
+  }
+
+  /**
+   * Expected extra cost if one more call is placed now, in abandons: its own chance of
+   * finding no agent within the grace period plus the calls it would push back in the
+   * queue, and the same for waits beyond `shortWaitSec`, priced by `longWaitPrice`.
+   */
+  private marginalCost(): number {
+    const K = this.steps;
+    const G = this.graceSteps;
+    const W = this.shortWaitSteps;
+    const price = this.longWaitPrice;
+    const newCall = this.newCall;
+    const sMean = this.supplyMean;
+    const sVar = this.supplyVar;
+    let cost = 0;
+    for (let k = 1; k < K; k += 1) {
+      const arrivals = newCall[k]! - newCall[k - 1]!;
+      const othersArrivals = this.demandMean[k]! - this.demandMean[k - 1]!;
+      if (arrivals <= 1e-12 && othersArrivals <= 1e-12) continue;
+      const dMid = 0.5 * (this.demandMean[k]! + this.demandMean[k - 1]!);
+      const dVarMid = 0.5 * (this.demandVar[k]! + this.demandVar[k - 1]!);
+      const n = 0.5 * (newCall[k]! + newCall[k - 1]!);
+      // Not served within the grace period (abandoned), and not within the short wait.
+      const muG = sMean[k + G]! - dMid;
+      const sdG = Math.sqrt(sVar[k + G]! + dVarMid + VARIANCE_FLOOR);
+      const muW = sMean[k + W]! - dMid;
+      const sdW = Math.sqrt(sVar[k + W]! + dVarMid + VARIANCE_FLOOR);
+      const abandon = normalCdf((0.5 - muG) / sdG);
+      const late = normalCdf((0.5 - muW) / sdW) - abandon;
+      cost += arrivals * (abandon + price * late);
+      if (othersArrivals > 1e-12) {
+        const extraVar = n * (1 - n);
+        const abandonWith = normalCdf((0.5 - (muG - n)) / Math.sqrt(sdG * sdG + extraVar));
+        const lateWith = normalCdf((0.5 - (muW - n)) / Math.sqrt(sdW * sdW + extraVar)) - abandonWith;
+        cost += othersArrivals * (abandonWith - abandon + price * (lateWith - late));
+      }
+    }
+    return cost;
+  }
+}
