@@ -70,6 +70,32 @@ function maskDigits(candidate: string, digitCount: number): string {
   return out;
 }
 
+const UUID_ONLY = new RegExp(`^${UUID}$`);
+
+/**
+ * Cheap pre-scan: true when `text` holds 7 digits in a row with at most two separator
+ * characters (space, `.`, `-`, `(`, `)`, `+`, no-break space) between neighbours, which
+ * every phone-number candidate does. Ids, IP:port pairs, timestamps and most messages fail
+ * it and never pay for the full regex.
+ */
+function mayHoldPhoneNumber(text: string): boolean {
+  let digits = 0;
+  let gap = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits >= MIN_PHONE_DIGITS) return true;
+      gap = 0;
+    } else if (c === 32 || c === 46 || c === 45 || c === 40 || c === 41 || c === 43 || c === 0xa0) {
+      if (++gap > 2) digits = 0;
+    } else {
+      digits = 0;
+      gap = 0;
+    }
+  }
+  return false;
+}
+
 function countDigits(text: string): number {
   let count = 0;
   for (let i = 0; i < text.length; i++) {
@@ -90,8 +116,8 @@ function replaceCandidate(match: string, phone: string | undefined): string {
  * exact rule). Pure and allocation-free when the text cannot hold a phone number.
  */
 export function maskPhoneNumbers(text: string): string {
-  // Hot path: most log strings carry fewer than 7 digits and never reach the regex.
-  if (countDigits(text) < MIN_PHONE_DIGITS) return text;
+  // Hot path: most log strings (messages, ids, addresses) never reach the regex.
+  if (!mayHoldPhoneNumber(text) || (text.length === 36 && UUID_ONLY.test(text))) return text;
   CANDIDATES.lastIndex = 0;
   return text.replace(CANDIDATES, replaceCandidate);
 }
