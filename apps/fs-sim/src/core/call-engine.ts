@@ -1,0 +1,770 @@
+import { randomUUID } from 'node:crypto';
+import { Channel, type QueuedApp, type RunningApp, type CallState, type ChannelState } from './channel';
+import { q850, sipCodeToCause } from './hangup-causes';
+import { parseDialString, type OriginateRequest } from './originate-parser';
+import type { SimSwitch } from './sim-switch';
+import { nowMicros, stamp } from './time-format';
+import { APPLICATIONS } from './applications';
+import { ConferenceRegistry } from './conference';
+
+export type OriginateOutcome = { ok: true; channel: Channel } | { ok: false; cause: string };
+
+interface Endpoint {
+  role: 'customer' | 'agent';
+  name: string;
+  number: string;
+  profile: string;
+  gateway?: string;
+  agentExt?: string;
+  networkAddr?: string;
+}
+
+const TRUE = (v: string | undefined) => v !== undefined && /^(true|yes|on|1|enabled|active|allow)$/i.test(v);
+
+/**
+ * The call state machine of one switch: originate, the remote party's behaviour, the
+ * application stack, bridges, transfers and hangups, firing FreeSWITCH's events in
+ * FreeSWITCH's order (reference sections 3 and 4).
+ */
+export class CallEngine {
+  readonly conferences: ConferenceRegistry;
+
+  constructor(readonly sw: SimSwitch) {
+    this.conferences = new ConferenceRegistry(this);
+  }
+
+  // ---------------------------------------------------------------- originate
+
+  resolveEndpoint(endpoint: string): Endpoint | { cause: string } {
+    const parts = endpoint.split('/');
+    const world = this.sw.world;
+    switch (parts[0]) {
+      case 'sofia': {
+        if (parts[1] === 'gateway') {
+          const gwName = parts[2] ?? '';
+          const dest = parts.slice(3).join('/');
+          const gw = world.scenario.gateway(gwName);
+          if (!gw) return { cause: 'INVALID_GATEWAY' };
+          if (gw.state === 'down') return { cause: 'GATEWAY_DOWN' };
+          if (!dest) return { cause: 'INVALID_URL' };
+          return {
+            role: 'customer',
+            name: `sofia/${gw.profile}/${dest}`,
+            number: dest.split('@')[0]!,
+            profile: gw.profile,
+            gateway: gwName,
+          };
+        }
+        const profile = parts[1] ?? '';
+        if (profile !== 'internal' && profile !== 'external') return { cause: 'INVALID_PROFILE' };
+        const dest = parts.slice(2).join('/');
+        if (!dest) return { cause: 'INVALID_URL' };
+        const number = dest.split('@')[0]!;
+        const phone = profile === 'internal' ? world.agent(number) : undefined;
+        if (phone) {
+          if (!phone.registered) return { cause: 'USER_NOT_REGISTERED' };
+          return {
+            role: 'agent',
+            name: `sofia/internal/${dest}`,
+            number,
+            profile,
+            agentExt: number,
+            networkAddr: agentIp(number),
+          };
+        }
+        return { role: 'customer', name: `sofia/${profile}/${dest}`, number, profile };
+      }
+      case 'user': {
+        const ext = (parts[1] ?? '').split('@')[0]!;
+        const phone = world.agent(ext);
+        if (!phone) return { cause: 'SUBSCRIBER_ABSENT' };
+        if (!phone.registered) return { cause: 'USER_NOT_REGISTERED' };
+        const ip = agentIp(ext);
+        return {
+          role: 'agent',
+          name: `sofia/internal/${ext}@${ip}:5060`,
+          number: ext,
+          profile: 'internal',
+          agentExt: ext,
+          networkAddr: ip,
+        };
+      }
+      case 'error':
+        return { cause: (parts[1] ?? 'NORMAL_CLEARING').toUpperCase() };
+      default:
+        return { cause: 'CHAN_NOT_IMPLEMENTED' };
+    }
+  }
+
+  /** Creates the B-leg and resolves when originate would return (answer, early media, ring-ready or failure). */
+  originate(req: OriginateRequest, originator?: Channel): Promise<OriginateOutcome> {
+    const sw = this.sw;
+    sw.stats.originates++;
+    const ep = this.resolveEndpoint(req.dial.endpoint);
+    if ('cause' in ep) return Promise.resolve({ ok: false, cause: ep.cause });
+    const vars = req.dial.vars;
+    const uuid = vars.get('origination_uuid') || randomUUID();
+    const refusal = sw.pausedOutbound ? 'Outbound paused' : sw.admitSession(uuid);
+    if (refusal) return Promise.resolve({ ok: false, cause: 'DESTINATION_OUT_OF_ORDER' });
+
+    const now = nowMicros();
+    const ch = new Channel(
+      uuid,
+      ep.name,
+      {
+        direction: 'outbound',
+        dialplan: req.dialplan,
+        callerIdName: vars.get('origination_caller_id_name') ?? req.cidName,
+        callerIdNumber: vars.get('origination_caller_id_number') ?? req.cidNum ?? '0000000000',
+        calleeIdNumber: ep.number,
+        networkAddr: ep.networkAddr,
+        destinationNumber: ep.number,
+        source: 'src/switch_ivr_originate.c',
+        context: req.context,
+        createdUs: now,
+        answeredUs: 0,
+        progressUs: 0,
+        progressMediaUs: 0,
+        hangupUs: 0,
+        transferUs: 0,
+        bridgedUs: 0,
+        lastHoldUs: 0,
+        holdAccumUs: 0,
+      },
+      sw.nextSessionId(),
+    );
+    ch.role = ep.role;
+    ch.agentExt = ep.agentExt;
+    ch.setVar('direction', 'outbound');
+    ch.setVar('uuid', uuid);
+    ch.setVar('session_id', String(ch.sessionId));
+    ch.setVar('sip_profile_name', ep.profile);
+    ch.setVar('sip_gateway_name', ep.gateway);
+    ch.setVar('channel_name', ep.name);
+    ch.setVar(
+      'sip_destination_url',
+      `sip:${ep.number}@${ep.gateway ? `${ep.gateway}.carrier.example` : (ep.networkAddr ?? 'localhost')}`,
+    );
+    ch.setVar('is_outbound', 'true');
+    if (originator) {
+      ch.setVar('originator', originator.uuid);
+      ch.setVar('originating_leg_uuid', originator.uuid);
+      ch.otherLeg = { type: 'originator', channel: originator };
+    }
+    // {}/[] variables land on the leg after the endpoint created it (reference 3.4).
+    for (const [k, v] of vars) ch.setVar(k, v);
+    sw.registerChannel(ch);
+
+    sw.fireChannel('CHANNEL_OUTGOING', ch);
+    this.setState(ch, 'CS_INIT');
+    sw.fireChannel('CHANNEL_CREATE', ch);
+    sw.fireChannel('CHANNEL_ORIGINATE', ch);
+    this.setState(ch, 'CS_ROUTING');
+    this.setState(ch, 'CS_CONSUME_MEDIA');
+
+    ch.originateReturnsOnEarly = !TRUE(vars.get('ignore_early_media'));
+    const returnOnRing = TRUE(vars.get('return_ring_ready'));
+    const timeoutSec =
+      Number(vars.get('originate_timeout') ?? vars.get('leg_timeout') ?? req.timeoutSec ?? 60) || 60;
+
+    return new Promise<OriginateOutcome>((resolve) => {
+      const timer = sw.channelTimer(ch, timeoutSec * 1000, () => this.hangup(ch, 'NO_ANSWER', 'send_cancel'));
+      ch.pendingOriginate = (outcome) => {
+        ch.pendingOriginate = undefined;
+        timer.cancel();
+        ch.timers.delete(timer);
+        resolve(outcome.ok ? { ok: true, channel: ch } : { ok: false, cause: outcome.cause });
+      };
+      if (returnOnRing) ch.vars.set('return_ring_ready', 'true');
+      if (ep.role === 'agent') this.driveAgent(ch);
+      else this.driveCustomer(ch);
+    });
+  }
+
+  private driveCustomer(ch: Channel): void {
+    const b = this.sw.world.scenario.behaviourFor(ch.profile.destinationNumber);
+    ch.behaviour = b;
+    const sw = this.sw;
+    if (b.kind === 'invalid-number' || b.kind === 'network-failure') {
+      sw.channelTimer(ch, b.ringMs, () => this.remoteFailure(ch, b.sipCode));
+      return;
+    }
+    const progressAt = Math.min(b.progressMs, b.ringMs);
+    sw.channelTimer(ch, progressAt, () => this.progress(ch));
+    if (b.earlyMedia) {
+      sw.channelTimer(ch, progressAt + (b.ringMs - progressAt) / 2, () => this.preAnswer(ch));
+    }
+    switch (b.kind) {
+      case 'busy':
+      case 'rejected':
+        sw.channelTimer(ch, b.ringMs, () => this.remoteFailure(ch, b.sipCode));
+        break;
+      case 'no-answer':
+        // Carriers give up eventually even when originate already returned on early media.
+        sw.channelTimer(ch, 120_000, () => this.remoteFailure(ch, 480));
+        break;
+      default:
+        sw.channelTimer(ch, b.ringMs, () => this.answer(ch));
+    }
+  }
+
+  private driveAgent(ch: Channel): void {
+    const phone = this.sw.world.agent(ch.agentExt ?? '');
+    this.sw.channelTimer(ch, 50, () => {
+      this.progress(ch);
+      if (phone?.autoAnswer) this.sw.channelTimer(ch, phone.answerDelayMs, () => this.answer(ch));
+    });
+  }
+
+  /** What the customer does once answered: talk, hang up during the intro, or be a machine. */
+  private afterAnswer(ch: Channel): void {
+    const b = ch.behaviour;
+    if (!b) return;
+    const sw = this.sw;
+    if (b.kind === 'hangup-during-intro') {
+      sw.channelTimer(ch, b.hangupAfterMs, () => this.remoteHangup(ch));
+    } else if (b.kind === 'machine') {
+      sw.channelTimer(ch, b.greetingMs, () => this.machineBeep(ch));
+      sw.channelTimer(ch, b.greetingMs + b.talkMs, () => this.remoteHangup(ch));
+    } else if (b.kind === 'answer') {
+      sw.channelTimer(ch, b.talkMs, () => this.remoteHangup(ch));
+    }
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  setState(ch: Channel, state: ChannelState): void {
+    ch.state = state;
+    this.sw.fireChannel('CHANNEL_STATE', ch);
+  }
+
+  setCallState(ch: Channel, callState: CallState): void {
+    const original = ch.callState;
+    if (original === callState) return;
+    ch.callState = callState;
+    this.sw.fireChannel('CHANNEL_CALLSTATE', ch, [
+      ['Original-Channel-Call-State', original],
+      [
+        'Channel-Call-State-Number',
+        String(
+          ['DOWN', 'DIALING', 'RINGING', 'EARLY', 'ACTIVE', 'HELD', 'RING_WAIT', 'HANGUP', 'UNHELD'].indexOf(
+            callState,
+          ),
+        ),
+      ],
+    ]);
+  }
+
+  progress(ch: Channel): void {
+    if (ch.hungUp || ch.ringReady || ch.answered) return;
+    ch.ringReady = true;
+    ch.profile.progressUs = nowMicros();
+    this.sw.fireChannel('CHANNEL_PROGRESS', ch);
+    this.setCallState(ch, 'RINGING');
+    if (ch.pendingOriginate && ch.vars.get('return_ring_ready') === 'true') ch.pendingOriginate({ ok: true });
+  }
+
+  preAnswer(ch: Channel): void {
+    if (ch.hungUp || ch.earlyMedia || ch.answered) return;
+    ch.earlyMedia = true;
+    ch.codecs = true;
+    ch.profile.progressMediaUs = nowMicros();
+    if (!ch.ringReady) {
+      ch.ringReady = true;
+      ch.profile.progressUs = ch.profile.progressMediaUs;
+    }
+    this.addMediaVars(ch);
+    this.sw.fireChannel('CHANNEL_PROGRESS_MEDIA', ch);
+    this.setCallState(ch, 'EARLY');
+    if (ch.pendingOriginate && ch.originateReturnsOnEarly) ch.pendingOriginate({ ok: true });
+  }
+
+  /** The far end answered (200 OK). CHANNEL_ANSWER fires before the callstate becomes ACTIVE. */
+  answer(ch: Channel): void {
+    if (ch.hungUp || ch.answered) return;
+    ch.answered = true;
+    ch.codecs = true;
+    ch.profile.answeredUs = nowMicros();
+    if (!ch.earlyMedia) this.addMediaVars(ch);
+    ch.setVar('endpoint_disposition', 'ANSWER');
+    this.sw.fireChannel('CHANNEL_ANSWER', ch);
+    this.setCallState(ch, 'ACTIVE');
+    this.afterAnswer(ch);
+    if (ch.pendingOriginate) ch.pendingOriginate({ ok: true });
+    else if (ch.vars.get('execute_on_answer')) this.queueApp(ch, splitApp(ch.vars.get('execute_on_answer')!));
+  }
+
+  private addMediaVars(ch: Channel): void {
+    ch.setVar('read_codec', 'PCMU');
+    ch.setVar('read_rate', '8000');
+    ch.setVar('write_codec', 'PCMU');
+    ch.setVar('write_rate', '8000');
+    ch.setVar('remote_media_ip', ch.profile.networkAddr ?? '198.51.100.20');
+    ch.setVar('remote_media_port', String(16384 + (ch.sessionId % 16000) * 2));
+  }
+
+  /** The far end refused with a SIP final response before answering. */
+  remoteFailure(ch: Channel, sipCode: number): void {
+    if (ch.hungUp) return;
+    ch.setVar('sip_term_status', String(sipCode));
+    ch.setVar('proto_specific_hangup_cause', `sip:${sipCode}`);
+    const cause = sipCodeToCause(sipCode);
+    ch.setVar('sip_term_cause', String(q850(cause)));
+    this.hangup(ch, cause, 'recv_refuse');
+  }
+
+  /** The person on the far end hangs up (BYE if answered, a 603 refusal while ringing). */
+  remoteHangup(ch: Channel, cause = 'NORMAL_CLEARING'): void {
+    if (ch.hungUp) return;
+    if (ch.answered) this.hangup(ch, cause, 'recv_bye');
+    else this.remoteFailure(ch, 603);
+  }
+
+  // ---------------------------------------------------------------- hangup
+
+  hangup(ch: Channel, cause: string, disposition: string): void {
+    if (ch.hungUp || ch.destroyed) return;
+    const sw = this.sw;
+    ch.hungUp = true;
+    ch.hangupCause = cause;
+    ch.profile.hangupUs = nowMicros();
+    for (const t of ch.timers) t.cancel();
+    ch.timers.clear();
+    ch.onDtmf = undefined;
+    ch.setVar('sip_hangup_disposition', disposition);
+    ch.state = 'CS_HANGUP';
+    sw.fireChannel('CHANNEL_HANGUP', ch);
+    this.unwindApps(ch, 'hangup');
+    for (const path of [...ch.recordings]) this.stopRecording(ch, path);
+    if (ch.avmdRunning) this.avmdStop(ch);
+    if (ch.bridgedTo) this.endBridge(ch, cause);
+    if (ch.bridgeWaiter && !ch.bridgeWaiter.hungUp) ch.bridgeWaiter = undefined;
+    sw.notifyChannelDown(ch.uuid);
+    // The session thread finishes the teardown; the originate thread returns in parallel.
+    sw.afterJitter(() => this.finishHangup(ch));
+    if (ch.pendingOriginate) ch.pendingOriginate({ ok: false, cause });
+  }
+
+  private finishHangup(ch: Channel): void {
+    if (ch.destroyed) return;
+    const sw = this.sw;
+    this.setState(ch, 'CS_HANGUP');
+    this.setCallState(ch, 'HANGUP');
+    this.setHangupVars(ch);
+    ch.state = 'CS_REPORTING';
+    sw.fireChannel('CHANNEL_STATE', ch);
+    sw.fireChannel('CHANNEL_HANGUP_COMPLETE', ch, [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']]);
+    ch.state = 'CS_DESTROY';
+    sw.fireChannel('CHANNEL_STATE', ch);
+    sw.fireChannel('CHANNEL_DESTROY', ch);
+    ch.destroyed = true;
+    sw.channels.delete(ch.uuid);
+  }
+
+  private setHangupVars(ch: Channel): void {
+    const p = ch.profile;
+    const cause = ch.hangupCause ?? 'NORMAL_CLEARING';
+    const end = p.hangupUs || nowMicros();
+    const sec = (us: number) => String(Math.floor(us / 1_000_000));
+    const since = (t: number) => (t ? end - t : 0);
+    const after = (t: number) => (t ? t - p.createdUs : 0);
+    ch.setVar('hangup_cause', cause);
+    ch.setVar('hangup_cause_q850', String(q850(cause)));
+    ch.setVar('start_stamp', stamp(p.createdUs));
+    ch.setVar('profile_start_stamp', stamp(p.createdUs));
+    if (p.answeredUs) ch.setVar('answer_stamp', stamp(p.answeredUs));
+    if (p.bridgedUs) ch.setVar('bridge_stamp', stamp(p.bridgedUs));
+    if (p.progressUs) ch.setVar('progress_stamp', stamp(p.progressUs));
+    if (p.progressMediaUs) ch.setVar('progress_media_stamp', stamp(p.progressMediaUs));
+    ch.setVar('end_stamp', stamp(end));
+    ch.setVar('start_epoch', sec(p.createdUs));
+    ch.setVar('start_uepoch', String(p.createdUs));
+    ch.setVar('answer_epoch', sec(p.answeredUs));
+    ch.setVar('answer_uepoch', String(p.answeredUs));
+    ch.setVar('bridge_epoch', sec(p.bridgedUs));
+    ch.setVar('bridge_uepoch', String(p.bridgedUs));
+    ch.setVar('progress_epoch', sec(p.progressUs));
+    ch.setVar('progress_uepoch', String(p.progressUs));
+    ch.setVar('progress_media_epoch', sec(p.progressMediaUs));
+    ch.setVar('progress_media_uepoch', String(p.progressMediaUs));
+    ch.setVar('end_epoch', sec(end));
+    ch.setVar('end_uepoch', String(end));
+    const durations: Array<[string, number]> = [
+      ['duration', end - p.createdUs],
+      ['billsec', since(p.answeredUs)],
+      ['progresssec', after(p.progressUs)],
+      ['answersec', after(p.answeredUs)],
+      ['waitsec', after(p.answeredUs)],
+      ['progress_mediasec', after(p.progressMediaUs)],
+      ['flow_billsec', end - p.createdUs],
+    ];
+    for (const [name, us] of durations) ch.setVar(name, String(Math.floor(us / 1_000_000)));
+    for (const [name, us] of durations)
+      ch.setVar(
+        name.replace(/sec$|^duration$/, (m) => (m === 'duration' ? 'mduration' : 'msec')),
+        String(Math.floor(us / 1000)),
+      );
+    for (const [name, us] of durations)
+      ch.setVar(
+        name.replace(/sec$|^duration$/, (m) => (m === 'duration' ? 'uduration' : 'usec')),
+        String(us),
+      );
+  }
+
+  // ---------------------------------------------------------------- applications
+
+  /** Starts the originate/dialplan program once originate returned (the session thread). */
+  startProgram(ch: Channel, program: QueuedApp[]): void {
+    if (ch.hungUp) return;
+    ch.program = program;
+    this.setState(ch, 'CS_EXECUTE');
+    this.pump(ch);
+  }
+
+  queueApp(ch: Channel, app: QueuedApp): void {
+    for (let i = 0; i < Math.max(1, app.loops); i++) ch.appQueue.push({ ...app, loops: 1 });
+    this.pump(ch);
+  }
+
+  /** Runs whatever should run next: queued (private) apps nest on park/bridge; then the program; then hangup. */
+  pump(ch: Channel): void {
+    if (
+      ch.hungUp ||
+      ch.pendingOriginate ||
+      ch.state === 'CS_CONSUME_MEDIA' ||
+      ch.state === 'CS_INIT' ||
+      ch.state === 'CS_ROUTING'
+    )
+      return;
+    const top = ch.appStack[ch.appStack.length - 1];
+    if (top && !top.nestable) return;
+    const queued = ch.appQueue.shift();
+    if (queued) {
+      this.execute(ch, queued);
+      return;
+    }
+    if (top || ch.bridgedTo) return;
+    const next = ch.program.shift();
+    if (next) {
+      this.execute(ch, next);
+      return;
+    }
+    this.hangup(ch, 'NORMAL_CLEARING', ch.answered ? 'send_bye' : 'send_cancel');
+  }
+
+  execute(ch: Channel, queued: QueuedApp): void {
+    const impl = APPLICATIONS[queued.name.toLowerCase()];
+    if (!impl) {
+      // FreeSWITCH logs "Invalid Application" and moves on.
+      queueMicrotask(() => this.pump(ch));
+      return;
+    }
+    const app: RunningApp = {
+      name: queued.name,
+      data: queued.data,
+      appUuid: queued.appUuid ?? randomUUID(),
+      nestable: impl.nestable,
+      stop: () => undefined,
+    };
+    ch.appStack.push(app);
+    ch.setVar('current_application', app.name);
+    ch.setVar('current_application_data', app.data);
+    this.sw.fireChannel('CHANNEL_EXECUTE', ch, undefined, [
+      ['Application', app.name],
+      ['Application-Data', app.data],
+      ['Application-UUID', app.appUuid],
+    ]);
+    impl.start(this, ch, app);
+  }
+
+  /** An application finished: EXECUTE_COMPLETE, then whatever comes next. */
+  completeApp(ch: Channel, app: RunningApp, response?: string, pump = true): void {
+    const index = ch.appStack.indexOf(app);
+    if (index < 0) return;
+    ch.appStack.splice(index, 1);
+    ch.setVar('last_app', app.name);
+    ch.setVar('last_arg', app.data);
+    if (response) ch.setVar('current_application_response', response);
+    this.sw.fireChannel('CHANNEL_EXECUTE_COMPLETE', ch, undefined, [
+      ['Application', app.name],
+      ['Application-Data', app.data],
+      ['Application-Response', response || '_none_'],
+      ['Application-UUID', app.appUuid],
+    ]);
+    if (pump && !ch.hungUp) this.pump(ch);
+  }
+
+  /** Unwinds the whole application stack, top first (hangup, transfer, uuid_bridge). */
+  unwindApps(ch: Channel, reason: 'hangup' | 'transfer'): void {
+    while (ch.appStack.length) {
+      const app = ch.appStack[ch.appStack.length - 1]!;
+      const response = app.stop(reason);
+      this.completeApp(ch, app, response, false);
+    }
+  }
+
+  /** uuid_break: stops the running media app (not park); `all` also drops queued apps. */
+  breakMedia(ch: Channel, all: boolean): void {
+    if (all) ch.appQueue.length = 0;
+    const top = ch.appStack[ch.appStack.length - 1];
+    if (top && !top.nestable) {
+      const response = top.stop('break');
+      this.completeApp(ch, top, response);
+    }
+  }
+
+  // ---------------------------------------------------------------- bridge / transfer
+
+  /** Bridges two legs; `a` is the originator (fires CHANNEL_BRIDGE/UNBRIDGE). */
+  bridge(a: Channel, b: Channel): void {
+    if (a.hungUp || b.hungUp) return;
+    const now = nowMicros();
+    a.bridgedTo = b;
+    b.bridgedTo = a;
+    a.bridgeOriginator = true;
+    b.bridgeOriginator = false;
+    a.otherLeg = { type: 'originatee', channel: b };
+    b.otherLeg = { type: 'originator', channel: a };
+    a.profile.bridgedUs = now;
+    b.profile.bridgedUs = now;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      x.setVar('bridge_channel', y.name);
+      x.setVar('bridge_uuid', y.uuid);
+      x.setVar('signal_bond', y.uuid);
+      x.setVar('last_bridge_to', y.uuid);
+      x.setVar('call_uuid', a.uuid);
+    }
+    this.setState(a, 'CS_EXCHANGE_MEDIA');
+    this.setState(b, 'CS_EXCHANGE_MEDIA');
+    this.sw.fireChannel('CHANNEL_BRIDGE', a, [
+      ['Bridge-A-Unique-ID', a.uuid],
+      ['Bridge-B-Unique-ID', b.uuid],
+    ]);
+  }
+
+  /** One side of a bridge went away (hangup or transfer): UNBRIDGE, then the survivor's fate. */
+  endBridge(ch: Channel, cause: string): void {
+    const other = ch.bridgedTo;
+    if (!other) return;
+    ch.bridgedTo = undefined;
+    other.bridgedTo = undefined;
+    const a = ch.bridgeOriginator ? ch : other;
+    const b = a === ch ? other : ch;
+    this.sw.fireChannel('CHANNEL_UNBRIDGE', a, [
+      ['Bridge-A-Unique-ID', a.uuid],
+      ['Bridge-B-Unique-ID', b.uuid],
+    ]);
+    if (ch.hungUp) other.setVar('last_bridge_hangup_cause', cause);
+    this.afterBridge(other);
+  }
+
+  private afterBridge(survivor: Channel): void {
+    if (survivor.hungUp) return;
+    const bridgeApp = survivor.appStack.find((x) => x.name.toLowerCase() === 'bridge');
+    if (bridgeApp) {
+      this.completeApp(survivor, bridgeApp, undefined, false);
+      if (TRUE(survivor.vars.get('hangup_after_bridge'))) {
+        this.hangup(survivor, 'NORMAL_CLEARING', 'send_bye');
+        return;
+      }
+      this.pump(survivor);
+      return;
+    }
+    if (TRUE(survivor.vars.get('park_after_bridge'))) {
+      this.setState(survivor, 'CS_EXECUTE');
+      this.execute(survivor, { name: 'park', data: '', loops: 1 });
+      return;
+    }
+    if (survivor.appStack.length || survivor.appQueue.length) {
+      this.pump(survivor);
+      return;
+    }
+    this.hangup(
+      survivor,
+      survivor.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL',
+      survivor.answered ? 'send_bye' : 'send_cancel',
+    );
+  }
+
+  /** uuid_bridge: both legs leave what they were doing, then meet. */
+  uuidBridge(a: Channel, b: Channel): void {
+    for (const leg of [a, b]) {
+      const partner = leg.bridgedTo;
+      if (partner && partner !== a && partner !== b) this.endBridge(leg, 'NORMAL_CLEARING');
+      this.unwindApps(leg, 'transfer');
+      leg.program = [];
+    }
+    this.sw.afterJitter(() => this.bridge(a, b));
+  }
+
+  /** uuid_transfer / transfer app: leave the bridge and the current apps, run the new destination. */
+  transfer(ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+    if (ch.hungUp) return;
+    const partner = ch.bridgedTo;
+    if (partner) {
+      ch.bridgedTo = undefined;
+      partner.bridgedTo = undefined;
+      const a = ch.bridgeOriginator ? ch : partner;
+      this.sw.fireChannel('CHANNEL_UNBRIDGE', a, [
+        ['Bridge-A-Unique-ID', a.uuid],
+        ['Bridge-B-Unique-ID', (a === ch ? partner : ch).uuid],
+      ]);
+    }
+    this.unwindApps(ch, 'transfer');
+    ch.profile.transferUs = nowMicros();
+    ch.hitDialplan = true;
+    if (dialplan === 'inline') {
+      ch.program = dest
+        .split(',')
+        .filter((s) => s !== '')
+        .map((s) => {
+          const colon = s.indexOf(':');
+          return colon < 0
+            ? { name: s, data: '', loops: 1 }
+            : { name: s.slice(0, colon), data: s.slice(colon + 1), loops: 1 };
+        });
+    } else {
+      ch.profile.destinationNumber = dest;
+      ch.profile.context = context;
+      ch.program = this.routeExtension(dest);
+    }
+    this.setState(ch, 'CS_ROUTING');
+    this.setState(ch, 'CS_EXECUTE');
+    this.pump(ch);
+    if (partner) this.afterBridge(partner);
+  }
+
+  /** The simulated dialplan: an agent extension is bridged to the phone, anything else is parked. */
+  routeExtension(exten: string): QueuedApp[] {
+    const phone = this.sw.world.agent(exten);
+    if (phone) return [{ name: 'bridge', data: `user/${exten}`, loops: 1 }];
+    return [{ name: 'park', data: '', loops: 1 }];
+  }
+
+  /** bridge app: dial the B-leg from A and bridge when it answers. */
+  bridgeOut(a: Channel, app: RunningApp, dialString: string): void {
+    const dial = parseDialString(dialString);
+    const req: OriginateRequest = { dial, dialplan: 'XML', context: 'default' };
+    dial.vars.set('ignore_early_media', dial.vars.get('ignore_early_media') ?? 'true');
+    let bLeg: Channel | undefined;
+    app.stop = () => {
+      if (bLeg && !bLeg.hungUp && !bLeg.answered) this.hangup(bLeg, 'ORIGINATOR_CANCEL', 'send_cancel');
+      return undefined;
+    };
+    void this.originate(req, a).then((outcome) => {
+      if (a.hungUp || !a.appStack.includes(app)) {
+        if (outcome.ok && !outcome.channel.hungUp)
+          this.hangup(outcome.channel, 'ORIGINATOR_CANCEL', 'send_bye');
+        return;
+      }
+      if (!outcome.ok) {
+        a.setVar('originate_disposition', outcome.cause);
+        a.setVar('DIALSTATUS', outcome.cause);
+        this.completeApp(a, app);
+        return;
+      }
+      bLeg = outcome.channel;
+      a.setVar('originate_disposition', 'SUCCESS');
+      a.setVar('DIALSTATUS', 'SUCCESS');
+      this.setState(bLeg, 'CS_EXECUTE');
+      this.bridge(a, bLeg);
+    });
+  }
+
+  // ---------------------------------------------------------------- media, DTMF, recording, hold, AMD
+
+  receiveDtmf(ch: Channel, digits: string): void {
+    for (const digit of digits) {
+      if (ch.hungUp) return;
+      this.sw.fireChannel('DTMF', ch, undefined, [
+        ['DTMF-Digit', digit],
+        ['DTMF-Duration', '2000'],
+        ['DTMF-Source', 'RTP'],
+      ]);
+      ch.dtmfBuffer += digit;
+      ch.onDtmf?.();
+    }
+  }
+
+  startRecording(ch: Channel, path: string, limitSec?: number): void {
+    ch.recordings.add(path);
+    this.sw.fireChannel('RECORD_START', ch, undefined, [['Record-File-Path', path]]);
+    if (limitSec && limitSec > 0)
+      this.sw.channelTimer(ch, limitSec * 1000, () => this.stopRecording(ch, path));
+  }
+
+  stopRecording(ch: Channel, path: string): boolean {
+    if (!ch.recordings.delete(path)) return false;
+    this.sw.fireChannel('RECORD_STOP', ch, undefined, [['Record-File-Path', path]]);
+    return true;
+  }
+
+  hold(ch: Channel, on: boolean): void {
+    if (ch.held === on) return;
+    ch.held = on;
+    if (on) ch.profile.lastHoldUs = nowMicros();
+    else ch.profile.holdAccumUs += nowMicros() - ch.profile.lastHoldUs;
+    this.sw.fireChannel(on ? 'CHANNEL_HOLD' : 'CHANNEL_UNHOLD', ch);
+    this.setCallState(ch, on ? 'HELD' : 'ACTIVE');
+  }
+
+  avmdStart(ch: Channel): void {
+    ch.avmdRunning = true;
+    this.fireAvmd(ch, 'avmd::start', [['Start-time', String(nowMicros())]]);
+  }
+
+  avmdStop(ch: Channel): void {
+    if (!ch.avmdRunning) return;
+    ch.avmdRunning = false;
+    const detected = ch.vars.get('avmd_detect') === 'TRUE';
+    this.fireAvmd(ch, 'avmd::stop', [
+      ['Beep-Status', detected ? 'DETECTED' : 'NOTDETECTED'],
+      ['Stop-status', 'SUCCESS'],
+      ['Total-time', '0'],
+    ]);
+  }
+
+  private machineBeep(ch: Channel): void {
+    ch.setVar('machine_beep', 'true');
+    if (!ch.avmdRunning) return;
+    ch.setVar('avmd_detect', 'TRUE');
+    this.fireAvmd(ch, 'avmd::beep', [
+      ['Beep-Status', 'DETECTED'],
+      ['Frequency', '1000.000000'],
+      ['Frequency-variance', '0.000000'],
+      ['Amplitude', '0.250000'],
+      ['Amplitude-variance', '0.000000'],
+      ['Detection-time', String(ch.behaviour?.greetingMs ?? 0)],
+    ]);
+  }
+
+  /** mod_avmd events carry Unique-ID and Call-command only, no channel data. */
+  private fireAvmd(ch: Channel, subclass: string, headers: Array<[string, string]>): void {
+    this.sw.fire(
+      'CUSTOM',
+      (ev) => {
+        ev.add('Unique-ID', ch.uuid).add('Call-command', 'avmd');
+        for (const [k, v] of headers) ev.add(k, v);
+      },
+      subclass,
+    );
+  }
+}
+
+function agentIp(ext: string): string {
+  let n = 0;
+  for (const c of ext) n = (n * 31 + c.charCodeAt(0)) % 250;
+  return `10.0.1.${n + 2}`;
+}
+
+/** `app` or `app::args` / `app args` into a queued application. */
+export function splitApp(text: string): QueuedApp {
+  const sep = text.indexOf('::');
+  if (sep >= 0) return { name: text.slice(0, sep), data: text.slice(sep + 2), loops: 1 };
+  const space = text.indexOf(' ');
+  if (space >= 0) return { name: text.slice(0, space), data: text.slice(space + 1), loops: 1 };
+  return { name: text, data: '', loops: 1 };
+}

@@ -1,0 +1,106 @@
+import { fsUrlEncode } from './url-encode';
+
+export type EventFormat = 'plain' | 'json' | 'xml';
+
+/**
+ * One event on a switch's bus. Headers keep FreeSWITCH's insertion order and allow
+ * duplicates (CHANNEL_HANGUP_COMPLETE carries Hangup-Cause twice). The wire bytes are
+ * built at most once per format and shared by every subscriber, because one channel
+ * event fans out to many connections and serialising is the simulator's hottest path.
+ */
+export class SimEvent {
+  /** Flat [name, value, name, value, ...]; empty values are never stored (absent != empty). */
+  readonly headers: string[] = [];
+  body: string | undefined;
+  private readonly wire: Partial<Record<EventFormat, Buffer>> = {};
+
+  constructor(
+    readonly name: string,
+    readonly subclass?: string,
+  ) {}
+
+  add(name: string, value: string | number | boolean | undefined | null): this {
+    if (value === undefined || value === null) return this;
+    const text = typeof value === 'string' ? value : String(value);
+    if (text === '') return this;
+    this.headers.push(name, text);
+    return this;
+  }
+
+  /** Case-insensitive, first match, like switch_event_get_header. */
+  get(name: string): string | undefined {
+    const wanted = name.toLowerCase();
+    const h = this.headers;
+    for (let i = 0; i < h.length; i += 2) {
+      if (h[i]!.length === wanted.length && h[i]!.toLowerCase() === wanted) return h[i + 1];
+    }
+    return undefined;
+  }
+
+  serialize(format: EventFormat): string {
+    if (format === 'json') return this.toJson();
+    if (format === 'xml') return this.toXml();
+    return this.toPlain();
+  }
+
+  /** The complete message for an event subscriber: envelope (Content-Length first) plus body. */
+  wireBytes(format: EventFormat): Buffer {
+    const cached = this.wire[format];
+    if (cached) return cached;
+    const body = this.serialize(format);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const buf = Buffer.from(
+      `Content-Length: ${bytes}\nContent-Type: text/event-${format}\n\n${body}`,
+      'utf8',
+    );
+    this.wire[format] = buf;
+    return buf;
+  }
+
+  private toPlain(): string {
+    const h = this.headers;
+    let out = '';
+    for (let i = 0; i < h.length; i += 2) {
+      const encoded = fsUrlEncode(h[i + 1]!);
+      out += `${h[i]}: ${encoded === '' ? '_undef_' : encoded}\n`;
+    }
+    if (this.body !== undefined && this.body !== '') {
+      out += `Content-Length: ${Buffer.byteLength(this.body, 'utf8')}\n\n${this.body}`;
+    } else {
+      out += '\n';
+    }
+    return out;
+  }
+
+  private toJson(): string {
+    const h = this.headers;
+    const parts: string[] = [];
+    for (let i = 0; i < h.length; i += 2) {
+      parts.push(`${JSON.stringify(h[i])}:${JSON.stringify(h[i + 1])}`);
+    }
+    if (this.body !== undefined && this.body !== '') {
+      parts.push(
+        `"Content-Length":"${Buffer.byteLength(this.body, 'utf8')}"`,
+        `"_body":${JSON.stringify(this.body)}`,
+      );
+    }
+    return `{${parts.join(',')}}`;
+  }
+
+  private toXml(): string {
+    const h = this.headers;
+    let out = '<event>\n  <headers>\n';
+    for (let i = 0; i < h.length; i += 2) {
+      out += `    <${h[i]}>${fsUrlEncode(h[i + 1]!)}</${h[i]}>\n`;
+    }
+    out += '  </headers>\n';
+    if (this.body !== undefined && this.body !== '') {
+      out += `  <Content-Length>${Buffer.byteLength(this.body, 'utf8')}</Content-Length>\n  <body>${escapeXml(this.body)}</body>\n`;
+    }
+    return out + '</event>';
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { createRng, hashString, type Rng } from '../core/rng';
+
+/**
+ * The simulated world's customers: what a dialled number does, drawn from weighted
+ * outcomes with duration distributions, seeded per (seed, number, attempt) so a run is
+ * repeatable whatever order calls interleave in. Exact overrides by number, prefix or
+ * suffix make a test deterministic. All durations are simulated milliseconds.
+ */
+const durationSchema = z.union([
+  z.number().nonnegative(),
+  z.object({ uniform: z.tuple([z.number().nonnegative(), z.number().nonnegative()]) }),
+  z.object({
+    lognormal: z.object({ median: z.number().positive(), sigma: z.number().nonnegative() }),
+    min: z.number().nonnegative().optional(),
+    max: z.number().nonnegative().optional(),
+  }),
+  z.object({
+    exponential: z.object({ mean: z.number().positive() }),
+    min: z.number().nonnegative().optional(),
+    max: z.number().nonnegative().optional(),
+  }),
+]);
+export type DurationSpec = z.infer<typeof durationSchema>;
+
+export const OUTCOME_KINDS = [
+  'answer',
+  'machine',
+  'hangup-during-intro',
+  'busy',
+  'no-answer',
+  'invalid-number',
+  'network-failure',
+  'rejected',
+] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+const behaviourSchema = z.object({
+  kind: z.enum(OUTCOME_KINDS),
+  /** Time from INVITE to 180 Ringing. */
+  progressMs: durationSchema.optional(),
+  /** Time from INVITE to the final answer or failure. */
+  ringMs: durationSchema.optional(),
+  /** Probability (0..1) or boolean: 183 with SDP before the answer/failure. */
+  earlyMedia: z.union([z.boolean(), z.number().min(0).max(1)]).optional(),
+  /** answer: talk time after answering, then the customer hangs up. */
+  talkMs: durationSchema.optional(),
+  /** hangup-during-intro: hangs up this long after answering. */
+  hangupAfterMs: durationSchema.optional(),
+  /** machine: greeting length; the beep comes at its end. */
+  greetingMs: durationSchema.optional(),
+  /** answer: digits the customer presses when asked (play_and_get_digits), e.g. "3" or "12#". */
+  digits: z
+    .string()
+    .regex(/^[0-9*#A-D]*$/)
+    .optional(),
+  /** Delay between the end of the prompt and the first digit. */
+  digitDelayMs: durationSchema.optional(),
+  /** Final SIP status for failures (busy 486, invalid 404, network 503, rejected 603). */
+  sipCode: z.number().int().min(400).max(699).optional(),
+});
+export type BehaviourSpec = z.infer<typeof behaviourSchema>;
+
+const outcomeSchema = behaviourSchema.extend({ weight: z.number().nonnegative() });
+
+const overrideSchema = z
+  .object({
+    number: z.string().optional(),
+    prefix: z.string().optional(),
+    suffix: z.string().optional(),
+    behaviour: behaviourSchema,
+  })
+  .refine((o) => o.number !== undefined || o.prefix !== undefined || o.suffix !== undefined, {
+    message: 'an override needs number, prefix or suffix',
+  });
+
+const agentSchema = z.object({
+  ext: z.string().min(1),
+  registered: z.boolean().optional(),
+  autoAnswer: z.boolean().optional(),
+  answerDelayMs: z.number().nonnegative().optional(),
+});
+export type AgentSpec = z.infer<typeof agentSchema>;
+
+export const scenarioSchema = z.object({
+  name: z.string().optional(),
+  seed: z.number().int().optional(),
+  gateways: z
+    .record(
+      z.string(),
+      z.object({ profile: z.string().optional(), state: z.enum(['up', 'down']).optional() }),
+    )
+    .optional(),
+  playback: z
+    .object({ defaultMs: durationSchema.optional(), files: z.record(z.string(), durationSchema).optional() })
+    .optional(),
+  customers: z
+    .object({
+      progressMs: durationSchema.optional(),
+      ringMs: durationSchema.optional(),
+      earlyMedia: z.number().min(0).max(1).optional(),
+      talkMs: durationSchema.optional(),
+      outcomes: z.array(outcomeSchema).min(1).optional(),
+    })
+    .optional(),
+  overrides: z.array(overrideSchema).optional(),
+  agents: z.array(agentSchema).optional(),
+  agentDefaults: agentSchema.omit({ ext: true }).optional(),
+  /** Answering-machine detection: how long the analysis takes before a verdict. */
+  amd: z.object({ humanDecisionMs: durationSchema.optional() }).optional(),
+});
+export type ScenarioSpec = z.infer<typeof scenarioSchema>;
+
+export class ScenarioError extends Error {
+  readonly code = 'FS_SIM_SCENARIO_INVALID';
+}
+
+export function parseScenario(json: unknown): ScenarioSpec {
+  const parsed = scenarioSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ScenarioError(
+      `invalid scenario: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** A behaviour with every duration drawn: what this one call will do. */
+export interface ResolvedBehaviour {
+  kind: OutcomeKind;
+  progressMs: number;
+  ringMs: number;
+  earlyMedia: boolean;
+  talkMs: number;
+  hangupAfterMs: number;
+  greetingMs: number;
+  digits: string;
+  digitDelayMs: number;
+  sipCode: number;
+}
+
+const DEFAULT_SIP: Record<OutcomeKind, number> = {
+  answer: 200,
+  machine: 200,
+  'hangup-during-intro': 200,
+  busy: 486,
+  'no-answer': 480,
+  'invalid-number': 404,
+  'network-failure': 503,
+  rejected: 603,
+};
+
+export function drawDuration(spec: DurationSpec | undefined, rng: Rng, fallback: number): number {
+  if (spec === undefined) return fallback;
+  if (typeof spec === 'number') return spec;
+  let value: number;
+  let min = 0;
+  let max = Infinity;
+  if ('uniform' in spec) {
+    value = spec.uniform[0] + rng() * (spec.uniform[1] - spec.uniform[0]);
+  } else if ('lognormal' in spec) {
+    const u1 = Math.max(rng(), 1e-12);
+    const u2 = rng();
+    const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    value = spec.lognormal.median * Math.exp(spec.lognormal.sigma * normal);
+    min = spec.min ?? 0;
+    max = spec.max ?? Infinity;
+  } else {
+    value = -spec.exponential.mean * Math.log(Math.max(1 - rng(), 1e-12));
+    min = spec.min ?? 0;
+    max = spec.max ?? Infinity;
+  }
+  return Math.round(Math.min(max, Math.max(min, value)));
+}
+
+export class Scenario {
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    readonly spec: ScenarioSpec,
+    readonly seed: number,
+  ) {}
+
+  /** Decides what the customer at `number` does on this attempt. */
+  behaviourFor(number: string): ResolvedBehaviour {
+    const attempt = (this.attempts.get(number) ?? 0) + 1;
+    this.attempts.set(number, attempt);
+    const rng = createRng(hashString(`${number}#${attempt}`, this.seed));
+    const override = this.findOverride(number);
+    const chosen = override ?? this.pickOutcome(rng);
+    const c = this.spec.customers ?? {};
+    const early = chosen.earlyMedia ?? c.earlyMedia ?? 0;
+    return {
+      kind: chosen.kind,
+      progressMs: drawDuration(chosen.progressMs ?? c.progressMs, rng, 150),
+      ringMs: drawDuration(chosen.ringMs ?? c.ringMs, rng, chosen.kind === 'invalid-number' ? 80 : 4000),
+      earlyMedia: typeof early === 'boolean' ? early : rng() < early,
+      talkMs: drawDuration(chosen.talkMs ?? c.talkMs, rng, 30_000),
+      hangupAfterMs: drawDuration(chosen.hangupAfterMs, rng, 3000),
+      greetingMs: drawDuration(chosen.greetingMs, rng, 8000),
+      digits: chosen.digits ?? '',
+      digitDelayMs: drawDuration(chosen.digitDelayMs, rng, 1200),
+      sipCode: chosen.sipCode ?? DEFAULT_SIP[chosen.kind],
+    };
+  }
+
+  playbackMs(file: string, rng: Rng): number {
+    const p = this.spec.playback ?? {};
+    const perFile = p.files?.[file];
+    return drawDuration(perFile ?? p.defaultMs, rng, 3000);
+  }
+
+  gateway(name: string): { profile: string; state: 'up' | 'down' } | undefined {
+    const gateways = this.spec.gateways ?? { gw1: {} };
+    const gw = gateways[name];
+    if (!gw) return undefined;
+    return { profile: gw.profile ?? 'external', state: gw.state ?? 'up' };
+  }
+
+  get gatewayNames(): string[] {
+    return Object.keys(this.spec.gateways ?? { gw1: {} });
+  }
+
+  private findOverride(number: string): BehaviourSpec | undefined {
+    for (const o of this.spec.overrides ?? []) {
+      if (o.number !== undefined && o.number === number) return o.behaviour;
+      if (o.number === undefined) {
+        const prefixOk = o.prefix === undefined || number.startsWith(o.prefix);
+        const suffixOk = o.suffix === undefined || number.endsWith(o.suffix);
+        if (prefixOk && suffixOk) return o.behaviour;
+      }
+    }
+    return undefined;
+  }
+
+  private pickOutcome(rng: Rng): BehaviourSpec {
+    const outcomes = this.spec.customers?.outcomes ?? [{ kind: 'answer' as const, weight: 1 }];
+    const total = outcomes.reduce((sum, o) => sum + o.weight, 0);
+    let roll = rng() * total;
+    for (const o of outcomes) {
+      roll -= o.weight;
+      if (roll < 0) return o;
+    }
+    return outcomes[outcomes.length - 1]!;
+  }
+}
