@@ -56,9 +56,11 @@ describe('createLogger', () => {
       'carrier',
     );
     child.warn('customer 0912-345-678 asked for a call-back');
+    child.info('payload %o and %j', { to: '0961166133' }, { to: '+84 961 166 133' });
     const text = lines.join('\n');
     expect(text).not.toMatch(/0961166133|0961 166 133|84961166133|3822 1234|0912-345-678/);
-    const [first, second] = records();
+    const [first, second, third] = records();
+    expect(third!['msg']).toBe(`payload {"to":"*******133"} and {"to":"+** *** *** 133"}`);
     expect(first).toMatchObject({
       customer: '+********133',
       msg: 'dialing *******133 via carrier',

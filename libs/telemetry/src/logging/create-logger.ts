@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import { getInstanceId } from '../instance-id';
@@ -49,7 +50,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const logger = pino(
     {
       level: resolveLevel(options.level),
-      base: { service: options.service, instanceId: getInstanceId(), pid: process.pid },
+      base: { service: options.service, instanceId: getInstanceId(), pid: process.pid, hostname: hostname() },
       formatters: {
         level: (label) => ({ level: label }),
         bindings: mask,

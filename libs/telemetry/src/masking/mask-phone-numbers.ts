@@ -45,6 +45,8 @@ const DATES = [
 ].join('|');
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
 const IPV4 = String.raw`${OCTET}(?:\.${OCTET}){3}(?::\d{1,5})?`;
+// Cloud host names spell the address with dashes (`ip-10-0-12-345.ec2.internal`).
+const DASHED_IP_HOST = String.raw`ip-${OCTET}(?:-${OCTET}){3}`;
 const DECIMAL = String.raw`(?<![\p{N}.])\d+\.\d+(?![.\p{N}])`;
 
 const SEP = String.raw`[ .\-\u00A0]`;
@@ -53,7 +55,7 @@ const AREA = String.raw`\(\+?\d{1,5}\)`;
 // repetition cannot split one digit run in several ways (no catastrophic backtracking).
 const PHONE = String.raw`\+?(?:${AREA}|\d+)(?:${SEP}?${AREA}|${SEP}\d+|(?<=\))${SEP}?\d+)*`;
 
-const PROTECTED = `${NOT_AFTER_WORD}(?:${UUID}|(?:${DATES}|${IPV4})${NUMBER_ENDS})${NOT_BEFORE_WORD}|${DECIMAL}`;
+const PROTECTED = `${NOT_AFTER_WORD}(?:${UUID}|(?:${DATES}|${IPV4}|${DASHED_IP_HOST})${NUMBER_ENDS})${NOT_BEFORE_WORD}|${DECIMAL}`;
 const CANDIDATES = new RegExp(`${PROTECTED}|${NOT_AFTER_WORD}(${PHONE})${NOT_BEFORE_WORD}`, 'gu');
 
 function maskDigits(candidate: string, digitCount: number): string {
