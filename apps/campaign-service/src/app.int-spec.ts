@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 it('starts on a fresh database and answers health over NATS with every dependency up', async () => {
-  const health = await service.bus.request(service.topology.rpc.health('campaign'), healthRpc, {});
+  const health = await service.bus.request(healthRpc('campaign'), {});
   expect(health.service).toBe('campaign');
   expect(health.dependencies.map((d) => [d.name, d.ok])).toEqual([
     ['nats', true],

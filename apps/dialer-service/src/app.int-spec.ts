@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 it('answers health over NATS in its namespace', async () => {
-  const health = await dialer.bus.request(dialer.topology.rpc.health('dialer'), healthRpc, {});
+  const health = await dialer.bus.request(healthRpc('dialer'), {});
   expect(health).toMatchObject({ service: 'dialer', dependencies: [{ name: 'nats', ok: true }] });
 });
 

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 it('answers its own health over NATS', async () => {
-  const health = await gateway.bus.request(gateway.topology.rpc.health('gateway'), healthRpc, {});
+  const health = await gateway.bus.request(healthRpc('gateway'), {});
   expect(health.dependencies).toEqual([expect.objectContaining({ name: 'nats', ok: true })]);
 });
 

@@ -19,12 +19,7 @@ export class SystemHealthController {
     const services = await Promise.all(
       SERVICE_NAMES.map(async (service): Promise<ServiceHealth> => {
         try {
-          const reply = await this.bus.request(
-            this.bus.topology.rpc.health(service),
-            healthRpc,
-            {},
-            { timeoutMs: 2_000 },
-          );
+          const reply = await this.bus.request(healthRpc(service), {}, { timeoutMs: 2_000 });
           return { service, ok: reply.dependencies.every((d) => d.ok), reply };
         } catch (error) {
           const e = error as { code?: string; message: string };

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 it('starts on a fresh database and answers health over NATS with every dependency up', async () => {
-  const health = await service.bus.request(service.topology.rpc.health('reporting'), healthRpc, {});
+  const health = await service.bus.request(healthRpc('reporting'), {});
   expect(health.service).toBe('reporting');
   expect(health.dependencies.map((d) => [d.name, d.ok])).toEqual([
     ['nats', true],

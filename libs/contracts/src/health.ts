@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineRpc } from './rpc';
+import { defineRpc, type RpcDefinition } from './rpc';
+import { SERVICE_NAMES, type ServiceName } from './topology';
 
 export const HealthRequest = z.object({}).strict();
 
@@ -18,4 +19,11 @@ export const HealthReply = z.object({
 });
 export type HealthReply = z.infer<typeof HealthReply>;
 
-export const healthRpc = defineRpc('health', HealthRequest, HealthReply);
+const HEALTH_RPCS = new Map(
+  SERVICE_NAMES.map((service) => [service, defineRpc(service, 'health', HealthRequest, HealthReply)]),
+);
+
+/** Every service answers `health` with its dependencies' state. */
+export function healthRpc(service: ServiceName): RpcDefinition<typeof HealthRequest, typeof HealthReply> {
+  return HEALTH_RPCS.get(service)!;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AtsError, ErrorBody, validationError } from './errors';
+import type { ServiceName } from './topology';
 
 /**
  * Every NATS request/reply answer has this shape: either `{ ok: true, data }` or
@@ -26,15 +27,26 @@ export function unwrapRpcReply<T extends z.ZodType>(schema: T, raw: unknown, wha
   throw AtsError.fromBody(reply.error);
 }
 
-/** A request/reply operation: its request and reply schemas. */
+/**
+ * A request/reply operation: the service that answers it, its name, and its request and
+ * reply schemas. Its subject is derived from these by the topology
+ * (`<ns>.rpc.<service>.<name>`), so no subject is ever written by hand.
+ */
 export interface RpcDefinition<TReq extends z.ZodType, TRes extends z.ZodType> {
+  readonly service: ServiceName;
   readonly name: string;
   readonly request: TReq;
   readonly reply: TRes;
 }
 
-export const defineRpc = <TReq extends z.ZodType, TRes extends z.ZodType>(
+const RPC_NAME = /^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*$/;
+
+export function defineRpc<TReq extends z.ZodType, TRes extends z.ZodType>(
+  service: ServiceName,
   name: string,
   request: TReq,
   reply: TRes,
-): RpcDefinition<TReq, TRes> => ({ name, request, reply });
+): RpcDefinition<TReq, TRes> {
+  if (!RPC_NAME.test(name)) throw new Error(`rpc name "${name}" must be dot-separated camelCase words`);
+  return { service, name, request, reply };
+}

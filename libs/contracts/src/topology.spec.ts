@@ -7,7 +7,7 @@ describe('createTopology', () => {
     const flatten = (t: ReturnType<typeof createTopology>) => [
       ...Object.values(t.streams).flatMap((s) => [s.name, ...s.subjects]),
       ...Object.values(t.kv),
-      t.rpc.health('dialer'),
+      t.rpc.subject({ service: 'dialer', name: 'health' }),
       t.events.call('x'),
       t.consumers.durable('reporting', 'calls'),
     ];
@@ -40,5 +40,13 @@ describe('createTopology', () => {
   it('reads ATS_NAMESPACE, defaulting to ats', () => {
     expect(topologyFromEnv({}).namespace).toBe('ats');
     expect(topologyFromEnv({ ATS_NAMESPACE: 'demo' }).namespace).toBe('demo');
+  });
+});
+
+describe('rpc subjects', () => {
+  it('derive from the operation: <ns>.rpc.<service>.<name>', () => {
+    expect(createTopology('ats').rpc.subject({ service: 'campaign', name: 'contact.lease' })).toBe(
+      'ats.rpc.campaign.contact.lease',
+    );
   });
 });

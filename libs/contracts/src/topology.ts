@@ -32,8 +32,8 @@ export function createTopology(namespace: string = DEFAULT_NAMESPACE) {
 
     /** Request/reply subjects (commands and queries between services). */
     rpc: {
-      /** `<ns>.rpc.<service>.health`: every service answers with a HealthReply. */
-      health: (service: ServiceName) => `${ns}.rpc.${service}.health`,
+      /** `<ns>.rpc.<service>.<name>` for an operation defined with `defineRpc`. */
+      subject: (rpc: { service: ServiceName; name: string }) => `${ns}.rpc.${rpc.service}.${rpc.name}`,
       /** A queue group per service, so replicas share requests. */
       queueGroup: (service: ServiceName) => `${ns}-${service}`,
     },

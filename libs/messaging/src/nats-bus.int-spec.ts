@@ -51,11 +51,15 @@ describe('JetStream KV compare-and-set', () => {
 });
 
 describe('request/reply', () => {
-  const echo = defineRpc('echo', z.object({ text: z.string().min(1) }), z.object({ text: z.string() }));
-  const subject = topology.rpc.health('campaign'); // any subject of our namespace will do
+  const echo = defineRpc(
+    'campaign',
+    'test.echo',
+    z.object({ text: z.string().min(1) }),
+    z.object({ text: z.string() }),
+  );
 
   beforeAll(() => {
-    bus.serve(subject, echo, async ({ text }) => {
+    bus.serve(echo, async ({ text }) => {
       if (text === 'missing') throw new AtsError('NOT_FOUND', 'no such thing', { text });
       if (text === 'crash') throw new Error('boom');
       return { text: text.toUpperCase() };
@@ -63,38 +67,47 @@ describe('request/reply', () => {
   });
 
   it('returns the validated reply', async () => {
-    await expect(bus.request(subject, echo, { text: 'hi' })).resolves.toEqual({ text: 'HI' });
+    await expect(bus.request(echo, { text: 'hi' })).resolves.toEqual({ text: 'HI' });
   });
 
   it('carries a typed error from the handler to the caller', async () => {
-    await expect(bus.request(subject, echo, { text: 'missing' })).rejects.toMatchObject({
+    await expect(bus.request(echo, { text: 'missing' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       details: { text: 'missing' },
     });
   });
 
   it('turns an unexpected handler failure into INTERNAL and reports it', async () => {
-    await expect(bus.request(subject, echo, { text: 'crash' })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(bus.request(echo, { text: 'crash' })).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(reported.some((e) => e instanceof Error && e.message === 'boom')).toBe(true);
   });
 
   it('answers a malformed request with VALIDATION_FAILED before the handler runs', async () => {
-    const loose = defineRpc('echo', z.object({ text: z.any() }), z.object({ text: z.string() }));
-    await expect(bus.request(subject, loose, { text: 42 })).rejects.toMatchObject({
+    const loose = defineRpc(
+      'campaign',
+      'test.echo',
+      z.object({ text: z.any() }),
+      z.object({ text: z.string() }),
+    );
+    await expect(bus.request(loose, { text: 42 })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [expect.objectContaining({ path: 'text' })],
     });
   });
 
   it('refuses to send a request that breaks its own schema', async () => {
-    await expect(bus.request(subject, echo, { text: '' })).rejects.toMatchObject({
+    await expect(bus.request(echo, { text: '' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
   });
 
   it('says UNAVAILABLE when no service answers', async () => {
     await expect(
-      bus.request(topology.rpc.health('reporting'), echo, { text: 'x' }, { timeoutMs: 500 }),
+      bus.request(
+        defineRpc('reporting', 'test.nobody', echo.request, echo.reply),
+        { text: 'x' },
+        { timeoutMs: 500 },
+      ),
     ).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     });

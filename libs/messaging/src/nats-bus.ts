@@ -92,13 +92,13 @@ export class NatsBus {
 
   /** Sends a request and returns the validated reply data, or throws its typed error. */
   async request<TReq extends z.ZodType, TRes extends z.ZodType>(
-    subject: string,
     rpc: RpcDefinition<TReq, TRes>,
     payload: z.input<TReq>,
     options: RequestOptions = {},
   ): Promise<z.output<TRes>> {
     const checked = rpc.request.safeParse(payload);
     if (!checked.success) throw validationError(`${rpc.name} request`, checked.error);
+    const subject = this.topology.rpc.subject(rpc);
     let reply: Msg;
     try {
       reply = await this.nc.request(subject, encoder.encode(JSON.stringify(checked.data)), {
@@ -118,18 +118,19 @@ export class NatsBus {
   }
 
   /**
-   * Answers requests on `subject`. The request is validated first (a bad one gets a
+   * Answers the operation's requests, as one of the queue group of its service (replicas
+   * share the load) unless another queue is given. The request is validated first (a bad one gets a
    * VALIDATION_FAILED reply and never reaches the handler); an AtsError thrown by the
    * handler travels back as is; anything else becomes INTERNAL and is reported.
    */
   serve<TReq extends z.ZodType, TRes extends z.ZodType>(
-    subject: string,
     rpc: RpcDefinition<TReq, TRes>,
     handler: (request: z.output<TReq>, msg: Msg) => Promise<z.input<TRes>>,
     options: ServeOptions = {},
   ): Subscription {
+    const subject = this.topology.rpc.subject(rpc);
     return this.nc.subscribe(subject, {
-      queue: options.queue,
+      queue: options.queue ?? this.topology.rpc.queueGroup(rpc.service),
       callback: (err, msg) => {
         if (err) {
           this.onError(err, { subject, rpc: rpc.name });

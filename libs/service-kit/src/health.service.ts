@@ -57,9 +57,6 @@ export class HealthService implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    const topology = this.bus.topology;
-    this.bus.serve(topology.rpc.health(this.config.service), healthRpc, () => this.report(), {
-      queue: topology.rpc.queueGroup(this.config.service),
-    });
+    this.bus.serve(healthRpc(this.config.service), () => this.report());
   }
 }
