@@ -27,9 +27,12 @@ const TABLE_TOLERANCE = 0.01;
  * which is how real talk times behave.
  */
 export class DurationEstimator {
-  private weight = 0;
-  private sum = 0;
-  private sumSquares = 0;
+  // The prior enters as pseudo-observations that decay like real ones, so after a few
+  // memories it is gone (a fixed 15 s wrap-up ends up a point mass, not cv 0.1).
+  private weight: number;
+  private sum: number;
+  private sumSquares: number;
+  private realWeight = 0;
   private readonly decay: number;
   private cachedMu = 0;
   private cachedSigma = 0;
@@ -40,6 +43,9 @@ export class DurationEstimator {
       throw new PacingError('PACING_INVALID_ARGUMENT', 'invalid duration estimator options', options);
     }
     this.decay = 1 - 1 / options.memory;
+    this.weight = options.priorWeight;
+    this.sum = options.priorMean * options.priorWeight;
+    this.sumSquares = options.priorMean * options.priorMean * (1 + options.priorCv * options.priorCv) * options.priorWeight;
   }
 
   observe(durationSec: number): void {
@@ -47,25 +53,24 @@ export class DurationEstimator {
       throw new PacingError('PACING_INVALID_ARGUMENT', `duration must be a finite number >= 0, got ${durationSec}`);
     }
     this.weight = this.weight * this.decay + 1;
+    this.realWeight = this.realWeight * this.decay + 1;
     this.sum = this.sum * this.decay + durationSec;
     this.sumSquares = this.sumSquares * this.decay + durationSec * durationSec;
     this.dirty = true;
   }
 
+  /** Effective number of real observations behind the estimate (decayed). */
   get observations(): number {
-    return this.weight;
+    return this.realWeight;
   }
 
   get mean(): number {
-    const { priorMean, priorWeight } = this.options;
-    return (this.sum + priorMean * priorWeight) / (this.weight + priorWeight);
+    return this.sum / this.weight;
   }
 
   get cv(): number {
-    const { priorMean, priorCv, priorWeight } = this.options;
     const m = this.mean;
-    const priorSecond = priorMean * priorMean * (1 + priorCv * priorCv);
-    const second = (this.sumSquares + priorSecond * priorWeight) / (this.weight + priorWeight);
+    const second = this.sumSquares / this.weight;
     const variance = Math.max(0, second - m * m);
     return m > 0 ? Math.sqrt(variance) / m : 0;
   }

@@ -34,7 +34,7 @@ export interface ForecastPacerOptions {
   maxLinesPerAgent?: number;
 }
 
-const VARIANCE_FLOOR = 0.05;
+const VARIANCE_FLOOR = 0.01;
 const WAIT_GAIN = 0.2;
 const WAIT_PRICE_START = 5;
 const WAIT_PRICE_MIN = 0.01;

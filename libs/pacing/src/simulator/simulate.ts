@@ -221,12 +221,11 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
   /** The agent is done with whatever it did: next caller in the queue, ready, or gone. */
   const agentAvailable = (agent: SimAgent): void => {
     agent.callIndex = -1;
-    if (ended || now >= agent.logoutAt) {
-      setAgent(agent, 'off');
-      return;
-    }
+    // A caller already on the line is never left to drop because a shift ends: the agent
+    // takes them first and logs out after.
     const waiting = agentFirst ? undefined : nextWaiting();
     if (waiting) connect(agent, waiting);
+    else if (ended || now >= agent.logoutAt) setAgent(agent, 'off');
     else setAgent(agent, 'ready');
   };
 
