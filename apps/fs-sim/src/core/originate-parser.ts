@@ -2,7 +2,7 @@
 export const ORIGINATE_SYNTAX =
   '<call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]';
 
-/** switch_separate_string with quote handling: spaces split, single quotes group, backslash escapes. */
+/** switch_separate_string with quote handling: spaces split, single quotes group, `\\` escapes a quote, space or backslash. */
 export function splitArgs(text: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -10,7 +10,7 @@ export function splitArgs(text: string): string[] {
   let has = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
+    if (c === '\\' && (text[i + 1] === "'" || text[i + 1] === ' ' || text[i + 1] === '\\')) {
       cur += text[++i];
       has = true;
     } else if (c === "'") {
