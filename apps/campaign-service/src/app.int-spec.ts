@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { healthRpc } from '@autotelesale/contracts';
 import { checkSchemaDrift } from '@autotelesale/db';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
-import { AppModule } from './app.module';
+import { AppModule, SERVICE_OPTIONS } from './app.module';
 import { CAMPAIGN_DATABASE } from './db/campaign-db.constants';
 
 let service: ServiceUnderTest;
 
 beforeAll(async () => {
-  service = await startServiceForTest(AppModule, { database: true });
+  service = await startServiceForTest(AppModule, SERVICE_OPTIONS);
 });
 
 afterAll(async () => {

@@ -1,11 +1,11 @@
 import { healthRpc } from '@autotelesale/contracts';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
-import { AppModule } from './app.module';
+import { AppModule, SERVICE_OPTIONS } from './app.module';
 
 let gateway: ServiceUnderTest;
 
 beforeAll(async () => {
-  gateway = await startServiceForTest(AppModule);
+  gateway = await startServiceForTest(AppModule, SERVICE_OPTIONS);
 });
 
 afterAll(async () => {

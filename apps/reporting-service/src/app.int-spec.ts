@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { healthRpc } from '@autotelesale/contracts';
 import { checkSchemaDrift } from '@autotelesale/db';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
-import { AppModule } from './app.module';
+import { AppModule, SERVICE_OPTIONS } from './app.module';
 import { REPORTING_DATABASE } from './db/reporting-db.constants';
 
 let service: ServiceUnderTest;
 
 beforeAll(async () => {
-  service = await startServiceForTest(AppModule, { database: true });
+  service = await startServiceForTest(AppModule, SERVICE_OPTIONS);
 });
 
 afterAll(async () => {
@@ -38,4 +38,11 @@ it('has a database that matches its Prisma schema exactly (no drift)', async () 
     prismaSchema: readFileSync(join(__dirname, '..', 'prisma', 'schema.prisma'), 'utf8'),
   });
   expect(report.problems).toEqual([]);
+});
+
+it('serves Prometheus metrics labelled with its service name', async () => {
+  const response = await fetch(`http://127.0.0.1:${service.httpPort}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  expect(await response.text()).toMatch(/^process_cpu_user_seconds_total\{service="reporting"\} \d/m);
 });

@@ -27,7 +27,7 @@ export async function runService(
       );
       return;
     }
-    await bootstrapService(rootModule);
+    await bootstrapService(rootModule, { service: options.service });
   } catch (error) {
     logger.error(
       `${options.service} failed to start: ${error instanceof Error ? error.message : String(error)}`,

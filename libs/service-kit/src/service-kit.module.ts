@@ -3,10 +3,12 @@ import { Pool } from 'pg';
 import { topologyFromEnv } from '@autotelesale/contracts';
 import { migrate } from '@autotelesale/db';
 import { NatsBus } from '@autotelesale/messaging';
+import { createMetricsRegistry } from '@autotelesale/telemetry';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { HealthService } from './health.service';
 import { loadServiceConfig, type ServiceConfig } from './service-config';
-import { PG_POOL, SERVICE_CONFIG, SERVICE_KIT_OPTIONS } from './service-kit.constants';
+import { METRICS_REGISTRY, PG_POOL, SERVICE_CONFIG, SERVICE_KIT_OPTIONS } from './service-kit.constants';
 import type { ServiceKitOptions } from './service-kit.options';
 
 /**
@@ -24,9 +26,10 @@ export class ServiceKitModule implements OnApplicationShutdown {
   static forRoot(options: ServiceKitOptions): DynamicModule {
     return {
       module: ServiceKitModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_KIT_OPTIONS, useValue: options },
+        { provide: METRICS_REGISTRY, useFactory: () => createMetricsRegistry({ service: options.service }) },
         {
           provide: SERVICE_CONFIG,
           useFactory: () => loadServiceConfig(options.service, process.env, Boolean(options.database)),
@@ -66,7 +69,7 @@ export class ServiceKitModule implements OnApplicationShutdown {
         },
         HealthService,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_KIT_OPTIONS, NatsBus, PG_POOL, HealthService],
+      exports: [SERVICE_CONFIG, SERVICE_KIT_OPTIONS, NatsBus, PG_POOL, HealthService, METRICS_REGISTRY],
     };
   }
 

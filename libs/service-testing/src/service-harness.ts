@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createTopology, type Topology } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
-import { bootstrapService } from '@autotelesale/service-kit';
+import { bootstrapService, type ServiceKitOptions } from '@autotelesale/service-kit';
 import {
   createTestDatabase,
   deleteNamespaceStreams,
@@ -23,25 +23,28 @@ export interface ServiceUnderTest {
 
 /**
  * Starts a real service in-process on real NATS (its own namespace) and, when it owns
- * tables, a fresh PostgreSQL database with its migrations applied at start-up.
+ * tables, a fresh PostgreSQL database with its migrations applied at start-up. Logs at
+ * `warn` unless LOG_LEVEL says otherwise.
  */
 export async function startServiceForTest(
   rootModule: unknown,
-  options: { database?: boolean; env?: Record<string, string> } = {},
+  service: ServiceKitOptions,
+  options: { env?: Record<string, string> } = {},
 ): Promise<ServiceUnderTest> {
   const natsUrl = await ensureNats();
   const namespace = testNamespace();
-  const db = options.database ? await createTestDatabase() : undefined;
+  const db = service.database ? await createTestDatabase() : undefined;
   const httpPort = await freePort();
   Object.assign(process.env, {
     ATS_NATS_URL: natsUrl,
     ATS_NAMESPACE: namespace,
     ATS_HTTP_PORT: String(httpPort),
     ATS_HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     ...(db ? { ATS_DATABASE_URL: db.url } : {}),
     ...options.env,
   });
-  const app = await bootstrapService(rootModule);
+  const app = await bootstrapService(rootModule, { service: service.service });
   const topology = createTopology(namespace);
   const bus = await NatsBus.connect({ servers: natsUrl, name: `test-${namespace}`, topology });
   return {
