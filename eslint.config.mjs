@@ -45,7 +45,12 @@ export default [
           allow: [],
           depConstraints: [
             // Apps never import apps; they talk through libs/contracts over NATS.
-            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
+            { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app', 'type:e2e'] },
+            // End-to-end tests start real apps side by side: the one place that imports apps.
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:app', 'type:data-access', 'type:domain', 'type:util'],
+            },
             {
               sourceTag: 'type:data-access',
               onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'],
@@ -63,6 +68,7 @@ export default [
             { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
             { sourceTag: 'scope:telephony', onlyDependOnLibsWithTags: ['scope:telephony', 'scope:shared'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],
