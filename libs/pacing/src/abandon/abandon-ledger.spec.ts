@@ -66,5 +66,6 @@ describe('AbandonLedger (regulator accounting)', () => {
     l.recordLiveAnswer(90_000);
     l.prune(150_000);
     expect(l.totals(-Infinity, Infinity).live).toBe(1);
+    expect(l.budget(150_000).liveAnswered).toBe(1);
   });
 });

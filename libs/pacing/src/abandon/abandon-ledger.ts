@@ -47,6 +47,9 @@ interface Bucket {
  */
 export class AbandonLedger {
   private readonly buckets: Bucket[] = [];
+  // Running sums over the kept buckets, so budget() is O(1) amortised on every decision.
+  private keptLive = 0;
+  private keptAbandoned = 0;
   private readonly bucketSec: number;
   readonly windowSec: number;
 
@@ -83,11 +86,13 @@ export class AbandonLedger {
   /** A person answered (AMD said "human", or no AMD). */
   recordLiveAnswer(at: number): void {
     this.bucketAt(at).live += 1;
+    this.keptLive += 1;
   }
 
   /** That person was not connected to an agent within the grace period. */
   recordAbandon(at: number): void {
     this.bucketAt(at).abandoned += 1;
+    this.keptAbandoned += 1;
   }
 
   /** AMD hung up on a person. UK: an abandoned live call. US: not counted (per the rule
@@ -97,13 +102,20 @@ export class AbandonLedger {
     const b = this.bucketAt(at);
     b.live += weight;
     b.abandoned += weight;
+    this.keptLive += weight;
+    this.keptAbandoned += weight;
   }
 
-  /** Drops buckets that left every window the caller may still ask about. */
+  /** Drops buckets that lie wholly before the window ending at `now`. The pacer's
+   * ledger prunes on every budget(); a referee that wants whole-run totals never does. */
   prune(now: number): void {
-    const keepFrom = now - this.windowSec - this.bucketSec;
+    const windowStart = now - this.windowSec;
     let drop = 0;
-    while (drop < this.buckets.length && this.buckets[drop]!.start < keepFrom) drop += 1;
+    while (drop < this.buckets.length && this.buckets[drop]!.start + this.bucketSec <= windowStart) {
+      this.keptLive -= this.buckets[drop]!.live;
+      this.keptAbandoned -= this.buckets[drop]!.abandoned;
+      drop += 1;
+    }
     if (drop > 0) this.buckets.splice(0, drop);
   }
 
@@ -119,8 +131,11 @@ export class AbandonLedger {
     return { live, abandoned };
   }
 
+  /** The budget over the regulator window ending at `now` (bucket resolution). */
   budget(now: number): AbandonBudget {
-    const { live, abandoned } = this.totals(now - this.windowSec, now);
+    this.prune(now);
+    const live = this.keptLive;
+    const abandoned = this.keptAbandoned;
     const capRate = this.capRate;
     return {
       rule: this.options.rule,

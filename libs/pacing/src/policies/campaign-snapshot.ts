@@ -1,3 +1,5 @@
+import type { AbandonBudget } from '../abandon/abandon-ledger';
+
 /**
  * What a pacing decision sees: the campaign's live state at `now`. The dialer-service
  * builds it from its live calls and the agent projection; the simulator builds it from
@@ -43,6 +45,8 @@ export interface PacingDecision {
   readonly reserveAgentIds: readonly string[];
   /** Short machine-readable reason, for logs and the wallboard. */
   readonly reason: string;
+  /** Predictive pacers: the abandon budget left in the regulator window. */
+  readonly budget?: AbandonBudget;
 }
 
 /** Outcomes the dialer reports back so the estimators learn. */

@@ -151,23 +151,27 @@ export class ForecastPacer implements Pacer {
         this.needsAgent.observe(false);
         this.answeredOther.observe(false);
         return;
-      case 'liveAnswered':
+      case 'liveAnswered': {
         this.ledger.recordLiveAnswer(event.at);
         this.integral = Math.min(this.integralMax, this.integral + this.targetRate);
+        // UK: people AMD hung up on count as abandoned. The dialer cannot see them one by
+        // one; with a false-positive share fp, each person AMD passed stands for
+        // fp / (1 - fp) people it did not.
+        const fp = this.options.amdFalsePositiveRate ?? 0;
+        if (this.options.rule === 'UK' && fp > 0 && fp < 1) {
+          const weight = fp / (1 - fp);
+          this.ledger.recordAmdFalsePositive(event.at, weight);
+          this.integral += weight * this.targetRate - weight;
+        }
         return;
+      }
       case 'abandoned':
         this.ledger.recordAbandon(event.at);
         this.integral -= 1;
         return;
-      case 'machineDetected': {
-        // UK: the expected share of people among AMD hang-ups counts as abandoned.
-        const fp = this.options.amdFalsePositiveRate ?? 0;
-        if (this.options.rule === 'UK' && fp > 0) {
-          this.ledger.recordAmdFalsePositive(event.at, fp);
-          this.integral += fp * this.targetRate - fp;
-        }
+      case 'machineDetected':
+        // Counted through liveAnswered (see above): most AMD hang-ups are machines.
         return;
-      }
       case 'talkEnded':
         this.talk.observe(event.talkSec);
         return;
@@ -207,7 +211,7 @@ export class ForecastPacer implements Pacer {
         supplyVar[k] += p * (1 - p);
       }
     }
-    if (working === 0) return { dials: 0, reserveAgentIds: [], reason: 'no-agents' };
+    if (working === 0) return { dials: 0, reserveAgentIds: [], reason: 'no-agents', budget: this.ledger.budget(now) };
 
     const q = this.needsAgent.upperBound(1);
     const m = this.answeredOther.mean;
@@ -280,7 +284,12 @@ export class ForecastPacer implements Pacer {
         demandVar[k] += p * (1 - p);
       }
     }
-    return { dials, reserveAgentIds: [], reason: dials > 0 ? 'forecast-under-threshold' : 'forecast-at-threshold' };
+    return {
+      dials,
+      reserveAgentIds: [],
+      reason: dials > 0 ? 'forecast-under-threshold' : 'forecast-at-threshold',
+      budget: this.ledger.budget(now),
+    };
   }
 
   /**

@@ -37,6 +37,7 @@ export function createPacer(scenario: Scenario, policy: ScenarioPolicy): Pacer {
         targetDifference: policy.targetDifference,
         capPercent: scenario.abandonCapPercent,
         variant: policy.policy === 'vicidial-hard-limit' ? 'hard-limit' : 'tapered',
+        ...(policy.maxLevel === undefined ? {} : { maxLevel: policy.maxLevel }),
       });
   }
 }

@@ -45,6 +45,7 @@ const PolicySchema = z.union([
       mode: z.literal('predictive'),
       policy: z.enum(['vicidial-hard-limit', 'vicidial-tapered']),
       targetDifference: z.number(),
+      maxLevel: z.number().min(1).optional(),
     })
     .strict(),
 ]);
@@ -123,7 +124,7 @@ export function policyLabel(policy: ScenarioPolicy): { mode: string; policy: str
     case 'predictive':
       return policy.policy === 'forecast'
         ? { mode: 'predictive', policy: `forecast(margin=${policy.marginPercent}%)` }
-        : { mode: 'predictive', policy: `${policy.policy}(target=${policy.targetDifference})` };
+        : { mode: 'predictive', policy: `${policy.policy}(target=${policy.targetDifference},max=${policy.maxLevel ?? 3})` };
   }
 }
 

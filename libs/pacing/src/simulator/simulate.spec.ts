@@ -13,7 +13,9 @@ class ScriptedPacer implements Pacer {
     while (this.plan.length > 0 && this.plan[0]![0] <= s.now) dials += this.plan.shift()![1];
     return { dials, reserveAgentIds: [], reason: 'scripted' };
   }
-  observe(): void {}
+  observe(): void {
+    // The script ignores outcomes.
+  }
 }
 
 function scenario(overrides: Record<string, unknown> = {}): Scenario {
