@@ -3,3 +3,4 @@ export * from './errors';
 export * from './envelope';
 export * from './rpc';
 export * from './health';
+export * from './agent';

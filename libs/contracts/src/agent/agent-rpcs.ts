@@ -1,0 +1,308 @@
+import { z } from 'zod';
+import { defineRpc } from '../rpc';
+import {
+  Agent,
+  AgentGroup,
+  AgentStateInterval,
+  AgentStateTotal,
+  AgentStatus,
+  Reservation,
+} from './agent-models';
+import {
+  AgentState,
+  CallRef,
+  CampaignRef,
+  SipExtension,
+  IsoTime,
+  NotReadyReasonCode,
+  AgentSkill,
+} from './agent-values';
+
+/**
+ * The operations agent-service answers over NATS request/reply
+ * (`<ns>.rpc.agent.<name>`). Every reply is `{ ok, data | error }`; errors carry the
+ * stable codes of `ErrorCode`: NOT_FOUND for an unknown agent, group or reservation,
+ * CONFLICT for a state change the state machine refuses (details
+ * `{ reason: 'ILLEGAL_TRANSITION', state, command }`), a stale `expectedVersion`
+ * (`{ reason: 'VERSION_MISMATCH', ... }`), a taken extension
+ * (`{ reason: 'EXTENSION_TAKEN' }`) or a reservation in the wrong state
+ * (`{ reason: 'RESERVATION_CLOSED', status }`).
+ */
+
+const AgentIdRequest = z.object({ agentId: z.uuid() }).strict();
+/** When given, the change applies only if the agent is still at this version (CONFLICT otherwise). */
+const ExpectedVersion = z.number().int().positive().optional();
+
+// ---- agents (CRUD) -------------------------------------------------------------------
+
+export const CreateAgentRequest = z
+  .object({
+    /** Optional caller-chosen id: a retried create with the same id and fields returns the same agent. */
+    agentId: z.uuid().optional(),
+    name: z.string().trim().min(1).max(200),
+    extension: SipExtension,
+    skills: z.array(AgentSkill).max(50).default([]),
+    groupIds: z.array(z.uuid()).max(100).default([]),
+  })
+  .strict();
+export const createAgentRpc = defineRpc('agent', 'agents.create', CreateAgentRequest, Agent);
+
+export const getAgentRpc = defineRpc('agent', 'agents.get', AgentIdRequest, Agent);
+
+export const ListAgentsRequest = z
+  .object({
+    groupId: z.uuid().optional(),
+    states: z.array(AgentState).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+    /** The `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export const ListAgentsReply = z.object({ items: z.array(Agent), nextCursor: z.string().nullable() });
+export const listAgentsRpc = defineRpc('agent', 'agents.list', ListAgentsRequest, ListAgentsReply);
+
+export const UpdateAgentRequest = z
+  .object({
+    agentId: z.uuid(),
+    expectedVersion: ExpectedVersion,
+    name: z.string().trim().min(1).max(200).optional(),
+    extension: SipExtension.optional(),
+    skills: z.array(AgentSkill).max(50).optional(),
+    /** Replaces the agent's groups. */
+    groupIds: z.array(z.uuid()).max(100).optional(),
+  })
+  .strict();
+export const updateAgentRpc = defineRpc('agent', 'agents.update', UpdateAgentRequest, Agent);
+
+/** Only a logged-out agent can be deleted (CONFLICT otherwise). */
+export const deleteAgentRpc = defineRpc(
+  'agent',
+  'agents.delete',
+  AgentIdRequest,
+  z.object({ agentId: z.uuid(), deleted: z.literal(true) }),
+);
+
+// ---- groups --------------------------------------------------------------------------
+
+const GroupIdRequest = z.object({ groupId: z.uuid() }).strict();
+
+export const CreateGroupRequest = z
+  .object({
+    groupId: z.uuid().optional(),
+    name: z.string().trim().min(1).max(200),
+    agentIds: z.array(z.uuid()).max(10_000).default([]),
+  })
+  .strict();
+export const createGroupRpc = defineRpc('agent', 'groups.create', CreateGroupRequest, AgentGroup);
+export const getGroupRpc = defineRpc('agent', 'groups.get', GroupIdRequest, AgentGroup);
+export const listGroupsRpc = defineRpc(
+  'agent',
+  'groups.list',
+  z.object({}).strict(),
+  z.object({ items: z.array(AgentGroup) }),
+);
+export const UpdateGroupRequest = z
+  .object({ groupId: z.uuid(), name: z.string().trim().min(1).max(200) })
+  .strict();
+export const updateGroupRpc = defineRpc('agent', 'groups.update', UpdateGroupRequest, AgentGroup);
+export const deleteGroupRpc = defineRpc(
+  'agent',
+  'groups.delete',
+  GroupIdRequest,
+  z.object({ groupId: z.uuid(), deleted: z.literal(true) }),
+);
+export const GroupMembersRequest = z
+  .object({ groupId: z.uuid(), agentIds: z.array(z.uuid()).min(1).max(10_000) })
+  .strict();
+export const addGroupMembersRpc = defineRpc('agent', 'groups.addMembers', GroupMembersRequest, AgentGroup);
+export const removeGroupMembersRpc = defineRpc(
+  'agent',
+  'groups.removeMembers',
+  GroupMembersRequest,
+  AgentGroup,
+);
+
+// ---- sessions and states -------------------------------------------------------------
+
+export const LoginRequest = z
+  .object({
+    agentId: z.uuid(),
+    /** The extension the agent works at this session (default: the agent's own). */
+    extension: SipExtension.optional(),
+  })
+  .strict();
+/** logged_out -> not_ready. An extension in use by another session is a CONFLICT. */
+export const loginRpc = defineRpc('agent', 'sessions.login', LoginRequest, AgentStatus);
+/** not_ready | ready | wrap_up -> logged_out. */
+export const logoutRpc = defineRpc(
+  'agent',
+  'sessions.logout',
+  z.object({ agentId: z.uuid(), expectedVersion: ExpectedVersion }).strict(),
+  AgentStatus,
+);
+
+/** not_ready | wrap_up -> ready (ready again is a no-op). */
+export const readyRpc = defineRpc(
+  'agent',
+  'states.ready',
+  z.object({ agentId: z.uuid(), expectedVersion: ExpectedVersion }).strict(),
+  AgentStatus,
+);
+/** ready | not_ready | wrap_up -> not_ready with a reason. */
+export const notReadyRpc = defineRpc(
+  'agent',
+  'states.notReady',
+  z.object({ agentId: z.uuid(), reasonCode: NotReadyReasonCode, expectedVersion: ExpectedVersion }).strict(),
+  AgentStatus,
+);
+export const getAgentStatusRpc = defineRpc('agent', 'states.get', AgentIdRequest, AgentStatus);
+
+export const ListAgentStatusesRequest = z
+  .object({
+    agentIds: z.array(z.uuid()).max(10_000).optional(),
+    groupIds: z.array(z.uuid()).max(100).optional(),
+    states: z.array(AgentState).optional(),
+  })
+  .strict();
+/** Live states of the agents named (by id or group), or of all agents. */
+export const listAgentStatusesRpc = defineRpc(
+  'agent',
+  'states.list',
+  ListAgentStatusesRequest,
+  z.object({ items: z.array(AgentStatus) }),
+);
+
+// ---- reservations (the dialer) -------------------------------------------------------
+
+export const ReserveAgentRequest = z
+  .object({
+    campaignId: CampaignRef,
+    /**
+     * Caller-chosen id (recommended): a retried reserve with the same id answers the same
+     * reservation instead of taking a second agent.
+     */
+    reservationId: z.uuid().optional(),
+    callId: CallRef.optional(),
+    /** The agents that may take this campaign's calls (campaign-service's assignment). */
+    eligibleAgentIds: z.array(z.uuid()).max(10_000).default([]),
+    /** ... and/or the members of these agent groups. */
+    eligibleGroupIds: z.array(z.uuid()).max(100).default([]),
+    /** An eligible agent must have every one of these skills. */
+    requiredSkills: z.array(AgentSkill).max(20).default([]),
+    /** Unconfirmed after this long, the reservation expires and the agent is ready again. */
+    timeoutMs: z.number().int().min(50).max(600_000).default(10_000),
+  })
+  .strict()
+  .refine((r) => r.eligibleAgentIds.length > 0 || r.eligibleGroupIds.length > 0, {
+    message: 'name the eligible agents: eligibleAgentIds and/or eligibleGroupIds',
+    path: ['eligibleAgentIds'],
+  });
+export const ReserveAgentReply = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('reserved'), reservation: Reservation }),
+  /** No eligible agent is ready: a normal answer, not an error. */
+  z.object({ outcome: z.literal('noAgent') }),
+]);
+export type ReserveAgentReply = z.infer<typeof ReserveAgentReply>;
+/** Reserves the longest-idle ready eligible agent (ready -> reserved), never one already reserved. */
+export const reserveAgentRpc = defineRpc(
+  'agent',
+  'reservations.reserve',
+  ReserveAgentRequest,
+  ReserveAgentReply,
+);
+
+export const ReservationChangeReply = z.object({ reservation: Reservation, agent: AgentStatus });
+export type ReservationChangeReply = z.infer<typeof ReservationChangeReply>;
+
+/** reserved -> on_call. Retried with the same id and call id, answers the same. */
+export const confirmReservationRpc = defineRpc(
+  'agent',
+  'reservations.confirm',
+  z.object({ reservationId: z.uuid(), callId: CallRef }).strict(),
+  ReservationChangeReply,
+);
+/** reserved -> ready (the call did not need the agent). Retried, answers the same. */
+export const releaseReservationRpc = defineRpc(
+  'agent',
+  'reservations.release',
+  z.object({ reservationId: z.uuid() }).strict(),
+  ReservationChangeReply,
+);
+export const getReservationRpc = defineRpc(
+  'agent',
+  'reservations.get',
+  z.object({ reservationId: z.uuid() }).strict(),
+  Reservation,
+);
+
+/**
+ * on_call -> wrap_up for `wrapUpSeconds` (the campaign's wrap-up timer; 0 -> ready at
+ * once). Retried with the same reservation, answers the same.
+ */
+export const callEndedRpc = defineRpc(
+  'agent',
+  'calls.ended',
+  z
+    .object({
+      reservationId: z.uuid(),
+      callId: CallRef.optional(),
+      wrapUpSeconds: z.number().min(0).max(3_600),
+    })
+    .strict(),
+  ReservationChangeReply,
+);
+
+/** wrap_up -> wrap_up, its end moved `seconds` later. */
+export const extendWrapUpRpc = defineRpc(
+  'agent',
+  'wrapUp.extend',
+  z
+    .object({
+      agentId: z.uuid(),
+      seconds: z.number().positive().max(3_600),
+      expectedVersion: ExpectedVersion,
+    })
+    .strict(),
+  AgentStatus,
+);
+/** wrap_up -> ready (or not_ready with a reason), before its timer. */
+export const completeWrapUpRpc = defineRpc(
+  'agent',
+  'wrapUp.complete',
+  z
+    .object({
+      agentId: z.uuid(),
+      notReadyReasonCode: NotReadyReasonCode.optional(),
+      expectedVersion: ExpectedVersion,
+    })
+    .strict(),
+  AgentStatus,
+);
+
+// ---- reporting -----------------------------------------------------------------------
+
+export const QueryIntervalsRequest = z
+  .object({
+    agentId: z.uuid(),
+    from: IsoTime,
+    to: IsoTime,
+    campaignId: CampaignRef.optional(),
+  })
+  .strict()
+  .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to', path: ['to'] });
+export const QueryIntervalsReply = z.object({
+  agentId: z.uuid(),
+  from: IsoTime,
+  to: IsoTime,
+  /** The intervals overlapping [from, to), clipped to it. */
+  intervals: z.array(AgentStateInterval),
+  /** Seconds per state (and campaign) within [from, to). */
+  totals: z.array(AgentStateTotal),
+});
+export type QueryIntervalsReply = z.infer<typeof QueryIntervalsReply>;
+export const queryIntervalsRpc = defineRpc(
+  'agent',
+  'intervals.query',
+  QueryIntervalsRequest,
+  QueryIntervalsReply,
+);
