@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, createWriteStream } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join, dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,7 +15,8 @@ const logDir = join(root, 'tmp', 'demo-logs');
 mkdirSync(logDir, { recursive: true });
 
 const NAMESPACE = process.env.ATS_NAMESPACE ?? 'demo';
-const DATABASE_URL = process.env.ATS_DATABASE_URL ?? 'postgres://autotelesale:autotelesale@127.0.0.1:5432/autotelesale';
+const DATABASE_URL =
+  process.env.ATS_DATABASE_URL ?? 'postgres://autotelesale:autotelesale@127.0.0.1:5432/autotelesale';
 const NATS_URL = process.env.ATS_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ESL_PORT = Number(process.env.ATS_DEMO_ESL_PORT ?? 18021);
 const ESL_PASSWORD = 'ClueCon';
@@ -33,11 +35,17 @@ const say = (text) => console.log(text);
 function start(name, script, args, env) {
   if (!existsSync(script)) throw new Error(`${script} is missing: run scripts/setup (it builds everything)`);
   const log = createWriteStream(join(logDir, `${name}.log`));
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`  ${name} exited early (code ${code}, signal ${signal}); see ${join(logDir, `${name}.log`)}`);
+    if (!stopping)
+      console.error(
+        `  ${name} exited early (code ${code}, signal ${signal}); see ${join(logDir, `${name}.log`)}`,
+      );
   });
   children.push({ name, child });
   return child;
@@ -74,41 +82,79 @@ async function waitFor(what, probe, timeoutMs = 30_000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-/** A minimal raw ESL exchange: auth, then one `api` command; returns its body. */
-function eslApi(port, password, command) {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let buffer = '';
-    let stage = 'greeting';
-    socket.setTimeout(5_000, () => {
-      socket.destroy();
-      reject(new Error('ESL timeout'));
+/**
+ * A minimal raw ESL client for the demo (the product's typed client is libs/esl, used by
+ * the dialer): authenticates, sends commands one at a time and collects events.
+ */
+class EslSession {
+  constructor(port, password) {
+    this.port = port;
+    this.password = password;
+    this.buffer = '';
+    this.waiters = [];
+    this.events = [];
+    this.onEvent = () => undefined;
+  }
+
+  connect() {
+    return new Promise((resolve, reject) => {
+      this.socket = createConnection({ host: '127.0.0.1', port: this.port });
+      this.socket.on('error', reject);
+      this.socket.on('data', (chunk) => this.receive(chunk.toString('utf8')));
+      this.waiters.push((head) => {
+        if (!head['Content-Type']?.startsWith('auth/request')) return reject(new Error('no ESL greeting'));
+        this.command(`auth ${this.password}`).then((reply) => {
+          if (!reply.head['Reply-Text']?.startsWith('+OK'))
+            return reject(new Error(`ESL auth refused: ${reply.head['Reply-Text']}`));
+          resolve(this);
+        }, reject);
+      });
     });
-    socket.on('error', reject);
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString('utf8');
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end < 0) return;
-        const head = buffer.slice(0, end);
-        const length = Number(/Content-Length: (\d+)/.exec(head)?.[1] ?? 0);
-        if (buffer.length < end + 2 + length) return;
-        const body = buffer.slice(end + 2, end + 2 + length);
-        buffer = buffer.slice(end + 2 + length);
-        if (stage === 'greeting' && head.includes('auth/request')) {
-          stage = 'auth';
-          socket.write(`auth ${password}\n\n`);
-        } else if (stage === 'auth') {
-          if (!head.includes('+OK')) return reject(new Error(`ESL auth refused: ${head}`));
-          stage = 'api';
-          socket.write(`api ${command}\n\n`);
-        } else if (stage === 'api' && head.includes('api/response')) {
-          socket.end('exit\n\n');
-          resolve(body);
-        }
+  }
+
+  receive(text) {
+    this.buffer += text;
+    for (;;) {
+      const end = this.buffer.indexOf('\n\n');
+      if (end < 0) return;
+      const head = Object.fromEntries(
+        this.buffer
+          .slice(0, end)
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      const length = Number(head['Content-Length'] ?? 0);
+      if (this.buffer.length < end + 2 + length) return;
+      const body = this.buffer.slice(end + 2, end + 2 + length);
+      this.buffer = this.buffer.slice(end + 2 + length);
+      if (head['Content-Type'] === 'text/event-plain') {
+        const event = Object.fromEntries(
+          body
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => [
+              line.slice(0, line.indexOf(':')),
+              decodeURIComponent(line.slice(line.indexOf(':') + 1).trim()),
+            ]),
+        );
+        this.events.push(event);
+        this.onEvent(event);
+      } else {
+        this.waiters.shift()?.(head, body);
       }
+    }
+  }
+
+  command(text) {
+    return new Promise((resolve) => {
+      this.waiters.push((head, body) => resolve({ head, body }));
+      this.socket.write(`${text}\n\n`);
     });
-  });
+  }
+
+  close() {
+    this.socket?.end('exit\n\n');
+  }
 }
 
 async function main() {
@@ -118,11 +164,54 @@ async function main() {
 
   say('1. fs-sim (the FreeSWITCH simulator, real ESL)');
   start('fs-sim', join(root, 'dist/apps/fs-sim/src/main.js'), [
-    '--port', String(ESL_PORT), '--password', ESL_PASSWORD, '--control-port', String(CONTROL_PORT), '--time-scale', '0.05',
+    '--port',
+    String(ESL_PORT),
+    '--password',
+    ESL_PASSWORD,
+    '--control-port',
+    String(CONTROL_PORT),
+    '--time-scale',
+    '0.05',
   ]);
-  const status = await waitFor('fs-sim ESL', () => eslApi(ESL_PORT, ESL_PASSWORD, 'status'));
-  say(`   ESL on 127.0.0.1:${ESL_PORT}, \`api status\` answered:`);
-  for (const line of status.trim().split('\n').slice(0, 4)) say(`     ${line}`);
+  const esl = await waitFor('fs-sim ESL', () => new EslSession(ESL_PORT, ESL_PASSWORD).connect());
+  const status = await esl.command('api status');
+  say(`   ESL on 127.0.0.1:${ESL_PORT}, \`api status\` answered: ${status.body.split('\n')[1]}`);
+  await esl.command(
+    'event plain CHANNEL_CREATE CHANNEL_PROGRESS CHANNEL_ANSWER CHANNEL_PARK CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE BACKGROUND_JOB',
+  );
+  const callUuid = randomUUID();
+  const destination = 'sofia/gateway/gw1/0961160001'; // the default scenario answers numbers ending 0001
+  const started = Date.now();
+  const hungUp = new Promise((resolve) => {
+    esl.onEvent = (event) => {
+      if (event['Event-Name'] === 'CHANNEL_HANGUP_COMPLETE' && event['Unique-ID'] === callUuid)
+        resolve(event);
+    };
+  });
+  const job = await esl.command(
+    `bgapi originate {origination_uuid=${callUuid},ignore_early_media=true}${destination} &park()`,
+  );
+  say(`   bgapi originate to ${destination.replace(/\d{4}(\d{3})$/, '****$1')}: ${job.head['Reply-Text']}`);
+  await waitFor('the call to be answered', () =>
+    esl.events.some((e) => e['Event-Name'] === 'CHANNEL_ANSWER' && e['Unique-ID'] === callUuid),
+  );
+  const kill = await esl.command(`api uuid_kill ${callUuid} NORMAL_CLEARING`);
+  say(`   answered; api uuid_kill: ${kill.body.trim()}`);
+  const hangup = await Promise.race([
+    hungUp,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('no CHANNEL_HANGUP_COMPLETE within 10 s')), 10_000).unref(),
+    ),
+  ]);
+  const sequence = esl.events
+    .filter((e) => e['Unique-ID'] === callUuid || e['Job-UUID'])
+    .map(
+      (e) =>
+        `${e['Event-Name']} +${Math.max(0, Math.round(Number(e['Event-Date-Timestamp']) / 1000 - started))}ms`,
+    );
+  say(`   events seen: ${sequence.join(', ')}`);
+  say(`   hangup cause ${hangup['Hangup-Cause']}`);
+  esl.close();
 
   say('\n2. the five services');
   for (const { app, port } of SERVICES) {
@@ -135,11 +224,15 @@ async function main() {
     });
   }
   const gateway = SERVICES.find((s) => s.app === 'gateway');
-  const health = await waitFor('every service to report healthy through the gateway', async () => {
-    const response = await fetch(`http://127.0.0.1:${gateway.port}/api/v1/system/health`);
-    const body = await response.json();
-    return body.ok ? body : undefined;
-  }, 60_000);
+  const health = await waitFor(
+    'every service to report healthy through the gateway',
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${gateway.port}/api/v1/system/health`);
+      const body = await response.json();
+      return body.ok ? body : undefined;
+    },
+    60_000,
+  );
   say(`   GET /api/v1/system/health on the gateway asked each service over NATS:`);
   say(`     ${'service'.padEnd(10)} ${'instance'.padEnd(18)} dependencies`);
   for (const s of health.services) {
