@@ -61,37 +61,56 @@ function hostPort(url: string): { host: string; port: number } {
   return { host: parsed.hostname, port: Number(parsed.port) };
 }
 
+export interface PrivateServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', done);
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts a nats-server with JetStream of its own, on a free port, in a temporary folder. */
+export async function startPrivateNats(): Promise<PrivateServer> {
+  const binary = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find(
+    existsSync,
+  );
+  if (!binary) throw new Error('nats-server is not installed: run scripts/setup');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ats-nats-'));
+  installExitHook();
+  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    stdio: 'ignore',
+  });
+  started.push(child);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  await waitFor(() => tcpReachable('127.0.0.1', port), {
+    timeoutMs: 10_000,
+    description: 'private nats-server',
+  });
+  return { url: `nats://127.0.0.1:${port}`, stop: () => stopChild(child, dir) };
+}
+
 let natsUrlPromise: Promise<string> | undefined;
 
-/** Returns the URL of a nats-server with JetStream, starting a private one if needed. */
+/** Returns the URL of a nats-server with JetStream, starting a private one if none answers. */
 export function ensureNats(): Promise<string> {
   natsUrlPromise ??= (async () => {
     const url = process.env['ATS_NATS_URL'] || DEFAULT_NATS_URL;
     const { host, port } = hostPort(url);
     if (await tcpReachable(host, port)) return url;
-    const binary = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find(
-      existsSync,
-    );
-    if (!binary)
-      throw new Error(`nats-server is not reachable at ${url} and not installed: run scripts/setup`);
-    const privatePort = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'ats-nats-'));
-    installExitHook();
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(privatePort), '-js', '-sd', dir], {
-      stdio: 'ignore',
-    });
-    started.push(child);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    await waitFor(() => tcpReachable('127.0.0.1', privatePort), {
-      timeoutMs: 10_000,
-      description: 'private nats-server',
-    });
-    return `nats://127.0.0.1:${privatePort}`;
+    return (await startPrivateNats()).url;
   })();
   return natsUrlPromise;
 }
-
-let pgUrlPromise: Promise<string> | undefined;
 
 function findPgBin(): string | undefined {
   const root = '/usr/lib/postgresql';
@@ -100,63 +119,70 @@ function findPgBin(): string | undefined {
   return versions.map((v) => join(root, v, 'bin')).find((dir) => existsSync(join(dir, 'initdb')));
 }
 
-/** Returns an admin URL of a PostgreSQL server, starting a private cluster if needed. */
+/** Starts a PostgreSQL cluster of its own (initdb, trust auth) on a free port. */
+export async function startPrivatePostgres(): Promise<PrivateServer> {
+  const bin = findPgBin();
+  if (!bin) throw new Error('PostgreSQL is not installed: run scripts/setup');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ats-pg-'));
+  chmodSync(dir, 0o777);
+  // initdb refuses to run as root: run the cluster as the postgres user when we are root.
+  const asUser = (cmd: string, args: string[]) =>
+    process.getuid?.() === 0
+      ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] }
+      : { cmd, args };
+  const init = asUser(join(bin, 'initdb'), [
+    '-D',
+    join(dir, 'data'),
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+  ]);
+  const result = spawnSync(init.cmd, init.args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr}`);
+  installExitHook();
+  const server = asUser(join(bin, 'postgres'), [
+    '-D',
+    join(dir, 'data'),
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+  ]);
+  const child = spawn(server.cmd, server.args, { stdio: 'ignore' });
+  started.push(child);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitFor(
+    async () => {
+      const client = new Client({ connectionString: url });
+      try {
+        await client.connect();
+        return true;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    { timeoutMs: 30_000, intervalMs: 100, description: 'private PostgreSQL' },
+  );
+  return { url, stop: () => stopChild(child, dir) };
+}
+
+let pgUrlPromise: Promise<string> | undefined;
+
+/** Returns an admin URL of a PostgreSQL server, starting a private cluster if none answers. */
 export function ensurePostgres(): Promise<string> {
   pgUrlPromise ??= (async () => {
     const url = process.env['ATS_PG_URL'] || DEFAULT_PG_ADMIN_URL;
     const { host, port } = hostPort(url);
     if (await tcpReachable(host, port)) return url;
-    const bin = findPgBin();
-    if (!bin) throw new Error(`PostgreSQL is not reachable at ${url} and not installed: run scripts/setup`);
-    const privatePort = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'ats-pg-'));
-    chmodSync(dir, 0o777);
-    // initdb refuses to run as root: run the cluster as the postgres user when we are root.
-    const asUser = (cmd: string, args: string[]) =>
-      process.getuid?.() === 0
-        ? { cmd: 'runuser', args: ['-u', 'postgres', '--', cmd, ...args] }
-        : { cmd, args };
-    const init = asUser(join(bin, 'initdb'), [
-      '-D',
-      join(dir, 'data'),
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '-E',
-      'UTF8',
-    ]);
-    const result = spawnSync(init.cmd, init.args, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`initdb failed: ${result.stderr}`);
-    installExitHook();
-    const server = asUser(join(bin, 'postgres'), [
-      '-D',
-      join(dir, 'data'),
-      '-p',
-      String(privatePort),
-      '-k',
-      dir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'fsync=off',
-    ]);
-    const child = spawn(server.cmd, server.args, { stdio: 'ignore' });
-    started.push(child);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const privateUrl = `postgres://postgres@127.0.0.1:${privatePort}/postgres`;
-    await waitFor(
-      async () => {
-        const client = new Client({ connectionString: privateUrl });
-        try {
-          await client.connect();
-          return true;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      },
-      { timeoutMs: 30_000, intervalMs: 100, description: 'private PostgreSQL' },
-    );
-    return privateUrl;
+    return (await startPrivatePostgres()).url;
   })();
   return pgUrlPromise;
 }
@@ -178,8 +204,8 @@ export interface TestDatabase {
 }
 
 /** Creates an empty database for one test file (or run); `drop()` removes it. */
-export async function createTestDatabase(prefix = 'ats_test'): Promise<TestDatabase> {
-  const adminUrl = await ensurePostgres();
+export async function createTestDatabase(prefix = 'ats_test', adminUrl?: string): Promise<TestDatabase> {
+  adminUrl ??= await ensurePostgres();
   const name = `${prefix}_${uniqueSuffix()}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
