@@ -4,3 +4,5 @@ export * from './envelope';
 export * from './rpc';
 export * from './health';
 export * from './agent';
+export * from './campaign';
+export * from './gateway';

@@ -1,0 +1,6 @@
+export * from './campaign.schemas';
+export * from './contact-list.schemas';
+export * from './contact.schemas';
+export * from './disposition.schemas';
+export * from './campaign.rpcs';
+export * from './campaign.events';
