@@ -1,20 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { healthRpc } from '@autotelesale/contracts';
+import { checkSchemaDrift } from '@autotelesale/db';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
 import { AppModule, SERVICE_OPTIONS } from './app.module';
+import { GATEWAY_DATABASE } from './db/gateway-db.constants';
 
 let gateway: ServiceUnderTest;
 
 beforeAll(async () => {
-  gateway = await startServiceForTest(AppModule, SERVICE_OPTIONS);
+  gateway = await startServiceForTest(AppModule, SERVICE_OPTIONS, { env: { ATS_GRPC_PORT: '0' } });
 });
 
 afterAll(async () => {
   await gateway?.stop();
 });
 
-it('answers its own health over NATS', async () => {
+it('answers its own health over NATS with every dependency up', async () => {
   const health = await gateway.bus.request(healthRpc('gateway'), {});
-  expect(health.dependencies).toEqual([expect.objectContaining({ name: 'nats', ok: true })]);
+  expect(health.dependencies.map((d) => [d.name, d.ok])).toEqual([
+    ['nats', true],
+    ['postgres', true],
+    ['prisma', true],
+  ]);
 });
 
 it('reports each service of the system, and names those that do not answer', async () => {
@@ -31,4 +39,13 @@ it('reports each service of the system, and names those that do not answer', asy
   for (const missing of ['campaign', 'dialer', 'agent', 'reporting']) {
     expect(byName[missing]).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
   }
+});
+
+it('has a database that matches its Prisma schema exactly (no drift)', async () => {
+  const report = await checkSchemaDrift({
+    connectionString: gateway.db!.url,
+    schema: GATEWAY_DATABASE.schema,
+    prismaSchema: readFileSync(join(__dirname, '..', 'prisma', 'schema.prisma'), 'utf8'),
+  });
+  expect(report.problems).toEqual([]);
 });

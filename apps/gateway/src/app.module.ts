@@ -1,11 +1,40 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeysController } from './auth/api-keys.controller';
+import { ApiKeysService } from './auth/api-keys.service';
+import { AuthController } from './auth/auth.controller';
+import { Authenticator } from './auth/authenticator.service';
+import { RouteAccessReader } from './auth/route-access';
+import { UsersController } from './auth/users.controller';
+import { UsersService } from './auth/users.service';
+import { GATEWAY_CONFIG, loadGatewayConfig } from './config/gateway-config';
+import { GATEWAY_DATABASE } from './db/gateway-db.constants';
+import { PrismaService } from './db/prisma.service';
+import { AtsExceptionFilter } from './http/ats-exception.filter';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { IdempotencyStore } from './http/idempotency.store';
+import { OpenApiDocs } from './openapi/openapi-docs';
 import { SystemHealthController } from './system-health.controller';
 
-export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway' };
+export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database: GATEWAY_DATABASE };
 
 @Module({
-  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
-  controllers: [SystemHealthController],
+  imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS), DiscoveryModule],
+  controllers: [SystemHealthController, AuthController, UsersController, ApiKeysController],
+  providers: [
+    { provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() },
+    PrismaService,
+    Authenticator,
+    RouteAccessReader,
+    UsersService,
+    ApiKeysService,
+    IdempotencyStore,
+    OpenApiDocs,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_FILTER, useClass: AtsExceptionFilter },
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class AppModule {}

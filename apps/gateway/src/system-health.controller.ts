@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { healthRpc, SERVICE_NAMES, type HealthReply, type ServiceName } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
+import { Public } from './auth/roles.decorator';
 
 export interface ServiceHealth {
   service: ServiceName;
@@ -15,6 +16,7 @@ export class SystemHealthController {
   constructor(private readonly bus: NatsBus) {}
 
   @Get('health')
+  @Public('whole-system probe for dashboards and the demo: service names and versions, no data')
   async health(): Promise<{ ok: boolean; services: ServiceHealth[] }> {
     const services = await Promise.all(
       SERVICE_NAMES.map(async (service): Promise<ServiceHealth> => {

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { UserLoginReply, UserLoginRequest, UserView } from '@autotelesale/contracts';
+import { ZodBody, ZodResponse } from '../http/zod.decorators';
+import { CurrentPrincipal } from './current-principal.decorator';
+import type { Principal } from './principal';
+import { Public, Roles } from './roles.decorator';
+import { UsersService } from './users.service';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly users: UsersService) {}
+
+  /** A person's short-lived session token. */
+  @Post('login')
+  @HttpCode(200)
+  @Public('signing in is how a person gets credentials')
+  @ZodResponse(200, UserLoginReply)
+  login(@ZodBody(UserLoginRequest) body: UserLoginRequest): Promise<UserLoginReply> {
+    return this.users.login(body.email, body.password);
+  }
+
+  /** Who the credentials belong to (a person; an API key has no user). */
+  @Get('me')
+  @Roles('admin', 'supervisor', 'agent')
+  @ZodResponse(200, UserView)
+  async me(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserView | { kind: 'apiKey'; id: string; role: string }> {
+    if (principal.kind === 'apiKey') return { kind: 'apiKey', id: principal.id, role: principal.role };
+    return this.users.get(principal.id);
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { HealthService, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
+import { PrismaClient } from '../generated/prisma/client';
+import { GATEWAY_DATABASE } from './gateway-db.constants';
+
+/** Prisma over the pg driver adapter: no native query engine, queries scoped to our schema. */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    private readonly health: HealthService,
+  ) {
+    super({
+      adapter: new PrismaPg({ connectionString: config.databaseUrl }, { schema: GATEWAY_DATABASE.schema }),
+    });
+  }
+
+  onModuleInit(): void {
+    this.health.register('prisma', async () => {
+      await this.apiKey.count();
+      return { ok: true };
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './auth';
+export * from './pagination';
+export * from './errors-http';
+export * from './proto-path';
