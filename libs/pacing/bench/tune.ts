@@ -32,8 +32,8 @@ function knobFor(policy: ScenarioPolicy): Knob | undefined {
         // The issue fixes the max level at 3, where the level often saturates and the
         // target stops mattering; a fair baseline may also raise VICIdial's "adaptive
         // maximum level", so the search covers it too.
-        variants: [3, 4, 5, 6].map((maxLevel) => ({ ...policy, maxLevel })),
-        grid: Array.from({ length: 29 }, (_, i) => -4 + i * 0.5),
+        variants: [3, 4, 6, 8, 10, 12].map((maxLevel) => ({ ...policy, maxLevel })),
+        grid: Array.from({ length: 15 }, (_, i) => -4 + i),
       };
     default:
       return undefined;

@@ -143,6 +143,22 @@ describe('simulate: agent-first modes', () => {
   });
 });
 
+describe('simulate: agentless', () => {
+  it('keeps at most lineLimit lines busy and abandons nobody', () => {
+    const s = scenario({
+      hours: 0.5,
+      answerProbability: 0.5,
+      agentless: { messageSec: { type: 'fixed', value: 30 } },
+    });
+    const r = simulate(s, { mode: 'agentless', lineLimit: 5 }, 1);
+    expect(r.abandoned).toBe(0);
+    // Each line: ring 5 s then 30 s message (answered) or 25 s timeout: <= 5 x 1800 / 5 dials.
+    expect(r.dials).toBeLessThanOrEqual(1800);
+    expect(r.dials).toBeGreaterThan(200);
+    expect(r.contactsPerAgentHour).toBeGreaterThan(20);
+  });
+});
+
 describe('simulate: the forecast pacer on a short S1-like run', () => {
   const s1 = (): Scenario =>
     scenario({
