@@ -1,0 +1,121 @@
+import type { CustomFields, FieldValue, ImportRejectCode } from '@autotelesale/contracts';
+import type { ColumnRoles } from './contact-columns';
+import { normalizePhone } from './phone-number';
+
+/** A contact as one imported row describes it, before it meets the campaign's contacts. */
+export interface ContactDraft {
+  phone: string;
+  name: string | null;
+  /** Null: the row gave none (a new contact gets 0; a merge keeps the old one). */
+  priority: number | null;
+  timeZone: string | null;
+  ownerAgentId: string | null;
+  fields: CustomFields;
+}
+
+export type DraftResult =
+  { ok: true; draft: ContactDraft } | { ok: false; code: ImportRejectCode; reason: string };
+
+const OWNER_ID = /^[\w.:@-]{1,100}$/;
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function text(value: FieldValue | undefined): string {
+  return value === null || value === undefined ? '' : String(value).trim();
+}
+
+/**
+ * Turns one row (column -> value) into a contact draft: the phone normalised to E.164
+ * with `region`, the recognised columns checked, every other non-empty value kept as a
+ * custom field under its column name (stored as received: escaping happens on output).
+ */
+export function buildContactDraft(
+  row: Record<string, FieldValue>,
+  columns: ColumnRoles,
+  region: string,
+  zoneCache: Map<string, boolean> = new Map(),
+): DraftResult {
+  let phoneRaw: FieldValue | undefined;
+  let name: string | null = null;
+  let priority: number | null = null;
+  let timeZone: string | null = null;
+  let ownerAgentId: string | null = null;
+  const fields: CustomFields = {};
+  for (const key in row) {
+    const value = row[key]!;
+    const role = columns.roles.get(key);
+    if (role === undefined) {
+      if (value !== null && value !== '' && !(typeof value === 'string' && value.trim() === ''))
+        fields[key] = value;
+      continue;
+    }
+    const cell = text(value);
+    switch (role) {
+      case 'phone':
+        phoneRaw = value;
+        break;
+      case 'name':
+        name = cell === '' ? null : cell.slice(0, 500);
+        break;
+      case 'priority':
+        if (cell !== '') {
+          const parsed = Number(cell);
+          if (!Number.isInteger(parsed) || parsed < -1000 || parsed > 1000) {
+            return {
+              ok: false,
+              code: 'PRIORITY_INVALID',
+              reason: `priority "${cell.slice(0, 40)}" is not a whole number from -1000 to 1000`,
+            };
+          }
+          priority = parsed;
+        }
+        break;
+      case 'timeZone':
+        if (cell !== '') {
+          let known = zoneCache.get(cell);
+          if (known === undefined) zoneCache.set(cell, (known = isIanaZone(cell)));
+          if (!known)
+            return {
+              ok: false,
+              code: 'TIME_ZONE_INVALID',
+              reason: `"${cell.slice(0, 64)}" is not an IANA time zone`,
+            };
+          timeZone = cell;
+        }
+        break;
+      case 'ownerAgentId':
+        if (cell !== '') {
+          if (!OWNER_ID.test(cell))
+            return { ok: false, code: 'OWNER_INVALID', reason: 'the owner is not a valid agent id' };
+          ownerAgentId = cell;
+        }
+        break;
+    }
+  }
+  const phone = normalizePhone(phoneRaw, region);
+  if (!phone.ok) return { ok: false, code: phone.code, reason: phone.reason };
+  return { ok: true, draft: { phone: phone.e164, name, priority, timeZone, ownerAgentId, fields } };
+}
+
+/**
+ * Two rows with the same number in one campaign are one contact: the later row fills in
+ * and overrides what it gives (a non-empty name, priority, time zone, owner, and each
+ * non-empty custom field); what it leaves empty keeps the earlier value.
+ */
+export function mergeContactDrafts(earlier: ContactDraft, later: ContactDraft): ContactDraft {
+  return {
+    phone: earlier.phone,
+    name: later.name ?? earlier.name,
+    priority: later.priority ?? earlier.priority,
+    timeZone: later.timeZone ?? earlier.timeZone,
+    ownerAgentId: later.ownerAgentId ?? earlier.ownerAgentId,
+    fields: { ...earlier.fields, ...later.fields },
+  };
+}
