@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { AgentsController } from './api/agents.controller';
+import { CampaignsController } from './api/campaigns.controller';
+import { ContactImportUploader } from './api/contact-import.uploader';
+import { ContactsController } from './api/contacts.controller';
+import { DispositionsController } from './api/dispositions.controller';
+import { ListsController } from './api/lists.controller';
+import { ReservationsController } from './api/reservations.controller';
 import { AccessGuard } from './auth/access.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
 import { ApiKeysService } from './auth/api-keys.service';
@@ -22,7 +29,18 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
 
 @Module({
   imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS), DiscoveryModule],
-  controllers: [SystemHealthController, AuthController, UsersController, ApiKeysController],
+  controllers: [
+    SystemHealthController,
+    AuthController,
+    UsersController,
+    ApiKeysController,
+    CampaignsController,
+    ListsController,
+    ContactsController,
+    DispositionsController,
+    AgentsController,
+    ReservationsController,
+  ],
   providers: [
     { provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() },
     PrismaService,
@@ -32,6 +50,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
     ApiKeysService,
     IdempotencyStore,
     OpenApiDocs,
+    ContactImportUploader,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: AtsExceptionFilter },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -3,6 +3,7 @@ import {
   Injectable,
   SetMetadata,
   applyDecorators,
+  createParamDecorator,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
@@ -90,3 +91,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * The Idempotency-Key to hand a service that de-duplicates creations itself, scoped to
+ * the caller (two callers may pick the same key) and hashed to fit the service's limit.
+ * It covers the window where the service created the thing but the gateway died before
+ * storing the response.
+ */
+export const ForwardedIdempotencyKey = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined => {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const raw = request.headers['idempotency-key'];
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (!key || !request.principal) return undefined;
+    return createHash('sha256')
+      .update(`${principalKey(request.principal)}\n${key}`)
+      .digest('hex');
+  },
+);

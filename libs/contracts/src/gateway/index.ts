@@ -3,3 +3,4 @@ export * from './auth';
 export * from './pagination';
 export * from './errors-http';
 export * from './proto-path';
+export * from './rest-queries';
