@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { AtsError } from '@autotelesale/contracts';
+import { PG_POOL } from '@autotelesale/service-kit';
+import { AgentEventRelay } from '../events/agent-event-relay';
+import { AGENT_DATABASE } from './agent-db.constants';
+import { scopePoolToSchema } from './scope-pool-to-schema';
+
+/** One database transaction of agent-service, counting the events it puts in the outbox. */
+export class AgentTx {
+  eventsEnqueued = 0;
+  constructor(private readonly client: PoolClient) {}
+
+  query<R extends QueryResultRow>(text: string, values?: unknown[]) {
+    return this.client.query<R>(text, values);
+  }
+
+  /**
+   * The database's clock, read after the locks the transaction needs are held: every
+   * deadline and interval boundary comes from it (never from a service's clock), and a
+   * change that waited for a lock never gets a time before the change it waited for.
+   */
+  async now(): Promise<Date> {
+    const result = await this.client.query<{ now: Date }>(
+      `SELECT date_trunc('milliseconds', clock_timestamp()) AS now`,
+    );
+    return result.rows[0]!.now;
+  }
+}
+
+const DEADLOCK = '40P01';
+const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError?.code === UNIQUE_VIOLATION && (!constraint || pgError.constraint === constraint);
+}
+
+/**
+ * Raw SQL through the service-kit pool for every write: the state changes need
+ * conditional UPDATEs, `FOR UPDATE SKIP LOCKED` and the outbox in one transaction,
+ * which Prisma expresses badly. Prisma serves the plain reads.
+ */
+@Injectable()
+export class AgentDatabase {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly relay: AgentEventRelay,
+  ) {
+    scopePoolToSchema(pool, AGENT_DATABASE.schema);
+  }
+
+  /** Runs `work` in a READ COMMITTED transaction; after a commit with events, wakes the relay. */
+  async transaction<T>(work: (tx: AgentTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = await this.pool.connect();
+      const tx = new AgentTx(client);
+      try {
+        await client.query('BEGIN');
+        const result = await work(tx);
+        await client.query('COMMIT');
+        if (tx.eventsEnqueued > 0) this.relay.kick();
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        // Lock order is reservation -> agent everywhere, so a deadlock should not occur;
+        // if one does, PostgreSQL aborted one side and trying again is safe.
+        if ((error as { code?: string }).code === DEADLOCK && attempt < 3) continue;
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async query<R extends QueryResultRow>(text: string, values?: unknown[]) {
+    return this.pool.query<R>(text, values);
+  }
+}
+
+export function notFound(what: string, id: string): AtsError {
+  return new AtsError('NOT_FOUND', `${what} ${id} does not exist`, { id });
+}

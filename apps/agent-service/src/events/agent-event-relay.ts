@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { EventEnvelope } from '@autotelesale/contracts';
+import { NatsBus } from '@autotelesale/messaging';
+import { PG_POOL } from '@autotelesale/service-kit';
+import { AGENT_DATABASE } from '../db/agent-db.constants';
+import { scopePoolToSchema } from '../db/scope-pool-to-schema';
+
+/** Any constant: the key of the advisory lock that lets one relay publish at a time. */
+const RELAY_LOCK_KEY = 47_011_006;
+const BATCH = 200;
+
+/**
+ * Publishes the outbox to the agents stream, in `seq` order. Why an outbox: a change and
+ * its event commit together, so a crash between the two can neither lose an event nor
+ * leave a gap in an agent's versions. Why one relay at a time (advisory lock across
+ * instances): two relays could publish version 6 of an agent before version 5, and a
+ * consumer that ignores versions at or below its last would then drop 5.
+ * At-least-once: a publish retried after a crash carries the same event id (Nats-Msg-Id),
+ * which JetStream de-duplicates, and consumers ignore versions they have.
+ */
+@Injectable()
+export class AgentEventRelay implements OnModuleDestroy {
+  private readonly logger = new Logger('agent-event-relay');
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly bus: NatsBus,
+  ) {
+    scopePoolToSchema(pool, AGENT_DATABASE.schema);
+  }
+
+  /** Publishes what is waiting, soon; coalesces calls while a drain runs. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drainWhileAsked().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves when nothing that was waiting when called is left unpublished (tests, shutdown). */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.running) await this.running;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.flush().catch(() => undefined);
+    this.stopped = true;
+  }
+
+  private async drainWhileAsked(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.publishBatch()) === BATCH);
+      } catch (error) {
+        // The rows stay unpublished; the next kick (the sweeper's tick at the latest) retries.
+        this.logger.error({ err: String(error) }, 'publishing agent events failed');
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async publishBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK_KEY]);
+      const { rows } = await client.query<{ seq: string; agent_id: string; envelope: unknown }>(
+        `SELECT seq, agent_id, envelope FROM agent_event_outbox
+          WHERE published_at IS NULL ORDER BY seq LIMIT ${BATCH}`,
+      );
+      for (const row of rows) {
+        await this.bus.publishEvent(
+          this.bus.topology.events.agent(row.agent_id),
+          EventEnvelope.parse(row.envelope),
+        );
+      }
+      if (rows.length > 0) {
+        await client.query(
+          `UPDATE agent_event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`,
+          [rows.map((r) => r.seq)],
+        );
+      }
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AtsError,
+  agentStateChangedEvent,
+  createEvent,
+  type AgentStatus,
+  type EventDefinition,
+} from '@autotelesale/contracts';
+import {
+  applyAgentCommand,
+  opensNewInterval,
+  type AgentCommand,
+  type AgentSnapshot,
+  type TransitionResult,
+} from '@autotelesale/agent-domain';
+import { SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
+import type { z } from 'zod';
+import { isUniqueViolation, notFound, type AgentTx } from '../db/agent-database';
+import { SELECT_AGENT, snapshotOf, statusOf, type AgentRow } from '../db/agent-rows';
+import { enqueueAgentEvent } from '../events/enqueue-agent-event';
+
+export interface AppliedTransition {
+  result: TransitionResult;
+  status: AgentStatus;
+}
+
+/**
+ * Applies state machine commands to stored agents: the one place where an agent's row,
+ * its state intervals and its events change together, in the caller's transaction.
+ */
+@Injectable()
+export class AgentTransitions {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: ServiceConfig) {}
+
+  /** Locks the agent's row for the rest of the transaction. */
+  async lockAgent(tx: AgentTx, agentId: string): Promise<AgentRow> {
+    const { rows } = await tx.query<AgentRow>(`${SELECT_AGENT} WHERE a.agent_id = $1 FOR UPDATE OF a`, [
+      agentId,
+    ]);
+    if (!rows[0]) throw notFound('agent', agentId);
+    return rows[0];
+  }
+
+  /** Applies a command to a locked agent; a refused command throws the domain's typed error. */
+  async apply(
+    tx: AgentTx,
+    row: AgentRow,
+    command: AgentCommand,
+    now: Date,
+    expectedVersion?: number,
+  ): Promise<AppliedTransition> {
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new AtsError(
+        'CONFLICT',
+        `agent ${row.agent_id} is at version ${row.version}, not ${expectedVersion}`,
+        {
+          reason: 'VERSION_MISMATCH',
+          version: row.version,
+          expectedVersion,
+        },
+      );
+    }
+    const before = snapshotOf(row);
+    const result = applyAgentCommand(before, command, now);
+    if (result.changed) await this.persist(tx, row.agent_id, before, result, now);
+    return { result, status: statusOf(row.agent_id, result.snapshot) };
+  }
+
+  private async persist(
+    tx: AgentTx,
+    agentId: string,
+    before: AgentSnapshot,
+    result: Extract<TransitionResult, { changed: true }>,
+    now: Date,
+  ): Promise<void> {
+    const next = result.snapshot;
+    try {
+      // The version check makes this a compare-and-set even for a caller that did not lock.
+      const updated = await tx.query(
+        `UPDATE agent SET version = $3, state = $4, state_since = $5, session_extension = $6, reason_code = $7,
+                campaign_id = $8, reservation_id = $9, call_id = $10, reservation_expires_at = $11,
+                wrap_up_ends_at = $12, updated_at = $13
+          WHERE agent_id = $1 AND version = $2`,
+        [
+          agentId,
+          before.version,
+          next.version,
+          next.state,
+          next.stateSince,
+          next.sessionExtension,
+          next.reasonCode,
+          next.campaignId,
+          next.reservationId,
+          next.callId,
+          next.reservationExpiresAt,
+          next.wrapUpEndsAt,
+          now,
+        ],
+      );
+      if (updated.rowCount !== 1) {
+        throw new AtsError('CONFLICT', `agent ${agentId} changed meanwhile`, { reason: 'VERSION_MISMATCH' });
+      }
+    } catch (error) {
+      if (isUniqueViolation(error, 'agent_session_extension_key')) {
+        throw new AtsError('CONFLICT', `extension ${next.sessionExtension} is in use by another session`, {
+          reason: 'EXTENSION_TAKEN',
+          extension: next.sessionExtension,
+        });
+      }
+      throw error;
+    }
+    if (opensNewInterval(result)) {
+      await tx.query(
+        `UPDATE agent_state_interval SET ended_at = $2 WHERE agent_id = $1 AND ended_at IS NULL`,
+        [agentId, now],
+      );
+      // Time logged out is nobody's working time: it is the gap between intervals.
+      if (next.state !== 'logged_out') {
+        await tx.query(
+          `INSERT INTO agent_state_interval (agent_id, state, campaign_id, reason_code, started_at)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [agentId, next.state, next.campaignId, next.reasonCode, now],
+        );
+      }
+    }
+    await enqueueAgentEvent(
+      tx,
+      createEvent(agentStateChangedEvent, {
+        aggregateId: agentId,
+        aggregateVersion: next.version,
+        producer: this.config.instanceId,
+        occurredAt: now,
+        payload: {
+          agentId,
+          from: result.from,
+          to: result.to,
+          cause: result.cause,
+          at: next.stateSince.toISOString(),
+          sessionExtension: next.sessionExtension,
+          reasonCode: next.reasonCode,
+          campaignId: next.campaignId,
+          reservationId: next.reservationId,
+          callId: next.callId,
+          reservationExpiresAt: next.reservationExpiresAt?.toISOString() ?? null,
+          wrapUpEndsAt: next.wrapUpEndsAt?.toISOString() ?? null,
+        },
+      }),
+    );
+  }
+
+  /** Enqueues a profile event (created, updated, deleted) at the given version. */
+  async enqueueProfileEvent<TType extends string, TPayload extends z.ZodType>(
+    tx: AgentTx,
+    definition: EventDefinition<TType, TPayload>,
+    agentId: string,
+    version: number,
+    payload: z.input<TPayload>,
+  ): Promise<void> {
+    await enqueueAgentEvent(
+      tx,
+      createEvent(definition, {
+        aggregateId: agentId,
+        aggregateVersion: version,
+        producer: this.config.instanceId,
+        payload,
+      }),
+    );
+  }
+}
