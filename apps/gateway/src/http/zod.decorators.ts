@@ -1,4 +1,5 @@
-import { Body, Param, Query, applyDecorators, type PipeTransform } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBody, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BoundaryValidationError } from './ats-exception.filter';
@@ -10,21 +11,31 @@ export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input
   return z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io }) as JsonSchema;
 }
 
-class ZodPipe implements PipeTransform {
-  constructor(
-    private readonly schema: z.ZodType,
-    private readonly what: string,
-  ) {}
-
-  transform(value: unknown): unknown {
-    const parsed = this.schema.safeParse(value ?? {});
-    if (parsed.success) return parsed.data;
-    throw new BoundaryValidationError(
-      `invalid ${this.what}`,
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
+function validate(schema: z.ZodType, value: unknown, what: string): unknown {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  throw new BoundaryValidationError(
+    `invalid ${what}`,
+    parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+  );
 }
+
+/**
+ * Our own parameter decorators rather than Nest's @Body/@Query/@Param with a pipe:
+ * swagger would otherwise read the parameter's design type (a zod schema object) as a
+ * class and fail; the document gets the zod schema's JSON schema instead.
+ */
+const RequestPart = createParamDecorator(
+  (
+    options: { part: 'body' | 'query' | 'params'; name?: string; schema: z.ZodType; what: string },
+    context: ExecutionContext,
+  ) => {
+    const request = context.switchToHttp().getRequest<Request>();
+    const container = request[options.part] as Record<string, unknown> | undefined;
+    const value = options.name === undefined ? container : container?.[options.name];
+    return validate(options.schema, value, options.what);
+  },
+);
 
 function methodDescriptor(target: object, key: string | symbol | undefined): PropertyDescriptor {
   return Object.getOwnPropertyDescriptor(target, key!)!;
@@ -34,7 +45,7 @@ function methodDescriptor(target: object, key: string | symbol | undefined): Pro
 export function ZodBody(schema: z.ZodType): ParameterDecorator {
   return (target, key, index) => {
     ApiBody({ schema: openApiSchema(schema) })(target, key!, methodDescriptor(target, key));
-    Body(new ZodPipe(schema, 'request body'))(target, key, index);
+    RequestPart({ part: 'body', schema, what: 'request body' })(target, key, index);
   };
 }
 
@@ -49,7 +60,7 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
         methodDescriptor(target, key),
       );
     }
-    Query(new ZodPipe(schema, 'query'))(target, key, index);
+    RequestPart({ part: 'query', schema, what: 'query' })(target, key, index);
   };
 }
 
@@ -57,7 +68,7 @@ export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
 export function ZodParam(name: string, schema: z.ZodType = z.string().min(1).max(200)): ParameterDecorator {
   return (target, key, index) => {
     ApiParam({ name, schema: openApiSchema(schema) })(target, key!, methodDescriptor(target, key));
-    Param(name, new ZodPipe(schema, `path parameter ${name}`))(target, key, index);
+    RequestPart({ part: 'params', name, schema, what: `path parameter ${name}` })(target, key, index);
   };
 }
 
