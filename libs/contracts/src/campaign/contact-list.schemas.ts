@@ -142,6 +142,11 @@ export type ImportRejectCode = z.infer<typeof ImportRejectCode>;
 export const ImportReject = z.object({
   /** 1-based line of the file where the row starts (the header is line 1 of a CSV with a header). */
   line: z.number().int().positive(),
+  /**
+   * 1-based ordinal of the row among the file's rows (accepted, merged and rejected alike;
+   * blank lines are not rows): tells rows apart when several share a line (minified JSON).
+   */
+  row: z.number().int().positive(),
   code: ImportRejectCode,
   reason: z.string(),
   /**
@@ -156,6 +161,8 @@ export const ImportRejectsRequest = z.object({
   importId: Uuid,
   /** Rejects after this line (the previous page's `nextAfterLine`). */
   afterLine: z.number().int().nonnegative().default(0),
+  /** Rejects after this row (the previous page's `nextAfterRow`): use it for JSON, where rows may share a line. */
+  afterRow: z.number().int().nonnegative().default(0),
   limit: z.number().int().min(1).max(1000).default(100),
 });
 
@@ -163,6 +170,8 @@ export const ImportRejectsPage = z.object({
   items: z.array(ImportReject),
   /** Pass back as `afterLine`; null at the end. */
   nextAfterLine: z.number().int().positive().nullable(),
+  /** Pass back as `afterRow`; null at the end. */
+  nextAfterRow: z.number().int().positive().nullable(),
   totalRejected: z.number().int().nonnegative(),
 });
 export type ImportRejectsPage = z.infer<typeof ImportRejectsPage>;
