@@ -3,7 +3,14 @@
 // Usage: bench-pacing --scenario bench/scenarios/s1.json [--json out.json] [--seeds 1,2]
 //        [--only forecast] [--tune]
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseScenario, policyLabel, simulate, type Scenario, type ScenarioPolicy, type SimulationResult } from '../src/index';
+import {
+  parseScenario,
+  policyLabel,
+  simulate,
+  type Scenario,
+  type ScenarioPolicy,
+  type SimulationResult,
+} from '../src/index';
 import { tunePolicies } from './tune';
 import { formatSummary, formatTable } from './report';
 
@@ -16,7 +23,9 @@ function main(): void {
   const args = process.argv.slice(2);
   const file = argValue(args, '--scenario');
   if (!file) {
-    console.error('usage: bench-pacing --scenario <file.json> [--json <out.json>] [--seeds 1,2,3] [--only <text>] [--tune]');
+    console.error(
+      'usage: bench-pacing --scenario <file.json> [--json <out.json>] [--seeds 1,2,3] [--only <text>] [--tune]',
+    );
     process.exit(2);
   }
   let scenario: Scenario = parseScenario(JSON.parse(readFileSync(file, 'utf8')));
@@ -39,11 +48,14 @@ function main(): void {
       const r = simulate(scenario, policy, seed);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       results.push(r);
-      if (args.includes('--verbose')) console.error(`${r.mode} ${r.policy} seed ${seed}: ${ms.toFixed(0)} ms`);
+      if (args.includes('--verbose'))
+        console.error(`${r.mode} ${r.policy} seed ${seed}: ${ms.toFixed(0)} ms`);
     }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`scenario ${scenario.name}: ${scenario.agents === undefined ? '' : ''}${scenario.hours} h, seeds ${scenario.seeds.join(',')}, cap ${scenario.abandonCapPercent}% (${scenario.abandonRule}), ${seconds.toFixed(1)} s`);
+  console.log(
+    `scenario ${scenario.name}: ${scenario.agents === undefined ? '' : ''}${scenario.hours} h, seeds ${scenario.seeds.join(',')}, cap ${scenario.abandonCapPercent}% (${scenario.abandonRule}), ${seconds.toFixed(1)} s`,
+  );
   console.log(formatTable(results));
   console.log('');
   console.log(formatSummary(results, scenario.abandonCapPercent / 100));

@@ -1,4 +1,10 @@
-import { policyLabel, simulate, type Scenario, type ScenarioPolicy, type SimulationResult } from '../src/index';
+import {
+  policyLabel,
+  simulate,
+  type Scenario,
+  type ScenarioPolicy,
+  type SimulationResult,
+} from '../src/index';
 
 interface Knob {
   /** Other settings to try the search under (VICIdial's max level). */
@@ -21,7 +27,13 @@ function knobFor(policy: ScenarioPolicy): Knob | undefined {
     case 'predictive':
       if (policy.policy === 'forecast') {
         // Aggressiveness is the inverse of the margin: search on -margin.
-        return { name: '-marginPercent', lo: -2.9, hi: 0, resolution: 0.05, apply: (v) => ({ ...policy, marginPercent: Math.round(-v * 100) / 100 }) };
+        return {
+          name: '-marginPercent',
+          lo: -2.9,
+          hi: 0,
+          resolution: 0.05,
+          apply: (v) => ({ ...policy, marginPercent: Math.round(-v * 100) / 100 }),
+        };
       }
       return {
         name: 'targetDifference',
@@ -45,7 +57,11 @@ function knobFor(policy: ScenarioPolicy): Knob | undefined {
  * (whole run and worst regulator window) stays <= cap on EVERY seed of the scenario, by
  * bisection (abandon grows with aggressiveness; the bisection checks both ends).
  */
-export function tunePolicies(scenario: Scenario, policies: readonly ScenarioPolicy[], log: (line: string) => void): void {
+export function tunePolicies(
+  scenario: Scenario,
+  policies: readonly ScenarioPolicy[],
+  log: (line: string) => void,
+): void {
   const cap = scenario.abandonCapPercent / 100;
   const holds = (policy: ScenarioPolicy): { ok: boolean; results: SimulationResult[] } => {
     const results = scenario.seeds.map((seed) => simulate(scenario, policy, seed));
@@ -66,7 +82,8 @@ export function tunePolicies(scenario: Scenario, policies: readonly ScenarioPoli
       if (!found) continue;
       const occupancy = found.results.reduce((s, r) => s + r.occupancy, 0) / found.results.length;
       log(`  ${JSON.stringify(found.policy)} -> ${describe(found.results)}`);
-      if (!winner || occupancy > winner.occupancy) winner = { policy: found.policy, occupancy, text: describe(found.results) };
+      if (!winner || occupancy > winner.occupancy)
+        winner = { policy: found.policy, occupancy, text: describe(found.results) };
     }
     if (winner) log(`BEST ${JSON.stringify(winner.policy)} -> ${winner.text}`);
     else log(`BEST none: ${policyLabel(original).policy} breaks the cap at every setting tried`);
@@ -85,7 +102,8 @@ function bisect(
       const r = holds(knob.apply(value));
       const occupancy = r.results.reduce((s, x) => s + x.occupancy, 0) / r.results.length;
       log(`    ${knob.name}=${value}: ${r.ok ? 'holds' : 'breaks'} (${describe(r.results)})`);
-      if (r.ok && (!best || occupancy > best.occupancy)) best = { policy: knob.apply(value), results: r.results, occupancy };
+      if (r.ok && (!best || occupancy > best.occupancy))
+        best = { policy: knob.apply(value), results: r.results, occupancy };
     }
     return best;
   }
@@ -95,7 +113,9 @@ function bisect(
   if (atHi.ok) return { policy: knob.apply(hi), results: atHi.results };
   const atLo = holds(knob.apply(lo));
   if (!atLo.ok) {
-    log(`  ${policyLabel(knob.apply(lo)).policy}: breaks the cap even at ${knob.name}=${lo}: ${describe(atLo.results)}`);
+    log(
+      `  ${policyLabel(knob.apply(lo)).policy}: breaks the cap even at ${knob.name}=${lo}: ${describe(atLo.results)}`,
+    );
     return undefined;
   }
   let best = atLo;

@@ -75,8 +75,12 @@ export class AbandonLedger {
     if (last && last.start === start) return last;
     if (last && start < last.start) {
       // Late events (reordered delivery) land in their own bucket if still kept.
-      for (let i = this.buckets.length - 1; i >= 0; i -= 1) if (this.buckets[i]!.start === start) return this.buckets[i]!;
-      throw new PacingError('PACING_INVALID_ARGUMENT', `event at ${at} is older than the ledger's last bucket`);
+      for (let i = this.buckets.length - 1; i >= 0; i -= 1)
+        if (this.buckets[i]!.start === start) return this.buckets[i]!;
+      throw new PacingError(
+        'PACING_INVALID_ARGUMENT',
+        `event at ${at} is older than the ledger's last bucket`,
+      );
     }
     const bucket = { start, live: 0, abandoned: 0 };
     this.buckets.push(bucket);
@@ -153,7 +157,8 @@ export class AbandonLedger {
    * A run shorter than the window has one window: the whole run.
    */
   worstWindowRate(from: number, to: number): number {
-    const rateOf = (t: { live: number; abandoned: number }): number => (t.live > 0 ? t.abandoned / t.live : 0);
+    const rateOf = (t: { live: number; abandoned: number }): number =>
+      t.live > 0 ? t.abandoned / t.live : 0;
     if (to - from <= this.windowSec) return rateOf(this.totals(from - 1e-9, to));
     let worst = 0;
     for (let end = from + this.windowSec; end <= to + 1e-9; end += this.bucketSec) {

@@ -27,7 +27,12 @@ export class AnswerDelayEstimator {
   private dirty = true;
 
   constructor(private readonly options: AnswerDelayEstimatorOptions) {
-    if (!(options.timeoutSec > 0) || !(options.binSec > 0) || !(options.priorWeight > 0) || !(options.memory >= 1)) {
+    if (
+      !(options.timeoutSec > 0) ||
+      !(options.binSec > 0) ||
+      !(options.priorWeight > 0) ||
+      !(options.memory >= 1)
+    ) {
       throw new PacingError('PACING_INVALID_ARGUMENT', 'invalid answer delay estimator options', options);
     }
     const bins = Math.ceil(options.timeoutSec / options.binSec);
@@ -45,7 +50,8 @@ export class AnswerDelayEstimator {
   }
 
   observe(delaySec: number): void {
-    if (!(delaySec >= 0)) throw new PacingError('PACING_INVALID_ARGUMENT', `answer delay must be >= 0, got ${delaySec}`);
+    if (!(delaySec >= 0))
+      throw new PacingError('PACING_INVALID_ARGUMENT', `answer delay must be >= 0, got ${delaySec}`);
     const bins = this.counts.length;
     const bin = Math.min(bins - 1, Math.floor(delaySec / this.options.binSec));
     // Decaying every bin on every answer is O(bins); bins is ~50, answers are rare events.

@@ -14,13 +14,15 @@ describe('DurationEstimator (talk and wrap-up times)', () => {
   it('learns a lognormal talk time (mean 120, cv 1)', () => {
     const e = new DurationEstimator(options);
     const rng = createRng(9);
-    for (let i = 0; i < 3000; i += 1) e.observe(sampleDistribution({ type: 'lognormal', mean: 120, cv: 1 }, rng));
+    for (let i = 0; i < 3000; i += 1)
+      e.observe(sampleDistribution({ type: 'lognormal', mean: 120, cv: 1 }, rng));
     expect(e.mean).toBeGreaterThan(110);
     expect(e.mean).toBeLessThan(130);
     expect(e.cv).toBeGreaterThan(0.8);
     expect(e.cv).toBeLessThan(1.2);
     const truth = { type: 'lognormal', mean: 120, cv: 1 } as const;
-    for (const x of [30, 85, 200, 400]) expect(Math.abs(e.cdf(x) - distributionCdf(truth, x))).toBeLessThan(0.04);
+    for (const x of [30, 85, 200, 400])
+      expect(Math.abs(e.cdf(x) - distributionCdf(truth, x))).toBeLessThan(0.04);
   });
 
   it('learns a fixed wrap-up as (nearly) a point mass', () => {

@@ -39,18 +39,27 @@ export class DurationEstimator {
   private dirty = true;
 
   constructor(private readonly options: DurationEstimatorOptions) {
-    if (!(options.priorMean > 0) || !(options.priorCv >= 0) || !(options.priorWeight > 0) || !(options.memory >= 1)) {
+    if (
+      !(options.priorMean > 0) ||
+      !(options.priorCv >= 0) ||
+      !(options.priorWeight > 0) ||
+      !(options.memory >= 1)
+    ) {
       throw new PacingError('PACING_INVALID_ARGUMENT', 'invalid duration estimator options', options);
     }
     this.decay = 1 - 1 / options.memory;
     this.weight = options.priorWeight;
     this.sum = options.priorMean * options.priorWeight;
-    this.sumSquares = options.priorMean * options.priorMean * (1 + options.priorCv * options.priorCv) * options.priorWeight;
+    this.sumSquares =
+      options.priorMean * options.priorMean * (1 + options.priorCv * options.priorCv) * options.priorWeight;
   }
 
   observe(durationSec: number): void {
     if (!(durationSec >= 0) || !Number.isFinite(durationSec)) {
-      throw new PacingError('PACING_INVALID_ARGUMENT', `duration must be a finite number >= 0, got ${durationSec}`);
+      throw new PacingError(
+        'PACING_INVALID_ARGUMENT',
+        `duration must be a finite number >= 0, got ${durationSec}`,
+      );
     }
     this.weight = this.weight * this.decay + 1;
     this.realWeight = this.realWeight * this.decay + 1;

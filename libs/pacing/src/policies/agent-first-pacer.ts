@@ -15,7 +15,11 @@ export class AgentFirstPacer implements Pacer {
   decide(snapshot: CampaignSnapshot): PacingDecision {
     const ids: string[] = [];
     for (const agent of snapshot.agents) if (agent.state === 'ready') ids.push(agent.id);
-    return { dials: ids.length, reserveAgentIds: ids, reason: ids.length > 0 ? 'agent-ready' : 'no-ready-agent' };
+    return {
+      dials: ids.length,
+      reserveAgentIds: ids,
+      reason: ids.length > 0 ? 'agent-ready' : 'no-ready-agent',
+    };
   }
 
   observe(_event: PacingEvent): void {

@@ -94,7 +94,11 @@ export class ForecastPacer implements Pacer {
       throw new PacingError('PACING_INVALID_ARGUMENT', 'marginPercent must be in [0, capPercent)', options);
     }
     if (!(options.graceSec >= 0) || !(options.noAnswerTimeoutSec > 0)) {
-      throw new PacingError('PACING_INVALID_ARGUMENT', 'graceSec must be >= 0 and noAnswerTimeoutSec > 0', options);
+      throw new PacingError(
+        'PACING_INVALID_ARGUMENT',
+        'graceSec must be >= 0 and noAnswerTimeoutSec > 0',
+        options,
+      );
     }
     this.gain = options.gain ?? 0.1;
     this.initialThreshold = options.initialThreshold ?? 0.02;
@@ -133,7 +137,10 @@ export class ForecastPacer implements Pacer {
 
   /** Price of one long wait, in abandons (second multiplier). */
   get longWaitPrice(): number {
-    return Math.min(WAIT_PRICE_MAX, Math.max(WAIT_PRICE_MIN, WAIT_PRICE_START * Math.exp(-WAIT_GAIN * this.waitIntegral)));
+    return Math.min(
+      WAIT_PRICE_MAX,
+      Math.max(WAIT_PRICE_MIN, WAIT_PRICE_START * Math.exp(-WAIT_GAIN * this.waitIntegral)),
+    );
   }
 
   budget(now: number): AbandonBudget {
@@ -204,14 +211,16 @@ export class ForecastPacer implements Pacer {
       }
       const elapsed = Math.max(0, now - agent.since);
       if (agent.state === 'wrapping') this.wrap.fillConditionalCdf(elapsed, 0, step, this.scratch);
-      else this.talk.fillConditionalCdf(agent.state === 'reserved' ? 0 : elapsed, wrapMean, step, this.scratch);
+      else
+        this.talk.fillConditionalCdf(agent.state === 'reserved' ? 0 : elapsed, wrapMean, step, this.scratch);
       for (let k = 0; k < supplyMean.length; k += 1) {
         const p = this.scratch[k]!;
         supplyMean[k] += p;
         supplyVar[k] += p * (1 - p);
       }
     }
-    if (working === 0) return { dials: 0, reserveAgentIds: [], reason: 'no-agents', budget: this.ledger.budget(now) };
+    if (working === 0)
+      return { dials: 0, reserveAgentIds: [], reason: 'no-agents', budget: this.ledger.budget(now) };
 
     const q = this.needsAgent.upperBound(1);
     const m = this.answeredOther.mean;

@@ -31,14 +31,12 @@ const arbitrarySnapshot: fc.Arbitrary<CampaignSnapshot> = fc
   .map(({ now, agents, calls }) => ({
     now,
     agents: agents.map((a, i): AgentSnapshot => ({ id: `a${i}`, state: a.state, since: now - a.elapsed })),
-    calls: calls.map(
-      (c, i): CallSnapshot => ({
-        id: `c${i}`,
-        state: c.state,
-        dialedAt: now - c.age,
-        ...(c.state === 'ringing' ? {} : { answeredAt: now - c.age / 4, agentNeededAt: now - c.age / 8 }),
-      }),
-    ),
+    calls: calls.map((c, i): CallSnapshot => ({
+      id: `c${i}`,
+      state: c.state,
+      dialedAt: now - c.age,
+      ...(c.state === 'ringing' ? {} : { answeredAt: now - c.age / 4, agentNeededAt: now - c.age / 8 }),
+    })),
   }));
 
 const allPacers = (): Pacer[] => [
@@ -62,7 +60,8 @@ describe('every pacer', () => {
           expect(new Set(d.reserveAgentIds).size).toBe(d.reserveAgentIds.length);
           expect(d.reserveAgentIds.length).toBeLessThanOrEqual(snap.agents.length);
           for (const id of d.reserveAgentIds) expect(ready.has(id)).toBe(true);
-          if (pacer.mode !== 'agentless' && snap.agents.every((a) => a.state === 'notReady')) expect(d.dials).toBe(0);
+          if (pacer.mode !== 'agentless' && snap.agents.every((a) => a.state === 'notReady'))
+            expect(d.dials).toBe(0);
         }
       }),
       { numRuns: 150 },
@@ -81,19 +80,40 @@ describe('every pacer', () => {
 
 describe('RatioPacer (calls in flight <= k x free agents)', () => {
   it('fills up to k x free agents', () => {
-    const snap = snapshot(100, agentsInState(100, [['ready', 1], ['ready', 1], ['talking', 5]]), ringingCalls(100, [1, 2]));
+    const snap = snapshot(
+      100,
+      agentsInState(100, [
+        ['ready', 1],
+        ['ready', 1],
+        ['talking', 5],
+      ]),
+      ringingCalls(100, [1, 2]),
+    );
     expect(new RatioPacer(2.5).decide(snap).dials).toBe(3);
     expect(new RatioPacer(1).decide(snap).dials).toBe(0);
   });
 
   it('pauses when every agent is busy (k x 0)', () => {
-    const snap = snapshot(100, agentsInState(100, [['talking', 5], ['wrapping', 1]]));
+    const snap = snapshot(
+      100,
+      agentsInState(100, [
+        ['talking', 5],
+        ['wrapping', 1],
+      ]),
+    );
     expect(new RatioPacer(4).decide(snap).dials).toBe(0);
   });
 });
 
 describe('VicidialAdaptivePacer', () => {
-  const idle = (now: number): CampaignSnapshot => snapshot(now, agentsInState(now, Array.from({ length: 10 }, () => ['ready', 5] as [AgentState, number])));
+  const idle = (now: number): CampaignSnapshot =>
+    snapshot(
+      now,
+      agentsInState(
+        now,
+        Array.from({ length: 10 }, () => ['ready', 5] as [AgentState, number]),
+      ),
+    );
 
   it('raises the level while agents sit idle, and caps it at 3', () => {
     const p = new VicidialAdaptivePacer({ targetDifference: 0, capPercent: 3, variant: 'hard-limit' });
@@ -106,15 +126,23 @@ describe('VicidialAdaptivePacer', () => {
     const busy = (now: number): CampaignSnapshot =>
       snapshot(
         now,
-        agentsInState(now, [['talking', 5], ['talking', 6]]),
+        agentsInState(now, [
+          ['talking', 5],
+          ['talking', 6],
+        ]),
         [{ id: 'w', state: 'waiting', dialedAt: now - 10, answeredAt: now - 1, agentNeededAt: now - 1 }],
       );
     for (let t = 0; t <= 120; t += 1) p.decide(busy(t));
     expect(p.dialLevel).toBe(1);
   });
 
-  it('halves the level when over half of the last minute\'s 20+ calls dropped', () => {
-    const p = new VicidialAdaptivePacer({ targetDifference: 0, capPercent: 3, variant: 'tapered', maxLevel: 3 });
+  it("halves the level when over half of the last minute's 20+ calls dropped", () => {
+    const p = new VicidialAdaptivePacer({
+      targetDifference: 0,
+      capPercent: 3,
+      variant: 'tapered',
+      maxLevel: 3,
+    });
     for (let t = 0; t < 200; t += 1) p.decide(idle(t));
     expect(p.dialLevel).toBe(3);
     // A minute later: one decision places 30 calls, 20 of them drop.
@@ -148,14 +176,30 @@ describe('VicidialAdaptivePacer', () => {
 describe('ForecastPacer', () => {
   it('with no history, dials for idle agents but cautiously (prior: half of calls need an agent)', () => {
     const p = forecast();
-    const d = p.decide(snapshot(0, agentsInState(0, Array.from({ length: 10 }, () => ['ready', 0] as [AgentState, number]))));
+    const d = p.decide(
+      snapshot(
+        0,
+        agentsInState(
+          0,
+          Array.from({ length: 10 }, () => ['ready', 0] as [AgentState, number]),
+        ),
+      ),
+    );
     expect(d.dials).toBeGreaterThanOrEqual(10);
     expect(d.dials).toBeLessThanOrEqual(25);
   });
 
   it('does not dial when every agent is deep in a long call', () => {
     const p = forecast();
-    const d = p.decide(snapshot(1000, agentsInState(1000, Array.from({ length: 5 }, () => ['talking', 5] as [AgentState, number]))));
+    const d = p.decide(
+      snapshot(
+        1000,
+        agentsInState(
+          1000,
+          Array.from({ length: 5 }, () => ['talking', 5] as [AgentState, number]),
+        ),
+      ),
+    );
     expect(d.dials).toBe(0);
   });
 
@@ -169,15 +213,37 @@ describe('ForecastPacer', () => {
       if (i % 4 === 0) p.observe({ type: 'answered', at: i, ringSec: 3 + (i % 9), needsAgent: true });
       else p.observe({ type: 'noAnswer', at: i });
     }
-    const soon = p.decide(snapshot(5000, agentsInState(5000, [['wrapping', 13], ['talking', 20], ['talking', 30]])));
-    const notSoon = p.decide(snapshot(5000, agentsInState(5000, [['wrapping', 1], ['talking', 20], ['talking', 30]])));
+    const soon = p.decide(
+      snapshot(
+        5000,
+        agentsInState(5000, [
+          ['wrapping', 13],
+          ['talking', 20],
+          ['talking', 30],
+        ]),
+      ),
+    );
+    const notSoon = p.decide(
+      snapshot(
+        5000,
+        agentsInState(5000, [
+          ['wrapping', 1],
+          ['talking', 20],
+          ['talking', 30],
+        ]),
+      ),
+    );
     expect(soon.dials).toBeGreaterThan(0);
     expect(soon.dials).toBeGreaterThanOrEqual(notSoon.dials);
   });
 
   it('dials fewer calls the more are already ringing', () => {
     const p = forecast();
-    const agents = agentsInState(100, [['ready', 1], ['ready', 1], ['talking', 60]]);
+    const agents = agentsInState(100, [
+      ['ready', 1],
+      ['ready', 1],
+      ['talking', 60],
+    ]);
     const none = p.decide(snapshot(100, agents)).dials;
     const many = p.decide(snapshot(100, agents, ringingCalls(100, [1, 1, 2, 2, 3]))).dials;
     expect(many).toBeLessThan(none);
@@ -199,7 +265,14 @@ describe('ForecastPacer', () => {
   });
 
   it('UK rule: AMD false positives spend the budget, estimated from the false-positive share', () => {
-    const p = new ForecastPacer({ rule: 'UK', capPercent: 3, marginPercent: 0.3, graceSec: 2, noAnswerTimeoutSec: 25, amdFalsePositiveRate: 0.05 });
+    const p = new ForecastPacer({
+      rule: 'UK',
+      capPercent: 3,
+      marginPercent: 0.3,
+      graceSec: 2,
+      noAnswerTimeoutSec: 25,
+      amdFalsePositiveRate: 0.05,
+    });
     for (let i = 0; i < 95; i += 1) p.observe({ type: 'liveAnswered', at: i });
     const b = p.budget(200);
     // 95 people passed AMD at fp = 5%: about 5 more were hung up on.
@@ -208,7 +281,14 @@ describe('ForecastPacer', () => {
   });
 
   it('US rule: AMD false positives are not counted', () => {
-    const p = new ForecastPacer({ rule: 'US', capPercent: 3, marginPercent: 0.3, graceSec: 2, noAnswerTimeoutSec: 25, amdFalsePositiveRate: 0.05 });
+    const p = new ForecastPacer({
+      rule: 'US',
+      capPercent: 3,
+      marginPercent: 0.3,
+      graceSec: 2,
+      noAnswerTimeoutSec: 25,
+      amdFalsePositiveRate: 0.05,
+    });
     for (let i = 0; i < 95; i += 1) p.observe({ type: 'liveAnswered', at: i });
     expect(p.budget(200).abandoned).toBe(0);
   });

@@ -1,5 +1,12 @@
 import { PacingError } from '../errors';
-import { countAgents, countCalls, type CampaignSnapshot, type Pacer, type PacingDecision, type PacingEvent } from './campaign-snapshot';
+import {
+  countAgents,
+  countCalls,
+  type CampaignSnapshot,
+  type Pacer,
+  type PacingDecision,
+  type PacingEvent,
+} from './campaign-snapshot';
 
 /**
  * The seed documents' rule: calls in flight (ringing, or answered and waiting for an
@@ -12,12 +19,14 @@ export class RatioPacer implements Pacer {
   readonly policy = 'k-free';
 
   constructor(private readonly k: number) {
-    if (!(k >= 0) || !Number.isFinite(k)) throw new PacingError('PACING_INVALID_ARGUMENT', `k must be a finite number >= 0, got ${k}`);
+    if (!(k >= 0) || !Number.isFinite(k))
+      throw new PacingError('PACING_INVALID_ARGUMENT', `k must be a finite number >= 0, got ${k}`);
   }
 
   decide(snapshot: CampaignSnapshot): PacingDecision {
     const free = countAgents(snapshot, 'ready');
-    const inFlight = countCalls(snapshot, 'ringing') + countCalls(snapshot, 'detecting') + countCalls(snapshot, 'waiting');
+    const inFlight =
+      countCalls(snapshot, 'ringing') + countCalls(snapshot, 'detecting') + countCalls(snapshot, 'waiting');
     const dials = Math.max(0, Math.floor(this.k * free + 1e-9) - inFlight);
     return { dials, reserveAgentIds: [], reason: dials > 0 ? 'below-k-x-free' : 'at-k-x-free' };
   }

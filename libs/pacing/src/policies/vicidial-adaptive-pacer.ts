@@ -1,5 +1,13 @@
 import { PacingError } from '../errors';
-import { countAgents, countCalls, countWorkingAgents, type CampaignSnapshot, type Pacer, type PacingDecision, type PacingEvent } from './campaign-snapshot';
+import {
+  countAgents,
+  countCalls,
+  countWorkingAgents,
+  type CampaignSnapshot,
+  type Pacer,
+  type PacingDecision,
+  type PacingEvent,
+} from './campaign-snapshot';
 
 export type VicidialVariant = 'hard-limit' | 'tapered';
 
@@ -76,7 +84,8 @@ export class VicidialAdaptivePacer implements Pacer {
       } else {
         const start = snapshot.shiftStartedAt ?? 0;
         const end = snapshot.shiftEndsAt;
-        const left = end === undefined || end <= start ? 1 : Math.min(1, Math.max(0, (end - now) / (end - start)));
+        const left =
+          end === undefined || end <= start ? 1 : Math.min(1, Math.max(0, (end - now) / (end - start)));
         this.level = 1 + (this.level - 1) * left;
       }
     }

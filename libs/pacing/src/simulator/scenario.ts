@@ -21,7 +21,9 @@ const AgentGroupSchema = z
   })
   .strict();
 
-const ScheduleSchema = z.array(z.object({ fromMin: nonNegative, value: z.number().min(0).max(1) }).strict()).min(1);
+const ScheduleSchema = z
+  .array(z.object({ fromMin: nonNegative, value: z.number().min(0).max(1) }).strict())
+  .min(1);
 
 const PolicySchema = z.union([
   z.object({ mode: z.literal('manual') }).strict(),
@@ -78,19 +80,33 @@ export const ScenarioSchema = z
     graceSec: nonNegative.default(2),
     decisionIntervalSec: positive.default(0.5),
     manual: z.object({ dialOverheadSec: DistributionSchema }).strict().optional(),
-    preview: z.object({ previewSec: DistributionSchema, agentAnswerSec: DistributionSchema }).strict().optional(),
+    preview: z
+      .object({ previewSec: DistributionSchema, agentAnswerSec: DistributionSchema })
+      .strict()
+      .optional(),
     agentless: z.object({ messageSec: DistributionSchema }).strict().optional(),
     policies: z.array(PolicySchema).min(1),
   })
   .strict()
   .superRefine((s, ctx) => {
-    const probs = typeof s.answerProbability === 'number' ? [s.answerProbability] : s.answerProbability.map((x) => x.value);
+    const probs =
+      typeof s.answerProbability === 'number'
+        ? [s.answerProbability]
+        : s.answerProbability.map((x) => x.value);
     const machine = s.amd?.machineProbability ?? 0;
     if (probs.some((p) => p + machine > 1)) {
-      ctx.addIssue({ code: 'custom', path: ['answerProbability'], message: 'answerProbability + amd.machineProbability must be <= 1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answerProbability'],
+        message: 'answerProbability + amd.machineProbability must be <= 1',
+      });
     }
     if (s.warmupMinutes >= s.hours * 60) {
-      ctx.addIssue({ code: 'custom', path: ['warmupMinutes'], message: 'warmupMinutes must be shorter than the run' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmupMinutes'],
+        message: 'warmupMinutes must be shorter than the run',
+      });
     }
   });
 
@@ -124,7 +140,10 @@ export function policyLabel(policy: ScenarioPolicy): { mode: string; policy: str
     case 'predictive':
       return policy.policy === 'forecast'
         ? { mode: 'predictive', policy: `forecast(margin=${policy.marginPercent}%)` }
-        : { mode: 'predictive', policy: `${policy.policy}(target=${policy.targetDifference},max=${policy.maxLevel ?? 3})` };
+        : {
+            mode: 'predictive',
+            policy: `${policy.policy}(target=${policy.targetDifference},max=${policy.maxLevel ?? 3})`,
+          };
   }
 }
 

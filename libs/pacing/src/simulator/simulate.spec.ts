@@ -50,7 +50,9 @@ describe('simulate: the 2-second rule', () => {
   });
 
   it('a millisecond later it is abandoned (and counts against the cap)', () => {
-    const r = simulate(scenario({ talkSec: { type: 'fixed', value: 2.001 } }), predictive, 1, { pacer: new ScriptedPacer([[0, 2]]) });
+    const r = simulate(scenario({ talkSec: { type: 'fixed', value: 2.001 } }), predictive, 1, {
+      pacer: new ScriptedPacer([[0, 2]]),
+    });
     expect(r.liveAnswered).toBe(2);
     expect(r.abandoned).toBe(1);
     expect(r.abandonRate).toBe(0.5);
@@ -60,7 +62,9 @@ describe('simulate: the 2-second rule', () => {
   });
 
   it('with grace 0, a caller who finds no free agent is abandoned at once', () => {
-    const r = simulate(scenario({ graceSec: 0, talkSec: { type: 'fixed', value: 30 } }), predictive, 1, { pacer: new ScriptedPacer([[0, 3]]) });
+    const r = simulate(scenario({ graceSec: 0, talkSec: { type: 'fixed', value: 30 } }), predictive, 1, {
+      pacer: new ScriptedPacer([[0, 3]]),
+    });
     expect(r.abandoned).toBe(2);
   });
 });
@@ -78,7 +82,12 @@ describe('simulate: calls still ringing at the end', () => {
   it('callers who answered before the end still get their grace period', () => {
     // End at 36 s; calls answer at 35 s; the only agent frees at 36.5 s (in time for
     // one caller), the other caller is abandoned at 37 s, after the end: still counted.
-    const s = scenario({ hours: 0.01, answerDelaySec: { type: 'fixed', value: 35 }, talkSec: { type: 'fixed', value: 1.5 }, noAnswerTimeoutSec: 60 });
+    const s = scenario({
+      hours: 0.01,
+      answerDelaySec: { type: 'fixed', value: 35 },
+      talkSec: { type: 'fixed', value: 1.5 },
+      noAnswerTimeoutSec: 60,
+    });
     const r = simulate(s, predictive, 1, { pacer: new ScriptedPacer([[0, 3]]) });
     expect(r.liveAnswered).toBe(3);
     expect(r.abandoned).toBe(1);
@@ -86,26 +95,43 @@ describe('simulate: calls still ringing at the end', () => {
 });
 
 describe('simulate: answering machines', () => {
-  const amd = { machineProbability: 1, detectionSec: 2.5, falsePositiveRate: 0, falseNegativeRate: 0, agentSecOnMachine: 5 };
+  const amd = {
+    machineProbability: 1,
+    detectionSec: 2.5,
+    falsePositiveRate: 0,
+    falseNegativeRate: 0,
+    agentSecOnMachine: 5,
+  };
 
   it('machines AMD catches never reach an agent and never count as live or abandoned', () => {
-    const r = simulate(scenario({ answerProbability: 0, amd }), predictive, 1, { pacer: new ScriptedPacer([[0, 5]]) });
+    const r = simulate(scenario({ answerProbability: 0, amd }), predictive, 1, {
+      pacer: new ScriptedPacer([[0, 5]]),
+    });
     expect(r.liveAnswered).toBe(0);
     expect(r.abandoned).toBe(0);
     expect(r.occupancy).toBe(0);
   });
 
   it('machines AMD lets through take agent time but are never live answers or abandons', () => {
-    const r = simulate(scenario({ answerProbability: 0, amd: { ...amd, falseNegativeRate: 1 } }), predictive, 1, {
-      pacer: new ScriptedPacer([[0, 5]]),
-    });
+    const r = simulate(
+      scenario({ answerProbability: 0, amd: { ...amd, falseNegativeRate: 1 } }),
+      predictive,
+      1,
+      {
+        pacer: new ScriptedPacer([[0, 5]]),
+      },
+    );
     expect(r.liveAnswered).toBe(0);
     expect(r.abandoned).toBe(0);
     expect(r.abandonRate).toBe(0);
   });
 
   it('UK rule: people AMD hangs up on are abandoned; US rule: not counted', () => {
-    const s = scenario({ answerProbability: 1, amd: { ...amd, machineProbability: 0, falsePositiveRate: 1 }, abandonRule: 'UK' });
+    const s = scenario({
+      answerProbability: 1,
+      amd: { ...amd, machineProbability: 0, falsePositiveRate: 1 },
+      abandonRule: 'UK',
+    });
     const r = simulate(s, predictive, 1, { pacer: new ScriptedPacer([[0, 4]]) });
     expect(r.ukAbandonRate).toBe(1);
     expect(r.abandonRate).toBe(1);
@@ -176,12 +202,15 @@ describe('simulate: the forecast pacer on a short S1-like run', () => {
     expect(a).toEqual(b);
   });
 
-  it.each([1, 2])('seed %p: beats progressive on talk time and keeps abandons near the cap in its first half hour', (seed) => {
-    const f = simulate(s1(), predictive, seed);
-    const p = simulate(s1(), { mode: 'progressive' }, seed);
-    expect(f.occupancy).toBeGreaterThan(p.occupancy + 0.1);
-    expect(f.abandonRate).toBeLessThan(0.05);
-  });
+  it.each([1, 2])(
+    'seed %p: beats progressive on talk time and keeps abandons near the cap in its first half hour',
+    (seed) => {
+      const f = simulate(s1(), predictive, seed);
+      const p = simulate(s1(), { mode: 'progressive' }, seed);
+      expect(f.occupancy).toBeGreaterThan(p.occupancy + 0.1);
+      expect(f.abandonRate).toBeLessThan(0.05);
+    },
+  );
 });
 
 describe('parseScenario', () => {
@@ -200,7 +229,10 @@ describe('parseScenario', () => {
 
   it('rejects live + machine answer shares above 1', () => {
     expect(() =>
-      scenario({ answerProbability: 0.8, amd: { machineProbability: 0.5, detectionSec: 2, falsePositiveRate: 0, falseNegativeRate: 0 } }),
+      scenario({
+        answerProbability: 0.8,
+        amd: { machineProbability: 0.5, detectionSec: 2, falsePositiveRate: 0, falseNegativeRate: 0 },
+      }),
     ).toThrow(/machineProbability/);
   });
 });

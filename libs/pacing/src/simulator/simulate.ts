@@ -1,7 +1,14 @@
 import { AbandonLedger } from '../abandon/abandon-ledger';
 import { PacingError } from '../errors';
 import { AgentlessPacer } from '../policies/agentless-pacer';
-import type { AgentSnapshot, AgentState, CallSnapshot, CampaignSnapshot, Pacer, PacingEvent } from '../policies/campaign-snapshot';
+import type {
+  AgentSnapshot,
+  AgentState,
+  CallSnapshot,
+  CampaignSnapshot,
+  Pacer,
+  PacingEvent,
+} from '../policies/campaign-snapshot';
 import { BinaryHeap } from '../stats/binary-heap';
 import { sampleDistribution, type DistributionSpec } from '../stats/distribution';
 import { createRng, deriveSeed, type Rng } from '../stats/rng';
@@ -97,10 +104,16 @@ interface SimAgent {
   snapshot: AgentSnapshot;
 }
 
-const overlap = (a: number, b: number, from: number, to: number): number => Math.max(0, Math.min(b, to) - Math.max(a, from));
+const overlap = (a: number, b: number, from: number, to: number): number =>
+  Math.max(0, Math.min(b, to) - Math.max(a, from));
 
 /** Runs one policy over one seed of a scenario, in virtual time. Pure: no clock, no I/O. */
-export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: number, options: SimulateOptions = {}): SimulationResult {
+export function simulate(
+  scenario: Scenario,
+  policy: ScenarioPolicy,
+  seed: number,
+  options: SimulateOptions = {},
+): SimulationResult {
   const pacer = options.pacer ?? createPacer(scenario, policy);
   const label = policyLabel(policy);
   const endAt = scenario.hours * 3600;
@@ -128,16 +141,24 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
   const sample = (spec: DistributionSpec, rng: Rng): number => Math.max(0, sampleDistribution(spec, rng));
 
   const heap = new BinaryHeap<SimEvent>();
-  const push = (time: number, priority: number, kind: Kind, ref: number): void => heap.push({ time, priority, kind, ref });
+  const push = (time: number, priority: number, kind: Kind, ref: number): void =>
+    heap.push({ time, priority, kind, ref });
 
   const referee = new AbandonLedger({ rule: scenario.abandonRule, capPercent: scenario.abandonCapPercent });
   const us = new AbandonLedger({ rule: 'US', capPercent: scenario.abandonCapPercent });
   const uk = new AbandonLedger({ rule: 'UK', capPercent: scenario.abandonCapPercent });
-  const hourly = new AbandonLedger({ rule: scenario.abandonRule, capPercent: scenario.abandonCapPercent, windowSec: 3600 });
+  const hourly = new AbandonLedger({
+    rule: scenario.abandonRule,
+    capPercent: scenario.abandonCapPercent,
+    windowSec: 3600,
+  });
   const ledgers = [referee, us, uk, hourly];
 
   const agents: SimAgent[] = [];
-  const groups = typeof scenario.agents === 'number' ? [{ count: scenario.agents, loginAtMin: 0, logoutAtMin: undefined }] : scenario.agents;
+  const groups =
+    typeof scenario.agents === 'number'
+      ? [{ count: scenario.agents, loginAtMin: 0, logoutAtMin: undefined }]
+      : scenario.agents;
   if (!agentless) {
     for (const g of groups) {
       for (let i = 0; i < g.count; i += 1) {
@@ -178,7 +199,8 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
   const observe = (event: PacingEvent): void => pacer.observe(event);
 
   const setAgent = (agent: SimAgent, state: AgentState | 'off'): void => {
-    if (agent.state !== 'off' && state === 'off') loggedInSec += overlap(agent.loginAt, now, measureFrom, endAt);
+    if (agent.state !== 'off' && state === 'off')
+      loggedInSec += overlap(agent.loginAt, now, measureFrom, endAt);
     agent.state = state;
     agent.since = now;
     agent.snapshot = { id: agent.snapshot.id, state: state === 'off' ? 'notReady' : state, since: now };
@@ -244,8 +266,17 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
     const amdU = rngCalls.next();
     let kind: CallKind = u < pLive ? 'live' : u < pLive + pMachine ? 'machine' : 'none';
     if (delay > timeout) kind = 'none';
-    const amdSaysHuman = kind === 'live' ? amdU >= (amd?.falsePositiveRate ?? 0) : amdU < (amd?.falseNegativeRate ?? 0);
-    const call: SimCall = { id: `c${index}`, index, kind, state: 'ringing', dialedAt: now, amdSaysHuman, agentIndex };
+    const amdSaysHuman =
+      kind === 'live' ? amdU >= (amd?.falsePositiveRate ?? 0) : amdU < (amd?.falseNegativeRate ?? 0);
+    const call: SimCall = {
+      id: `c${index}`,
+      index,
+      kind,
+      state: 'ringing',
+      dialedAt: now,
+      amdSaysHuman,
+      agentIndex,
+    };
     calls.push(call);
     active.set(index, call);
     dials += 1;
@@ -257,7 +288,12 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
   /** A person (or a machine AMD let through) is on the line and needs an agent now. */
   const needsAgent = (call: SimCall): void => {
     call.agentNeededAt = now;
-    observe({ type: 'answered', at: now, ringSec: (call.answeredAt ?? now) - call.dialedAt, needsAgent: true });
+    observe({
+      type: 'answered',
+      at: now,
+      ringSec: (call.answeredAt ?? now) - call.dialedAt,
+      needsAgent: true,
+    });
     if (call.kind === 'live') recordLive();
     const agent = pickReadyAgent();
     if (agent) {
@@ -275,8 +311,17 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
     for (const a of agents) if (a.state !== 'off') agentSnaps.push(a.snapshot);
     const callSnaps: CallSnapshot[] = [];
     for (const c of active.values()) callSnaps.push(c as CallSnapshot);
-    const snapshot: CampaignSnapshot = { now, agents: agentSnaps, calls: callSnaps, shiftStartedAt: 0, shiftEndsAt: endAt };
-    const decision = agentless && pacer instanceof AgentlessPacer ? pacer.decideWithBusyLines(snapshot, busyLines) : pacer.decide(snapshot);
+    const snapshot: CampaignSnapshot = {
+      now,
+      agents: agentSnaps,
+      calls: callSnaps,
+      shiftStartedAt: 0,
+      shiftEndsAt: endAt,
+    };
+    const decision =
+      agentless && pacer instanceof AgentlessPacer
+        ? pacer.decideWithBusyLines(snapshot, busyLines)
+        : pacer.decide(snapshot);
     if (agentFirst) {
       for (const id of decision.reserveAgentIds) {
         const agent = agents[Number(id.slice(1))];
@@ -287,7 +332,9 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
         let overhead = 0;
         if (policy.mode === 'manual') overhead = sample(scenario.manual!.dialOverheadSec, rngAgent);
         else if (policy.mode === 'preview') {
-          overhead = sample(scenario.preview!.previewSec, rngAgent) + sample(scenario.preview!.agentAnswerSec, rngAgent);
+          overhead =
+            sample(scenario.preview!.previewSec, rngAgent) +
+            sample(scenario.preview!.agentAnswerSec, rngAgent);
         }
         push(now + overhead, Priority.Call, Kind.AgentDial, agent.index);
       }
@@ -357,7 +404,12 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
           // machine costs the agent a few seconds to recognise and hang up.
           const agent = agents[call.agentIndex]!;
           call.agentNeededAt = now;
-          observe({ type: 'answered', at: now, ringSec: now - call.dialedAt, needsAgent: call.kind === 'live' });
+          observe({
+            type: 'answered',
+            at: now,
+            ringSec: now - call.dialedAt,
+            needsAgent: call.kind === 'live',
+          });
           if (call.kind === 'live') recordLive();
           connect(agent, call);
         } else if (agentless) {
@@ -368,7 +420,12 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
             liveAnswered += 1;
             if (now >= measureFrom) contacts += 1;
           }
-          push(now + sample(scenario.agentless!.messageSec, rngTalk), Priority.AgentFree, Kind.MessageEnd, call.index);
+          push(
+            now + sample(scenario.agentless!.messageSec, rngTalk),
+            Priority.AgentFree,
+            Kind.MessageEnd,
+            call.index,
+          );
         } else if (amd) {
           call.state = 'detecting';
           push(now + amd.detectionSec, Priority.Call, Kind.AmdDone, call.index);
@@ -448,7 +505,9 @@ export function simulate(scenario: Scenario, policy: ScenarioPolicy, seed: numbe
   }
   for (const a of agents) if (a.state !== 'off') setAgent(a, 'off');
 
-  const loggedInHours = agentless ? (policy.mode === 'agentless' ? policy.lineLimit : 0) * (measureSec / 3600) : loggedInSec / 3600;
+  const loggedInHours = agentless
+    ? (policy.mode === 'agentless' ? policy.lineLimit : 0) * (measureSec / 3600)
+    : loggedInSec / 3600;
   const occupancy = !agentless && loggedInSec > 0 ? talkSec / loggedInSec : 0;
   return {
     mode: label.mode,

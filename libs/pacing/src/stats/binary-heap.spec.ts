@@ -15,18 +15,21 @@ describe('BinaryHeap', () => {
 
   it('always pops a sorted sequence', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 }))), (items) => {
-        const heap = new BinaryHeap<{ time: number; priority: number }>();
-        for (const [time, priority] of items) heap.push({ time, priority });
-        const out: { time: number; priority: number }[] = [];
-        for (let e = heap.pop(); e; e = heap.pop()) out.push(e);
-        expect(out.length).toBe(items.length);
-        for (let i = 1; i < out.length; i += 1) {
-          const a = out[i - 1]!;
-          const b = out[i]!;
-          expect(a.time < b.time || (a.time === b.time && a.priority <= b.priority)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 }))),
+        (items) => {
+          const heap = new BinaryHeap<{ time: number; priority: number }>();
+          for (const [time, priority] of items) heap.push({ time, priority });
+          const out: { time: number; priority: number }[] = [];
+          for (let e = heap.pop(); e; e = heap.pop()) out.push(e);
+          expect(out.length).toBe(items.length);
+          for (let i = 1; i < out.length; i += 1) {
+            const a = out[i - 1]!;
+            const b = out[i]!;
+            expect(a.time < b.time || (a.time === b.time && a.priority <= b.priority)).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

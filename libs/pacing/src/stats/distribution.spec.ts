@@ -1,5 +1,11 @@
 import { PacingError } from '../errors';
-import { assertValidDistribution, distributionCdf, distributionMean, sampleDistribution, type DistributionSpec } from './distribution';
+import {
+  assertValidDistribution,
+  distributionCdf,
+  distributionMean,
+  sampleDistribution,
+  type DistributionSpec,
+} from './distribution';
 import { createRng } from './rng';
 
 const specs: DistributionSpec[] = [
@@ -26,7 +32,9 @@ describe('distributions', () => {
   it('lognormal with cv 1 has the right spread', () => {
     const rng = createRng(5);
     const n = 200_000;
-    const xs = Array.from({ length: n }, () => sampleDistribution({ type: 'lognormal', mean: 120, cv: 1 }, rng));
+    const xs = Array.from({ length: n }, () =>
+      sampleDistribution({ type: 'lognormal', mean: 120, cv: 1 }, rng),
+    );
     const mean = xs.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
     expect(sd / mean).toBeGreaterThan(0.9);
