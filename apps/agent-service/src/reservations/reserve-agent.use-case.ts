@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AtsError, type ReserveAgentReply, type ReserveAgentRequest } from '@autotelesale/contracts';
+import {
+  AtsError,
+  type Reservation,
+  type ReserveAgentReply,
+  type ReserveAgentRequest,
+} from '@autotelesale/contracts';
 import { createCounter, createHistogram } from '@autotelesale/telemetry';
 import { METRICS_REGISTRY } from '@autotelesale/service-kit';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
-import { AgentDatabase, isUniqueViolation } from '../db/agent-database';
+import { AgentDatabase, type AgentTx } from '../db/agent-database';
 import { SELECT_AGENT, reservationOf, type AgentRow, type ReservationRow } from '../db/agent-rows';
 import { AgentTransitions } from '../states/agent-transitions';
 import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
+
+/** First key of the advisory locks taken on reservation ids (the two-key space is ours alone). */
+const RESERVATION_ID_LOCK_SPACE = 4_711;
 
 export type ReserveAgentCommand = z.output<typeof ReserveAgentRequest>;
 
@@ -51,21 +59,10 @@ export class ReserveAgentUseCase {
   async execute(command: ReserveAgentCommand): Promise<ReserveAgentReply> {
     const stopTimer = this.duration.startTimer();
     try {
-      const reservationId = command.reservationId ?? randomUUID();
-      if (command.reservationId) {
-        const replay = await this.replay(command);
-        if (replay) return replay;
-      }
-      let reply: ReserveAgentReply;
-      try {
-        reply = await this.reserve(command, reservationId);
-      } catch (error) {
-        // The same reservation id raced with itself: the other request won; answer as it did.
-        if (isUniqueViolation(error, 'reservation_pkey')) {
-          const replay = await this.replay(command);
-          if (replay) return replay;
-        }
-        throw error;
+      const reply = await this.reserve(command, command.reservationId ?? randomUUID());
+      if ('replayed' in reply) {
+        this.outcomes.inc({ outcome: 'replayed' });
+        return { outcome: reply.outcome, reservation: reply.reservation };
       }
       this.outcomes.inc({ outcome: reply.outcome === 'reserved' ? 'reserved' : 'no_agent' });
       if (reply.outcome === 'reserved') this.sweeper.wakeAt(new Date(reply.reservation.expiresAt));
@@ -75,8 +72,20 @@ export class ReserveAgentUseCase {
     }
   }
 
-  private reserve(command: ReserveAgentCommand, reservationId: string): Promise<ReserveAgentReply> {
+  private reserve(
+    command: ReserveAgentCommand,
+    reservationId: string,
+  ): Promise<ReserveAgentReply | { outcome: 'reserved'; reservation: Reservation; replayed: true }> {
     return this.db.transaction(async (tx) => {
+      if (command.reservationId) {
+        // Requests with one reservation id take turns (a lock on the id, held to commit),
+        // so a retry sent while the first is still running waits and then finds it.
+        await tx.query(`SELECT pg_advisory_xact_lock(${RESERVATION_ID_LOCK_SPACE}, hashtext($1))`, [
+          reservationId,
+        ]);
+        const existing = await this.existing(tx, command);
+        if (existing) return { outcome: 'reserved' as const, reservation: existing, replayed: true as const };
+      }
       const { rows } = await tx.query<AgentRow>(
         `${SELECT_AGENT}
           WHERE a.state = 'ready'
@@ -123,11 +132,10 @@ export class ReserveAgentUseCase {
   }
 
   /** A reserve retried with a reservation id already used answers that reservation. */
-  private async replay(command: ReserveAgentCommand): Promise<ReserveAgentReply | null> {
-    const { rows } = await this.db.query<ReservationRow>(
-      `SELECT * FROM reservation WHERE reservation_id = $1`,
-      [command.reservationId],
-    );
+  private async existing(tx: AgentTx, command: ReserveAgentCommand): Promise<Reservation | null> {
+    const { rows } = await tx.query<ReservationRow>(`SELECT * FROM reservation WHERE reservation_id = $1`, [
+      command.reservationId,
+    ]);
     const existing = rows[0];
     if (!existing) return null;
     if (existing.campaign_id !== command.campaignId) {
@@ -135,7 +143,6 @@ export class ReserveAgentUseCase {
         reason: 'RESERVATION_ID_REUSED',
       });
     }
-    this.outcomes.inc({ outcome: 'replayed' });
-    return { outcome: 'reserved', reservation: reservationOf(existing) };
+    return reservationOf(existing);
   }
 }

@@ -1,0 +1,258 @@
+import {
+  callEndedRpc,
+  confirmReservationRpc,
+  createGroupRpc,
+  getAgentStatusRpc,
+  getReservationRpc,
+  listAgentStatusesRpc,
+  releaseReservationRpc,
+  reserveAgentRpc,
+  type Agent,
+  type ReserveAgentReply,
+} from '@autotelesale/contracts';
+import { expectEventually, waitFor } from '@autotelesale/testing';
+import { startAgentCluster, type AgentCluster } from '../test/agent-cluster';
+import { createReadyAgent, errorOf, newId } from '../test/agent-fixtures';
+
+let cluster: AgentCluster;
+
+beforeAll(async () => {
+  // Two replicas sharing the namespace (one queue group) and the database.
+  cluster = await startAgentCluster(['agent-a', 'agent-b']);
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const reserved = (reply: ReserveAgentReply) => {
+  if (reply.outcome !== 'reserved') throw new Error(`expected a reservation, got ${reply.outcome}`);
+  return reply.reservation;
+};
+
+const stateOf = async (agentId: string) => (await cluster.bus.request(getAgentStatusRpc, { agentId })).state;
+
+describe('reserving agents under concurrency', () => {
+  it('gives 50 concurrent reservers across two instances exactly the 10 ready agents, each once', async () => {
+    const agents: Agent[] = [];
+    for (let i = 0; i < 10; i += 1) agents.push(await createReadyAgent(cluster.bus));
+    const eligibleAgentIds = agents.map((a) => a.agentId);
+
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        cluster.bus.request(
+          reserveAgentRpc,
+          { campaignId: 'c-hammer', callId: `call-${i}`, eligibleAgentIds, timeoutMs: 60_000 },
+          { timeoutMs: 20_000 },
+        ),
+      ),
+    );
+
+    const won = replies.filter((r) => r.outcome === 'reserved').map(reserved);
+    expect(won).toHaveLength(10);
+    expect(new Set(won.map((r) => r.agentId)).size).toBe(10);
+    expect(replies.filter((r) => r.outcome === 'noAgent')).toHaveLength(40);
+    const statuses = await cluster.bus.request(listAgentStatusesRpc, { agentIds: eligibleAgentIds });
+    expect(statuses.items.map((s) => s.state)).toEqual(Array(10).fill('reserved'));
+    // Every agent holds the reservation that names it.
+    for (const reservation of won) {
+      expect(statuses.items.find((s) => s.agentId === reservation.agentId)?.reservationId).toBe(
+        reservation.reservationId,
+      );
+    }
+    // Both instances answered: the test exercised the cross-instance race, not one process.
+    const { rows } = await cluster.pg.query(
+      `SELECT count(DISTINCT envelope->>'producer')::int AS producers FROM agent_event_outbox
+        WHERE envelope->'payload'->>'cause' = 'reserve'`,
+    );
+    expect(rows[0].producers).toBe(2);
+  });
+
+  it('answers a reserve retried with the same reservation id with the same agent, even concurrently', async () => {
+    const a = await createReadyAgent(cluster.bus);
+    const b = await createReadyAgent(cluster.bus);
+    const request = {
+      campaignId: 'c-retry',
+      reservationId: newId(),
+      eligibleAgentIds: [a.agentId, b.agentId],
+    };
+    const replies = await Promise.all([1, 2, 3, 4].map(() => cluster.bus.request(reserveAgentRpc, request)));
+    expect(new Set(replies.map((r) => reserved(r).agentId)).size).toBe(1);
+    expect([await stateOf(a.agentId), await stateOf(b.agentId)].sort()).toEqual(['ready', 'reserved']);
+  });
+
+  it('reserves the agent that has been ready longest, and only an eligible one', async () => {
+    const first = await createReadyAgent(cluster.bus);
+    const second = await createReadyAgent(cluster.bus, { skills: ['vietnamese'] });
+    const eligibleAgentIds = [second.agentId, first.agentId];
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, { campaignId: 'c-order', eligibleAgentIds }),
+    );
+    expect(reservation.agentId).toBe(first.agentId);
+    expect(reservation.extension).toBe(first.extension);
+
+    const outsider = await createReadyAgent(cluster.bus);
+    expect(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-order',
+        eligibleAgentIds: [first.agentId, outsider.agentId],
+        requiredSkills: ['vietnamese'],
+      }),
+    ).toEqual({ outcome: 'noAgent' });
+    expect(await stateOf(outsider.agentId)).toBe('ready');
+  });
+
+  it('reserves among the members of the campaign’s agent group', async () => {
+    const member = await createReadyAgent(cluster.bus);
+    const group = await cluster.bus.request(createGroupRpc, {
+      name: 'Campaign team',
+      agentIds: [member.agentId],
+    });
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-group',
+        eligibleGroupIds: [group.groupId],
+      }),
+    );
+    expect(reservation.agentId).toBe(member.agentId);
+  });
+});
+
+describe('a reservation’s life', () => {
+  it('confirms once: a retry answers the same, and the agent changed one version', async () => {
+    const agent = await createReadyAgent(cluster.bus);
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, { campaignId: 'c-life', eligibleAgentIds: [agent.agentId] }),
+    );
+    const confirm = { reservationId: reservation.reservationId, callId: 'call-c1' };
+    const [one, two] = await Promise.all([
+      cluster.bus.request(confirmReservationRpc, confirm),
+      cluster.bus.request(confirmReservationRpc, confirm),
+    ]);
+    expect(one).toEqual(two);
+    expect(one.agent).toMatchObject({ state: 'on_call', callId: 'call-c1', version: 5 });
+    expect(one.reservation).toMatchObject({ status: 'confirmed', callId: 'call-c1' });
+    expect(
+      await errorOf(cluster.bus.request(confirmReservationRpc, { ...confirm, callId: 'call-other' })),
+    ).toMatchObject({ code: 'CONFLICT', details: { reason: 'CALL_MISMATCH' } });
+    expect(
+      await errorOf(cluster.bus.request(releaseReservationRpc, { reservationId: reservation.reservationId })),
+    ).toMatchObject({ code: 'CONFLICT', details: { reason: 'RESERVATION_CLOSED', status: 'confirmed' } });
+
+    const ended = await cluster.bus.request(callEndedRpc, { ...confirm, wrapUpSeconds: 30 });
+    expect(await cluster.bus.request(callEndedRpc, { ...confirm, wrapUpSeconds: 30 })).toEqual(ended);
+    expect(ended.agent).toMatchObject({ state: 'wrap_up', version: 6 });
+  });
+
+  it('releases once: the agent is ready again, and a retry answers the same', async () => {
+    const agent = await createReadyAgent(cluster.bus);
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, { campaignId: 'c-life', eligibleAgentIds: [agent.agentId] }),
+    );
+    const release = { reservationId: reservation.reservationId };
+    const first = await cluster.bus.request(releaseReservationRpc, release);
+    expect(first.agent).toMatchObject({ state: 'ready', version: 5 });
+    expect(await cluster.bus.request(releaseReservationRpc, release)).toEqual(first);
+    expect(
+      await errorOf(cluster.bus.request(confirmReservationRpc, { ...release, callId: 'late' })),
+    ).toMatchObject({ code: 'CONFLICT', details: { reason: 'RESERVATION_CLOSED', status: 'released' } });
+  });
+
+  it('expires a reservation nobody confirmed: the agent is ready again and a late confirm is refused', async () => {
+    const agent = await createReadyAgent(cluster.bus);
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-expire',
+        eligibleAgentIds: [agent.agentId],
+        timeoutMs: 150,
+      }),
+    );
+    await expectEventually(async () => expect(await stateOf(agent.agentId)).toBe('ready'));
+    expect(
+      await cluster.bus.request(getReservationRpc, { reservationId: reservation.reservationId }),
+    ).toMatchObject({ status: 'expired' });
+    expect(
+      await errorOf(
+        cluster.bus.request(confirmReservationRpc, {
+          reservationId: reservation.reservationId,
+          callId: 'late',
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', details: { reason: 'RESERVATION_CLOSED', status: 'expired' } });
+    // The agent can be reserved again at once.
+    expect(
+      reserved(
+        await cluster.bus.request(reserveAgentRpc, {
+          campaignId: 'c-expire',
+          eligibleAgentIds: [agent.agentId],
+        }),
+      ).agentId,
+    ).toBe(agent.agentId);
+  });
+
+  it('refuses unknown reservations and reservations whose call has not been confirmed', async () => {
+    expect((await errorOf(cluster.bus.request(releaseReservationRpc, { reservationId: newId() }))).code).toBe(
+      'NOT_FOUND',
+    );
+    const agent = await createReadyAgent(cluster.bus);
+    const reservation = reserved(
+      await cluster.bus.request(reserveAgentRpc, { campaignId: 'c-life', eligibleAgentIds: [agent.agentId] }),
+    );
+    expect(
+      await errorOf(
+        cluster.bus.request(callEndedRpc, { reservationId: reservation.reservationId, wrapUpSeconds: 10 }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', details: { reason: 'RESERVATION_CLOSED', status: 'pending' } });
+  });
+});
+
+describe('deadlines across a restart', () => {
+  it('a restarted service expires the reservations and ends the wrap-ups that fell due while it was down', async () => {
+    const waiting = await createReadyAgent(cluster.bus);
+    const wrapping = await createReadyAgent(cluster.bus);
+    const pending = reserved(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-restart',
+        eligibleAgentIds: [waiting.agentId],
+        timeoutMs: 400,
+      }),
+    );
+    const call = reserved(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-restart',
+        eligibleAgentIds: [wrapping.agentId],
+      }),
+    );
+    await cluster.bus.request(confirmReservationRpc, {
+      reservationId: call.reservationId,
+      callId: 'call-r1',
+    });
+    await cluster.bus.request(callEndedRpc, { reservationId: call.reservationId, wrapUpSeconds: 0.4 });
+
+    await cluster.stopInstance('agent-a');
+    await cluster.stopInstance('agent-b');
+    // Both deadlines pass, by the database's clock, while no instance runs.
+    await waitFor(async () => {
+      const { rows } = await cluster.pg.query(
+        `SELECT clock_timestamp() > $1::timestamptz + interval '400 milliseconds' AS due`,
+        [pending.createdAt],
+      );
+      return rows[0].due as boolean;
+    });
+    expect(
+      (await cluster.pg.query(`SELECT state FROM agent WHERE agent_id = $1`, [waiting.agentId])).rows[0]
+        .state,
+    ).toBe('reserved');
+
+    await cluster.startInstance('agent-c');
+    await expectEventually(async () => {
+      expect(await stateOf(waiting.agentId)).toBe('ready');
+      expect(await stateOf(wrapping.agentId)).toBe('ready');
+    });
+    expect(
+      await cluster.bus.request(getReservationRpc, { reservationId: pending.reservationId }),
+    ).toMatchObject({
+      status: 'expired',
+    });
+  });
+});
