@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
-  AtsError,
   addGroupMembersRpc,
   callEndedRpc,
   completeWrapUpRpc,
@@ -29,7 +28,6 @@ import {
   updateGroupRpc,
   type RpcDefinition,
 } from '@autotelesale/contracts';
-import { AgentDomainError } from '@autotelesale/agent-domain';
 import { NatsBus } from '@autotelesale/messaging';
 import type { z } from 'zod';
 import { AgentGroupsUseCases } from '../agents/agent-groups.use-cases';
@@ -38,14 +36,7 @@ import { QueryIntervalsUseCase } from '../intervals/query-intervals.use-case';
 import { ReservationLifecycleUseCases } from '../reservations/reservation-lifecycle.use-cases';
 import { ReserveAgentUseCase } from '../reservations/reserve-agent.use-case';
 import { AgentStatesUseCases } from '../states/agent-states.use-cases';
-
-/** A refusal of the agent's rules reaches the caller as CONFLICT, its reason the rule's stable code. */
-export function toAtsError(error: unknown): unknown {
-  if (error instanceof AgentDomainError) {
-    return new AtsError('CONFLICT', error.message, { reason: error.code, ...error.details });
-  }
-  return error;
-}
+import { toAtsError } from './to-ats-error';
 
 /** The NATS adapter of agent-service: validates (the bus does), calls one use case, maps errors. */
 @Injectable()
