@@ -1,4 +1,5 @@
 import {
+  AgentStatusProjection,
   callEndedRpc,
   confirmReservationRpc,
   createGroupRpc,
@@ -254,5 +255,36 @@ describe('deadlines across a restart', () => {
     ).toMatchObject({
       status: 'expired',
     });
+  });
+});
+
+describe('the agents stream', () => {
+  it('holds each change exactly once, and a projection fed every event twice shows the states the service reports', async () => {
+    await expectEventually(
+      async () => {
+        const { rows } = await cluster.pg.query(
+          `SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS waiting
+             FROM agent_event_outbox`,
+        );
+        expect(rows[0].waiting).toBe(0);
+        const events = await cluster.readAllAgentEvents();
+        expect(events).toHaveLength(rows[0].total);
+
+        const projection = new AgentStatusProjection();
+        const firstPass = events.map((event) => projection.apply(event));
+        expect(firstPass.filter((outcome) => outcome !== 'applied')).toEqual([]);
+        const replayed = events.map((event) => projection.apply(event));
+        expect(new Set(replayed)).toEqual(new Set(['replay']));
+
+        const { items } = await cluster.bus.request(listAgentStatusesRpc, {});
+        expect(
+          projection
+            .all()
+            .map((agent) => [agent.agentId, agent.version, agent.state?.to ?? 'logged_out'])
+            .sort(),
+        ).toEqual(items.map((status) => [status.agentId, status.version, status.state]).sort());
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   });
 });

@@ -29,6 +29,8 @@ export interface AgentCluster {
   instances: Map<string, INestApplication>;
   startInstance(instanceId: string): Promise<INestApplication>;
   stopInstance(instanceId: string): Promise<void>;
+  /** Every event of the agents stream so far, in stream order. */
+  readAllAgentEvents(): Promise<EventEnvelope[]>;
   /** Collects the events of one agent from the agents stream, in stream order. */
   watchAgentEvents(agentId: string): Promise<{ events: EventEnvelope[]; stop(): Promise<void> }>;
   stop(): Promise<void>;
@@ -82,6 +84,20 @@ export async function startAgentCluster(
     instances,
     startInstance,
     stopInstance,
+    readAllAgentEvents: async () => {
+      const stream = topology.streams.agents.name;
+      const total = (await bus.jsm.streams.info(stream)).state.messages;
+      const events: EventEnvelope[] = [];
+      if (total === 0) return events;
+      // An ordered consumer: ephemeral, from the first message, nothing left behind.
+      const consumer = await bus.js.consumers.get(stream);
+      const messages = await consumer.fetch({ max_messages: total, expires: 5_000 });
+      for await (const message of messages) {
+        events.push(message.json<EventEnvelope>());
+        if (events.length === total) break;
+      }
+      return events;
+    },
     watchAgentEvents: async (agentId) => {
       const events: EventEnvelope[] = [];
       watchers += 1;

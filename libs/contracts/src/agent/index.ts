@@ -11,3 +11,4 @@ export {
 export * from './agent-models';
 export * from './agent-rpcs';
 export * from './agent-events';
+export * from './agent-status-projection';
