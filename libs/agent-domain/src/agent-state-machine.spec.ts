@@ -149,6 +149,12 @@ describe('the agent state machine', () => {
     expect(opensNewInterval(applyAgentCommand(wrapUp, { type: 'wrapUpCompleted' }, NOW))).toBe(true);
   });
 
+  it('extends an overdue wrap-up from now, not from its past end', () => {
+    const overdue = { ...agentIn('wrap_up'), wrapUpEndsAt: new Date(NOW.getTime() - 5_000) };
+    const result = applyAgentCommand(overdue, { type: 'wrapUpExtended', seconds: 15 }, NOW);
+    expect(result.snapshot.wrapUpEndsAt).toEqual(new Date(NOW.getTime() + 15_000));
+  });
+
   it('completes wrap-up into not ready when the agent asks for a break', () => {
     const result = applyAgentCommand(
       agentIn('wrap_up'),

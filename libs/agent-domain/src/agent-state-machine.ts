@@ -57,6 +57,7 @@ const IDLE: Omit<AgentSnapshot, 'version' | 'state' | 'stateSince' | 'sessionExt
 };
 
 const addMs = (at: Date, ms: number) => new Date(at.getTime() + ms);
+const laterOf = (a: Date | null, b: Date) => (a && a > b ? a : b);
 
 /**
  * Applies one command to an agent at time `now`. Pure: same inputs, same answer.
@@ -135,13 +136,14 @@ export function applyAgentCommand(agent: AgentSnapshot, command: AgentCommand, n
       });
     case 'wrapUpExtended':
       // Extending keeps the wrap-up interval going: the state did not change, its end did.
+      // From now when the end has passed already (the sweeper has not got to it yet).
       return to(
         'wrap_up',
         {
           campaignId: agent.campaignId,
           reservationId: agent.reservationId,
           callId: agent.callId,
-          wrapUpEndsAt: addMs(agent.wrapUpEndsAt ?? now, command.seconds * 1000),
+          wrapUpEndsAt: addMs(laterOf(agent.wrapUpEndsAt, now), command.seconds * 1000),
         },
         true,
       );
