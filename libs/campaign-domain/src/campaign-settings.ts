@@ -42,9 +42,21 @@ export function applyCampaignPatch(
   return checked(mergeDeep(current, patch));
 }
 
-/** Top-level settings whose value differs (for the `campaign.updated` event). */
+/** JSON with object keys sorted at every level: equal values give equal text whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Top-level settings whose value differs (for the `campaign.updated` event); key order does not count. */
 export function changedSettings(before: CampaignSettings, after: CampaignSettings): string[] {
   return (Object.keys(after) as Array<keyof CampaignSettings>).filter(
-    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    (key) => canonicalJson(before[key]) !== canonicalJson(after[key]),
   );
 }

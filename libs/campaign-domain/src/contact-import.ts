@@ -167,48 +167,55 @@ function feedJson(
   options: ImportOptions,
 ): ImportPieceResult {
   const read = readJsonRecords(text, state.carryLine, state.jsonPhase, final);
-  const rows: ImportedRow[] = read.problems.map((p) => ({
-    line: p.line,
-    ok: false,
-    code: p.code,
-    reason: p.reason,
-    raw: truncateRaw(p.text),
+  const ordered: Array<{ pos: number; row: ImportedRow }> = read.problems.map((p) => ({
+    pos: p.pos,
+    row: { line: p.line, ok: false, code: p.code, reason: p.reason, raw: truncateRaw(p.text) },
   }));
   const rolesByKeys = new Map<string, ColumnRoles>();
   const zoneCache = new Map<string, boolean>();
   for (const record of read.records) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(record.text);
-    } catch (error) {
-      rows.push({
-        line: record.line,
-        ok: false,
-        code: 'MALFORMED_ROW',
-        reason: `not valid JSON: ${(error as Error).message}`.slice(0, 300),
-        raw: truncateRaw(record.text),
-      });
-      continue;
-    }
-    const row = flattenJsonRow(parsed as Record<string, unknown>);
-    const keys = Object.keys(row);
-    const keyId = keys.join('\u0000');
-    let roles = rolesByKeys.get(keyId);
-    if (!roles) rolesByKeys.set(keyId, (roles = resolveColumnRoles(keys, options.columnMap)));
-    const result = buildContactDraft(row, roles, options.region, zoneCache);
-    rows.push(
-      result.ok
-        ? { line: record.line, ok: true, draft: result.draft }
-        : { line: record.line, ok: false, code: result.code, reason: result.reason, raw: truncateRaw(row) },
-    );
+    ordered.push({
+      pos: record.pos,
+      row: jsonRow(record.line, record.text, options, rolesByKeys, zoneCache),
+    });
   }
-  rows.sort((a, b) => a.line - b.line);
+  ordered.sort((a, b) => a.pos - b.pos);
   return {
     state: { ...state, carry: read.rest, carryLine: read.restLine, jsonPhase: read.phase },
-    rows,
+    rows: ordered.map((o) => o.row),
     blankLines: 0,
     fatal: null,
   };
+}
+
+function jsonRow(
+  line: number,
+  text: string,
+  options: ImportOptions,
+  rolesByKeys: Map<string, ColumnRoles>,
+  zoneCache: Map<string, boolean>,
+): ImportedRow {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return {
+      line,
+      ok: false,
+      code: 'MALFORMED_ROW',
+      reason: `not valid JSON: ${(error as Error).message}`.slice(0, 300),
+      raw: truncateRaw(text),
+    };
+  }
+  const row = flattenJsonRow(parsed as Record<string, unknown>);
+  const keys = Object.keys(row);
+  const keyId = keys.join('\u0000');
+  let roles = rolesByKeys.get(keyId);
+  if (!roles) rolesByKeys.set(keyId, (roles = resolveColumnRoles(keys, options.columnMap)));
+  const result = buildContactDraft(row, roles, options.region, zoneCache);
+  return result.ok
+    ? { line, ok: true, draft: result.draft }
+    : { line, ok: false, code: result.code, reason: result.reason, raw: truncateRaw(row) };
 }
 
 /** JSON values as contact fields: scalars kept, nested objects and arrays as their JSON text. */

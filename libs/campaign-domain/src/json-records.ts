@@ -7,12 +7,15 @@
 
 export interface JsonRecord {
   line: number;
+  /** Offset in the text read: orders records and problems that share a line. */
+  pos: number;
   /** The object's source text (parsed by the caller). */
   text: string;
 }
 
 export interface JsonProblem {
   line: number;
+  pos: number;
   code: 'NOT_AN_OBJECT' | 'MALFORMED_ROW';
   reason: string;
   text: string;
@@ -78,6 +81,7 @@ export function readJsonRecords(
       const stop = lineEnd === -1 ? n : lineEnd;
       problems.push({
         line: elementLine,
+        pos: start,
         code: 'MALFORMED_ROW',
         reason:
           n - start > maxElementChars
@@ -94,15 +98,17 @@ export function readJsonRecords(
     if (phase === 'end') {
       problems.push({
         line: elementLine,
+        pos: start,
         code: 'MALFORMED_ROW',
         reason: 'text after the end of the array',
         text: elementText,
       });
     } else if (c === '{') {
-      records.push({ line: elementLine, text: elementText });
+      records.push({ line: elementLine, pos: start, text: elementText });
     } else {
       problems.push({
         line: elementLine,
+        pos: start,
         code: 'NOT_AN_OBJECT',
         reason: 'the element is not an object',
         text: elementText,

@@ -1,0 +1,467 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
+import type { Pool } from 'pg';
+import { CAMPAIGN_POOL } from '../db/campaign-pool';
+import {
+  AtsError,
+  campaignEvents,
+  type CampaignSettings,
+  type DispositionSet,
+  type EventEnvelope,
+  type LeaseContactsReply,
+  type LeaseContactsRequest,
+  type OutcomeResult,
+  type RecordOutcomeRequest,
+} from '@autotelesale/contracts';
+import {
+  decideAfterDisposition,
+  decideAfterOutcome,
+  isCampaignDialable,
+  type ContactDecision,
+} from '@autotelesale/campaign-domain';
+import { NatsBus } from '@autotelesale/messaging';
+import { inTransaction, iso, queryOne, queryRows, type Tx } from '../db/sql';
+import { appendToOutbox } from '../outbox/outbox';
+import { campaignEvent } from '../outbox/campaign-event';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { loadCallback } from '../callbacks/callback-row';
+import { CONTACT_COLUMNS, toContact, type ContactRow } from './contact-row';
+import { applyContactDecision } from './contact-transition';
+import { loadSegmentFilter } from './contact-selector-sql';
+import { segmentFilterSql } from './contact-filter-sql';
+
+const SWEEP_INTERVAL_MS = Number(process.env['ATS_CAMPAIGN_LEASE_SWEEP_MS'] ?? 1_000);
+const RECLAIM_BATCH = 1_000;
+
+/** Who may take a contact: its callback's owner while it is a callback, else its split owner. */
+const ROUTE_AGENT = `(CASE WHEN c.lane = 0 THEN c.callback_agent_id ELSE c.owner_agent_id END)`;
+
+interface AttemptRow {
+  attempt_id: string;
+  contact_id: string;
+  campaign_id: string;
+  dialer_id: string;
+  attempt_number: number;
+  lease_expires_at: Date;
+  ended: 'outcome' | 'expired' | 'released' | null;
+  outcome: string | null;
+  result: OutcomeResult | null;
+}
+
+/**
+ * The contact queue the dialers draw from. Leasing is one statement: pick the first due
+ * contacts in queue order with FOR UPDATE SKIP LOCKED (concurrent lessees never see the
+ * same row), mark them leased with a fresh attempt id and an expiry, and record the
+ * attempt. Expired leases are reclaimed (before each lease of the campaign, and by a
+ * sweeper every second) in one statement that only one transaction can win per row. An
+ * outcome locks its attempt row, so the same report twice counts once.
+ */
+@Injectable()
+export class ContactQueueService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('contact-queue');
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(CAMPAIGN_POOL) private readonly pool: Pool,
+    private readonly bus: NatsBus,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => {
+      this.sweeping = this.reclaimExpiredLeases().catch((error: unknown) =>
+        this.logger.warn({ err: String(error) }, 'lease sweep failed'),
+      );
+    }, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.sweeping;
+  }
+
+  async lease(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
+    const campaign = await queryOne<{ status: string }>(
+      this.pool,
+      'SELECT status FROM campaign WHERE id = $1',
+      [request.campaignId],
+    );
+    if (!campaign) throw new AtsError('NOT_FOUND', `campaign ${request.campaignId} not found`);
+    if (!isCampaignDialable(campaign.status as never))
+      return { campaignStatus: campaign.status, contacts: [] };
+    const hasAgents = request.agentIds !== undefined && request.agentIds.length > 0;
+    if (!hasAgents && !request.includeUnowned) return { campaignStatus: campaign.status, contacts: [] };
+
+    await this.reclaimExpiredLeases(request.campaignId);
+
+    const params: unknown[] = [request.campaignId, request.count, request.dialerId, request.leaseSeconds];
+    const clauses = [`c.campaign_id = $1`, `c.status = 'pending'`, `c.due_at <= now()`];
+    if (hasAgents) {
+      params.push(request.agentIds);
+      clauses.push(
+        request.includeUnowned
+          ? `(${ROUTE_AGENT} IS NULL OR ${ROUTE_AGENT} = ANY($${params.length}::text[]))`
+          : `${ROUTE_AGENT} = ANY($${params.length}::text[])`,
+      );
+    } else {
+      clauses.push(`${ROUTE_AGENT} IS NULL`);
+    }
+    if (request.segmentId) {
+      clauses.push(
+        segmentFilterSql(await loadSegmentFilter(this.pool, request.campaignId, request.segmentId), params),
+      );
+    }
+    const rows = await queryRows<
+      ContactRow & { callback_due_at: Date | null; callback_notes: string | null }
+    >(
+      this.pool,
+      `WITH picked AS (
+         SELECT c.id FROM contact c
+          WHERE ${clauses.join(' AND ')}
+          ORDER BY c.lane, c.priority DESC, c.due_at, c.id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), leased AS (
+         UPDATE contact c
+            SET status = 'leased', lease_attempt_id = gen_random_uuid(), leased_by = $3,
+                lease_expires_at = now() + make_interval(secs => $4), version = c.version + 1, updated_at = now()
+           FROM picked WHERE c.id = picked.id
+         RETURNING ${CONTACT_COLUMNS}
+       ), attempt AS (
+         INSERT INTO contact_attempt (attempt_id, contact_id, campaign_id, dialer_id, attempt_number, leased_at, lease_expires_at)
+         SELECT lease_attempt_id, id, campaign_id, leased_by, attempts + 1, now(), lease_expires_at FROM leased
+       )
+       SELECT c.*, cb.due_at AS callback_due_at, cb.notes AS callback_notes
+         FROM leased c LEFT JOIN callback cb ON cb.id = c.callback_id`,
+      params,
+    );
+    rows.sort(
+      (a, b) =>
+        a.lane - b.lane ||
+        b.priority - a.priority ||
+        a.due_at!.getTime() - b.due_at!.getTime() ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    return {
+      campaignStatus: campaign.status,
+      contacts: rows.map((row) => ({
+        ...toContact(row),
+        dueAt: iso(row.due_at),
+        attemptId: row.lease_attempt_id!,
+        attemptNumber: row.attempts + 1,
+        leaseExpiresAt: iso(row.lease_expires_at)!,
+      })),
+    };
+  }
+
+  async renew(request: { dialerId: string; attemptIds: string[]; leaseSeconds: number }) {
+    const rows = await queryRows<{ attempt_id: string; lease_expires_at: Date }>(
+      this.pool,
+      `WITH renewed AS (
+         UPDATE contact SET lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+          WHERE lease_attempt_id = ANY($1::uuid[]) AND status = 'leased'
+         RETURNING lease_attempt_id AS attempt_id, lease_expires_at
+       ), attempt AS (
+         UPDATE contact_attempt a SET lease_expires_at = r.lease_expires_at FROM renewed r WHERE a.attempt_id = r.attempt_id
+       )
+       SELECT * FROM renewed`,
+      [request.attemptIds, request.leaseSeconds],
+    );
+    const renewed = new Set(rows.map((r) => r.attempt_id));
+    return {
+      renewed: rows.map((r) => ({ attemptId: r.attempt_id, leaseExpiresAt: iso(r.lease_expires_at)! })),
+      lost: request.attemptIds.filter((id) => !renewed.has(id)),
+    };
+  }
+
+  /** Gives contacts back undialed: pending again (keeping their place unless `dueAt` says later), no attempt counted. */
+  async release(request: { dialerId: string; attemptIds: string[]; dueAt?: string; reason: string }) {
+    const rows = await queryRows<{ attempt_id: string }>(
+      this.pool,
+      `WITH held AS (
+         SELECT id, lease_attempt_id FROM contact
+          WHERE lease_attempt_id = ANY($1::uuid[]) AND status = 'leased' FOR UPDATE
+       ), released AS (
+         UPDATE contact c SET status = 'pending', due_at = coalesce($2::timestamptz, c.due_at),
+                lease_attempt_id = NULL, leased_by = NULL, lease_expires_at = NULL, version = c.version + 1, updated_at = now()
+           FROM held WHERE c.id = held.id
+         RETURNING held.lease_attempt_id AS attempt_id
+       ), attempt AS (
+         UPDATE contact_attempt a SET ended = 'released' FROM released r WHERE a.attempt_id = r.attempt_id
+       )
+       SELECT * FROM released`,
+      [request.attemptIds, request.dueAt ?? null],
+    );
+    const released = new Set(rows.map((r) => r.attempt_id));
+    return {
+      released: rows.map((r) => r.attempt_id),
+      notHeld: request.attemptIds.filter((id) => !released.has(id)),
+    };
+  }
+
+  /**
+   * Returns expired leases to the queue, each exactly once (FOR UPDATE SKIP LOCKED: two
+   * reclaimers never take the same row; a row whose outcome is being recorded is left to
+   * that transaction), with a contact.leaseExpired event each.
+   */
+  async reclaimExpiredLeases(campaignId?: string): Promise<number> {
+    const reclaimed = await inTransaction(this.pool, async (tx) => {
+      const rows = await queryRows<{
+        id: string;
+        campaign_id: string;
+        version: number;
+        attempt_id: string;
+        leased_by: string;
+        lease_expires_at: Date;
+      }>(
+        tx,
+        `WITH expired AS (
+           SELECT id, lease_attempt_id, leased_by, lease_expires_at FROM contact
+            WHERE status = 'leased' AND lease_expires_at < now() ${campaignId ? 'AND campaign_id = $1' : ''}
+            ORDER BY lease_expires_at LIMIT ${RECLAIM_BATCH}
+            FOR UPDATE SKIP LOCKED
+         ), back AS (
+           UPDATE contact c SET status = 'pending', lease_attempt_id = NULL, leased_by = NULL, lease_expires_at = NULL,
+                  version = c.version + 1, updated_at = now()
+             FROM expired e WHERE c.id = e.id
+           RETURNING c.id, c.campaign_id, c.version, e.lease_attempt_id AS attempt_id, e.leased_by, e.lease_expires_at
+         ), attempt AS (
+           UPDATE contact_attempt a SET ended = 'expired' FROM back b WHERE a.attempt_id = b.attempt_id AND a.ended IS NULL
+         )
+         SELECT * FROM back`,
+        campaignId ? [campaignId] : [],
+      );
+      await appendToOutbox(
+        tx,
+        rows.map((row) =>
+          campaignEvent(
+            this.bus.topology,
+            row.campaign_id,
+            campaignEvents.contactLeaseExpired,
+            { id: row.id, version: row.version },
+            {
+              campaignId: row.campaign_id,
+              contactId: row.id,
+              attemptId: row.attempt_id,
+              dialerId: row.leased_by,
+              leaseExpiredAt: iso(row.lease_expires_at)!,
+            },
+          ),
+        ),
+      );
+      return rows.length;
+    });
+    if (reclaimed > 0) this.outbox.kick();
+    return reclaimed;
+  }
+
+  async recordOutcome(request: RecordOutcomeRequest): Promise<OutcomeResult> {
+    const { result, changed } = await inTransaction(this.pool, async (tx) => {
+      const attempt = await queryOne<AttemptRow>(
+        tx,
+        `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at, ended, outcome, result
+           FROM contact_attempt WHERE attempt_id = $1 FOR UPDATE`,
+        [request.attemptId],
+      );
+      if (!attempt) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
+      if (attempt.outcome !== null) {
+        if (attempt.outcome === request.outcome) return { result: attempt.result!, changed: false };
+        throw new AtsError('CONFLICT', `attempt ${request.attemptId} already ended with ${attempt.outcome}`, {
+          reason: 'OUTCOME_MISMATCH',
+          recorded: attempt.result,
+        });
+      }
+      const contact = (await queryOne<ContactRow>(
+        tx,
+        `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.id = $1 FOR UPDATE`,
+        [attempt.contact_id],
+      ))!;
+      const settings = await this.campaignSettings(tx, attempt.campaign_id);
+      const now = new Date();
+      const holding = contact.status === 'leased' && contact.lease_attempt_id === attempt.attempt_id;
+      const late = !holding || attempt.lease_expires_at.getTime() < now.getTime();
+      // The lease is gone but nobody else has the contact: the outcome still decides what follows.
+      const applied = holding || contact.status === 'pending';
+      const attempts = contact.attempts + 1;
+      const outcomeCounts = {
+        ...contact.outcome_counts,
+        [request.outcome]: (contact.outcome_counts[request.outcome] ?? 0) + 1,
+      };
+      const events: Array<{ subject: string; event: EventEnvelope }> = [];
+      let status = contact.status;
+      let nextDueAt: Date | null = contact.status === 'pending' ? contact.due_at : null;
+      let finalReason = contact.final_reason;
+      let version: number;
+      if (applied) {
+        const pending = await this.takePendingDisposition(tx, contact.id, settings.dispositionSet);
+        const decision: ContactDecision = pending
+          ? decideAfterDisposition(pending.code, {
+              callbackAt: pending.callbackAt,
+              attempts,
+              rules: settings.retryRules,
+              now,
+            })
+          : decideAfterOutcome({
+              outcome: request.outcome,
+              attempts,
+              outcomeCount: outcomeCounts[request.outcome]!,
+              rules: settings.retryRules,
+              now,
+              wasCallback: contact.lane === 0,
+            });
+        const after = await applyContactDecision(tx, contact, {
+          decision,
+          callback: pending?.callback,
+          attempts,
+          outcomeCounts,
+          lastOutcome: request.outcome,
+          lastAttemptAt: now,
+          ...(pending ? { lastDisposition: pending.code.code } : {}),
+        });
+        status = after.status;
+        nextDueAt = after.dueAt;
+        finalReason = after.finalReason;
+        version = after.version;
+        if (after.closedCallbackId) {
+          const callback = await loadCallback(tx, after.closedCallbackId);
+          events.push(
+            campaignEvent(
+              this.bus.topology,
+              contact.campaign_id,
+              campaignEvents.callbackClosed,
+              { id: contact.id, version },
+              { callback },
+            ),
+          );
+        }
+      } else {
+        const row = await queryOne<{ version: number }>(
+          tx,
+          `UPDATE contact SET attempts = $2, outcome_counts = $3, last_outcome = $4, last_attempt_at = $5,
+                  version = version + 1, updated_at = now() WHERE id = $1 RETURNING version`,
+          [contact.id, attempts, JSON.stringify(outcomeCounts), request.outcome, now],
+        );
+        version = row!.version;
+      }
+      const result: OutcomeResult = {
+        attemptId: attempt.attempt_id,
+        contactId: contact.id,
+        campaignId: contact.campaign_id,
+        outcome: request.outcome,
+        attemptNumber: attempt.attempt_number,
+        applied,
+        late,
+        contactStatus: status,
+        nextDueAt: iso(nextDueAt),
+        finalReason,
+        recordedAt: now.toISOString(),
+      };
+      await tx.query(
+        `UPDATE contact_attempt SET ended = coalesce(ended, 'outcome'), outcome = $2, call_id = $3, hangup_cause = $4,
+                details = $5, occurred_at = $6, recorded_at = $7, result = $8
+          WHERE attempt_id = $1`,
+        [
+          attempt.attempt_id,
+          request.outcome,
+          request.callId ?? null,
+          request.hangupCause ?? null,
+          request.details ? JSON.stringify(request.details) : null,
+          request.occurredAt ?? now.toISOString(),
+          now,
+          JSON.stringify(result),
+        ],
+      );
+      events.unshift(
+        campaignEvent(
+          this.bus.topology,
+          contact.campaign_id,
+          campaignEvents.contactOutcomeRecorded,
+          { id: contact.id, version },
+          {
+            campaignId: contact.campaign_id,
+            contactId: contact.id,
+            attemptId: attempt.attempt_id,
+            dialerId: request.dialerId,
+            callId: request.callId ?? null,
+            outcome: request.outcome,
+            attemptNumber: attempt.attempt_number,
+            hangupCause: request.hangupCause ?? null,
+            occurredAt: request.occurredAt ?? now.toISOString(),
+            applied,
+            late,
+            contactStatus: status,
+            nextDueAt: iso(nextDueAt),
+            finalReason,
+          },
+        ),
+      );
+      await appendToOutbox(tx, events);
+      return { result, changed: true };
+    });
+    if (changed) this.outbox.kick();
+    return result;
+  }
+
+  private async campaignSettings(tx: Tx, campaignId: string): Promise<CampaignSettings> {
+    const row = await queryOne<{ settings: CampaignSettings }>(
+      tx,
+      'SELECT settings FROM campaign WHERE id = $1',
+      [campaignId],
+    );
+    return row!.settings;
+  }
+
+  /**
+   * A disposition recorded while its contact was still leased waits for the attempt's
+   * outcome: it is taken here (the latest one; older waiting ones are superseded).
+   */
+  private async takePendingDisposition(tx: Tx, contactId: string, set: DispositionSet) {
+    const rows = await queryRows<{
+      id: string;
+      code: string;
+      callback_at: Date | null;
+      callback_id: string | null;
+      recorded_at: Date;
+    }>(
+      tx,
+      `UPDATE disposition d SET applied = true
+         FROM (SELECT id FROM disposition WHERE contact_id = $1 AND NOT applied FOR UPDATE) w
+        WHERE d.id = w.id
+        RETURNING d.id, d.code, d.callback_at, d.callback_id, d.recorded_at`,
+      [contactId],
+    );
+    if (rows.length === 0) return null;
+    rows.sort((a, b) => a.recorded_at.getTime() - b.recorded_at.getTime() || (a.id < b.id ? -1 : 1));
+    const latest = rows[rows.length - 1]!;
+    const superseded = rows.slice(0, -1).flatMap((r) => (r.callback_id ? [r.callback_id] : []));
+    if (superseded.length > 0) {
+      await tx.query(
+        `UPDATE callback SET state = 'cancelled', closed_at = now() WHERE id = ANY($1::uuid[]) AND state = 'scheduled'`,
+        [superseded],
+      );
+    }
+    const code = set.codes.find((c) => c.code === latest.code);
+    if (!code) return null; // the set changed since: the outcome alone decides
+    const owner = latest.callback_id
+      ? await queryOne<{ owner_agent_id: string | null }>(
+          tx,
+          'SELECT owner_agent_id FROM callback WHERE id = $1',
+          [latest.callback_id],
+        )
+      : undefined;
+    return {
+      code,
+      callbackAt: latest.callback_at,
+      callback: latest.callback_id
+        ? { id: latest.callback_id, ownerAgentId: owner?.owner_agent_id ?? null }
+        : null,
+    };
+  }
+}

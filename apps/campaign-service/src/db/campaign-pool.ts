@@ -1,0 +1,34 @@
+import { Inject, Injectable, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
+import { CAMPAIGN_DATABASE } from './campaign-db.constants';
+
+/** The pool every campaign-service query uses: table names resolve in our schema. */
+export const CAMPAIGN_POOL = Symbol('CAMPAIGN_POOL');
+
+const POOL_SIZE = Number(process.env['ATS_CAMPAIGN_DB_POOL_SIZE'] ?? 16);
+
+/**
+ * Its own pool rather than the kit's: `search_path` set at connection start-up (no extra
+ * query per checkout), and sized for the lease path. It depends on the kit's pool so that
+ * it exists only once the migrations have run.
+ */
+export const campaignPoolProvider: Provider = {
+  provide: CAMPAIGN_POOL,
+  inject: [SERVICE_CONFIG, PG_POOL],
+  useFactory: (config: ServiceConfig) =>
+    new Pool({
+      connectionString: config.databaseUrl,
+      options: `-c search_path=${CAMPAIGN_DATABASE.schema}`,
+      max: POOL_SIZE,
+    }),
+};
+
+@Injectable()
+export class CampaignPoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(CAMPAIGN_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

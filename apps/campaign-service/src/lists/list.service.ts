@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AtsError, type ContactList } from '@autotelesale/contracts';
+import { assertCampaignOpen, escapeFormula } from '@autotelesale/campaign-domain';
+import { PrismaService } from '../db/prisma.service';
+import { CampaignService } from '../campaigns/campaign.service';
+
+type ListRecord = { id: string; campaignId: string; name: string; defaultRegion: string; createdAt: Date };
+
+/** Contact lists of a campaign (simple rows: Prisma). */
+@Injectable()
+export class ListService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly campaigns: CampaignService,
+  ) {}
+
+  async create(request: {
+    campaignId: string;
+    name: string;
+    defaultRegion?: string;
+    idempotencyKey?: string;
+  }) {
+    const campaign = await this.campaigns.get(request.campaignId);
+    assertCampaignOpen(campaign.status, 'new lists');
+    if (request.idempotencyKey) {
+      const existing = await this.prisma.contactList.findFirst({
+        where: { campaignId: request.campaignId, idempotencyKey: request.idempotencyKey },
+      });
+      if (existing) return this.view(existing);
+    }
+    try {
+      const created = await this.prisma.contactList.create({
+        data: {
+          id: randomUUID(),
+          campaignId: request.campaignId,
+          name: request.name,
+          defaultRegion: request.defaultRegion ?? campaign.defaultRegion,
+          idempotencyKey: request.idempotencyKey ?? null,
+        },
+      });
+      return this.view(created);
+    } catch (error) {
+      // A concurrent create with the same key: return that one.
+      if (request.idempotencyKey && (error as { code?: string }).code === 'P2002') {
+        const existing = await this.prisma.contactList.findFirst({
+          where: { campaignId: request.campaignId, idempotencyKey: request.idempotencyKey },
+        });
+        if (existing) return this.view(existing);
+      }
+      throw error;
+    }
+  }
+
+  async get(listId: string): Promise<ContactList> {
+    const list = await this.prisma.contactList.findUnique({ where: { id: listId } });
+    if (!list) throw new AtsError('NOT_FOUND', `list ${listId} not found`);
+    return this.view(list);
+  }
+
+  async listForCampaign(campaignId: string): Promise<{ items: ContactList[] }> {
+    await this.campaigns.get(campaignId);
+    const lists = await this.prisma.contactList.findMany({
+      where: { campaignId },
+      orderBy: { createdAt: 'asc' },
+    });
+    return { items: await Promise.all(lists.map((l) => this.view(l))) };
+  }
+
+  private async view(list: ListRecord): Promise<ContactList> {
+    const contactCount = await this.prisma.contact.count({ where: { listId: list.id } });
+    return {
+      id: list.id,
+      campaignId: list.campaignId,
+      name: escapeFormula(list.name),
+      defaultRegion: list.defaultRegion,
+      contactCount,
+      createdAt: list.createdAt.toISOString(),
+    };
+  }
+}
