@@ -22,6 +22,7 @@ import { PrismaService } from './db/prisma.service';
 import { AtsExceptionFilter } from './http/ats-exception.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { IdempotencyStore } from './http/idempotency.store';
+import { GatewayGrpcServer } from './grpc/gateway-grpc.server';
 import { OpenApiDocs } from './openapi/openapi-docs';
 import { SystemHealthController } from './system-health.controller';
 
@@ -51,6 +52,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
     IdempotencyStore,
     OpenApiDocs,
     ContactImportUploader,
+    GatewayGrpcServer,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: AtsExceptionFilter },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON bodies loosely */
+
 /** A small client of the gateway's REST API for tests: JSON in, status + JSON out. */
 export interface ApiResponse<T = any> {
   status: number;

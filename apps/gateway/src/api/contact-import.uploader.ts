@@ -61,17 +61,30 @@ export class ContactImportUploader {
       fileName: query.fileName,
       idempotencyKey,
     };
+    return this.importStream(start, source.chunks, () => request.resume());
+  }
+
+  /**
+   * Starts an import and feeds it the bytes of `chunks`, re-cut to the contract's chunk
+   * size, one committed chunk at a time. Answers the final status (the exact report).
+   * Shared by the REST upload and the gRPC client stream.
+   */
+  async importStream(
+    start: StartImportRequest,
+    chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+    skipSource: () => void = () => undefined,
+  ): Promise<ImportStatus> {
     let status = await this.bus.request(campaignRpcs.startImport, start);
     if (status.state !== 'receiving' || status.nextSeq > 0) {
-      // The same Idempotency-Key again: the import exists already; its file is not read twice.
-      request.resume();
+      // The same idempotency key again: the import exists already; its file is not read twice.
+      skipSource();
       return status;
     }
     try {
       let seq = 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
-      for await (const piece of source.chunks) {
+      for await (const piece of chunks) {
         pending.push(piece);
         pendingBytes += piece.length;
         while (pendingBytes >= IMPORT_CHUNK_MAX_BYTES) {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/access.guard';
-import { principalKey } from '../auth/principal';
+import { principalKey, type Principal } from '../auth/principal';
 import { BoundaryValidationError } from './ats-exception.filter';
 import { IdempotencyStore } from './idempotency.store';
 
@@ -104,8 +104,12 @@ export const ForwardedIdempotencyKey = createParamDecorator(
     const raw = request.headers['idempotency-key'];
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!key || !request.principal) return undefined;
-    return createHash('sha256')
-      .update(`${principalKey(request.principal)}\n${key}`)
-      .digest('hex');
+    return scopedIdempotencyKey(request.principal, key);
   },
 );
+
+export function scopedIdempotencyKey(principal: Principal, key: string): string {
+  return createHash('sha256')
+    .update(`${principalKey(principal)}\n${key}`)
+    .digest('hex');
+}

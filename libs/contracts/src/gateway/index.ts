@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './errors-http';
 export * from './proto-path';
 export * from './rest-queries';
+export * from './call-events';
