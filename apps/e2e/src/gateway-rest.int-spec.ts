@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceKitModule } from '@autotelesale/service-kit';
+import type { StackUnderTest } from '@autotelesale/service-testing';
+import type { Caller } from '../../gateway/test/http-client';
+import { AppModule as GatewayModule, SERVICE_OPTIONS as GATEWAY } from '../../gateway/src/app.module';
+import { controllersOf, routePermissions } from '../../gateway/src/auth/route-permissions';
+import {
+  ADMIN,
+  ALWAYS_OPEN,
+  apiKeyOf,
+  gatewayApi,
+  generateList,
+  login,
+  personOf,
+  startGatewayStack,
+  type Api,
+} from './gateway-fixtures';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON bodies loosely */
+
+/**
+ * The supervisor's side of the core loop, end to end through the gateway's REST API on
+ * real NATS and PostgreSQL: campaign-service and agent-service answer behind it.
+ */
+
+let stack: StackUnderTest;
+let api: Api;
+let admin: Caller;
+let supervisor: Caller;
+let crm: Caller;
+let campaignId: string;
+const agents: Array<{ agentId: string; extension: string; caller: Caller }> = [];
+
+beforeAll(async () => {
+  stack = await startGatewayStack();
+  api = gatewayApi(stack);
+  admin = await login(api, ADMIN.email, ADMIN.password);
+  supervisor = await personOf(api, admin, 'supervisor');
+  crm = await apiKeyOf(api, admin, 'supervisor');
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+it('creates a campaign, once, for a retried request with the same Idempotency-Key', async () => {
+  const body = { name: 'Spring upsell', mode: 'predictive', callingHours: ALWAYS_OPEN, wrapUpSeconds: 0 };
+  const headers = { 'idempotency-key': 'spring-upsell-1' };
+  const first = await api('POST', '/api/v1/campaigns', { as: supervisor, body, headers });
+  expect(first.status).toBe(201);
+  expect(first.body).toMatchObject({
+    name: 'Spring upsell',
+    mode: 'predictive',
+    status: 'draft',
+    version: 1,
+  });
+  const retry = await api('POST', '/api/v1/campaigns', { as: supervisor, body, headers });
+  expect(retry.body.id).toBe(first.body.id);
+  const clash = await api('POST', '/api/v1/campaigns', {
+    as: supervisor,
+    body: { ...body, name: 'Another' },
+    headers,
+  });
+  expect(clash.status).toBe(409);
+  campaignId = first.body.id;
+
+  const listed = await api('GET', '/api/v1/campaigns?status=draft&limit=10', { as: crm });
+  expect(listed.status).toBe(200);
+  expect(listed.body.items.map((c: { id: string }) => c.id)).toEqual([campaignId]);
+});
+
+it('imports a 10,000-row list with bad rows as a stream, with an exact report and every reject by line', async () => {
+  const list = await api('POST', `/api/v1/campaigns/${campaignId}/lists`, {
+    as: supervisor,
+    body: { name: 'March leads', defaultRegion: 'VN' },
+  });
+  expect(list.status).toBe(201);
+  const file = generateList(10_000, 6);
+  // Bigger than one chunk: the gateway must cut it for NATS's 1 MB limit.
+  expect(file.csv.length).toBeGreaterThan(512 * 1024);
+
+  const upload = await api('POST', `/api/v1/lists/${list.body.id}/imports?fileName=march.csv`, {
+    as: crm,
+    rawBody: file.csv,
+    headers: { 'content-type': 'text/csv' },
+  });
+  expect(upload.status).toBe(201);
+  expect(upload.body).toMatchObject({
+    state: 'completed',
+    rowsIn: 10_000,
+    accepted: file.accepted,
+    merged: file.merged,
+    rejected: file.rejects.length,
+    bytesReceived: file.csv.length,
+    progress: 1,
+  });
+  expect(upload.body.accepted + upload.body.merged + upload.body.rejected).toBe(upload.body.rowsIn);
+
+  const progress = await api('GET', `/api/v1/imports/${upload.body.importId}`, { as: supervisor });
+  expect(progress.body).toMatchObject({ state: 'completed', progress: 1 });
+
+  const rejects: Array<{ line: number; code: string }> = [];
+  let cursor: string | null = null;
+  do {
+    const page: any = await api(
+      'GET',
+      `/api/v1/imports/${upload.body.importId}/rejects?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      { as: supervisor },
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.totalRejected).toBe(file.rejects.length);
+    rejects.push(
+      ...page.body.items.map((r: { line: number; code: string }) => ({ line: r.line, code: r.code })),
+    );
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  expect(rejects).toEqual(file.rejects);
+
+  const contacts = await api('GET', `/api/v1/campaigns/${campaignId}/contacts?limit=3`, { as: supervisor });
+  expect(contacts.body.items).toHaveLength(3);
+  expect(contacts.body.items[0].phone).toMatch(/^\+8496\d{7}$/);
+  expect(contacts.body.nextCursor).toEqual(expect.any(String));
+});
+
+it('logs agents in and sets them ready, each with its own credentials', async () => {
+  for (const extension of ['1001', '1002', '1003']) {
+    const created = await api('POST', '/api/v1/agents', {
+      as: supervisor,
+      body: { name: `Agent ${extension}`, extension },
+    });
+    expect(created.status).toBe(201);
+    const agentId = created.body.agentId as string;
+    agents.push({ agentId, extension, caller: await personOf(api, admin, 'agent', agentId) });
+  }
+  for (const agent of agents) {
+    const loggedIn = await api('POST', `/api/v1/agents/${agent.agentId}/login`, {
+      as: agent.caller,
+      body: {},
+    });
+    expect(loggedIn.status).toBe(200);
+    expect(loggedIn.body).toMatchObject({ state: 'not_ready', sessionExtension: agent.extension });
+    const ready = await api('POST', `/api/v1/agents/${agent.agentId}/ready`, { as: agent.caller, body: {} });
+    expect(ready.body.state).toBe('ready');
+  }
+  // An agent cannot touch a colleague's session: NOT_FOUND, as if it did not exist.
+  const [a, b] = agents;
+  const reach = await api('POST', `/api/v1/agents/${b!.agentId}/not-ready`, {
+    as: a!.caller,
+    body: { reasonCode: 'lunch' },
+  });
+  expect(reach.status).toBe(404);
+  const statuses = await api('POST', '/api/v1/agent-statuses/query', {
+    as: supervisor,
+    body: { agentIds: agents.map((x) => x.agentId) },
+  });
+  expect(statuses.body.items.map((s: { state: string }) => s.state)).toEqual(['ready', 'ready', 'ready']);
+});
+
+it('never reserves an agent twice, whatever the number of concurrent reservers', async () => {
+  const eligibleAgentIds = agents.map((a) => a.agentId);
+  const replies = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      api('POST', '/api/v1/reservations', {
+        as: crm,
+        body: { campaignId, callId: `call-r${i}`, eligibleAgentIds, timeoutMs: 60_000 },
+      }),
+    ),
+  );
+  expect(replies.every((r) => r.status === 200)).toBe(true);
+  const won = replies.filter((r) => r.body.outcome === 'reserved').map((r) => r.body.reservation);
+  expect(won).toHaveLength(3);
+  expect(new Set(won.map((r: { agentId: string }) => r.agentId)).size).toBe(3);
+  expect(replies.filter((r) => r.body.outcome === 'noAgent')).toHaveLength(9);
+  for (const reservation of won) {
+    const released = await api('POST', `/api/v1/reservations/${reservation.reservationId}/release`, {
+      as: crm,
+    });
+    expect(released.body.agent.state).toBe('ready');
+  }
+});
+
+it('leases contacts to 8 concurrent dialers without ever leasing one twice, and records outcomes exactly once', async () => {
+  const started = await api('POST', `/api/v1/campaigns/${campaignId}/transitions`, {
+    as: supervisor,
+    body: { action: 'start' },
+  });
+  expect(started.body.status).toBe('running');
+
+  const lessees = Array.from({ length: 8 }, (_, i) => `dialer-${i}`);
+  const leased = (
+    await Promise.all(
+      lessees.map(async (dialerId) => {
+        const mine: any[] = [];
+        for (let round = 0; round < 5; round++) {
+          const reply = await api('POST', `/api/v1/campaigns/${campaignId}/leases`, {
+            as: crm,
+            body: { dialerId, count: 40, leaseSeconds: 300 },
+          });
+          expect(reply.status).toBe(200);
+          mine.push(...reply.body.contacts.map((c: any) => ({ ...c, dialerId })));
+        }
+        return mine;
+      }),
+    )
+  ).flat();
+  expect(leased).toHaveLength(8 * 5 * 40);
+  expect(new Set(leased.map((c) => c.id)).size).toBe(leased.length);
+  expect(new Set(leased.map((c) => c.attemptId)).size).toBe(leased.length);
+
+  // The same outcome arriving twice at once (a retried report) is recorded once.
+  const reported = leased.slice(0, 50);
+  const results = await Promise.all(
+    reported.flatMap((c) =>
+      [1, 2].map(() =>
+        api('POST', `/api/v1/attempts/${c.attemptId}/outcome`, {
+          as: crm,
+          body: { dialerId: c.dialerId, outcome: 'busy', callId: `call-${c.attemptId}` },
+        }),
+      ),
+    ),
+  );
+  expect(results.map((r) => r.status)).toEqual(Array(100).fill(200));
+  for (let i = 0; i < results.length; i += 2) {
+    expect(results[i + 1]!.body.recordedAt).toBe(results[i]!.body.recordedAt);
+  }
+  const changed = await api('POST', `/api/v1/attempts/${reported[0].attemptId}/outcome`, {
+    as: crm,
+    body: { dialerId: reported[0].dialerId, outcome: 'answered' },
+  });
+  expect(changed.status).toBe(409);
+  expect(changed.body.code).toBe('CONFLICT');
+
+  const stats = await api('GET', `/api/v1/campaigns/${campaignId}/stats`, { as: supervisor });
+  expect(stats.body.outcomes).toMatchObject({ busy: 50 });
+  expect(stats.body.contacts.leased).toBe(leased.length - 50);
+});
+
+it('lets an agent record the disposition of its own call, and see only its own calls and callbacks', async () => {
+  const [agent, other] = agents;
+  const contact = (
+    await api('GET', `/api/v1/campaigns/${campaignId}/contacts?limit=1&status=pending`, { as: supervisor })
+  ).body.items[0];
+  const disposition = {
+    campaignId,
+    contactId: contact.id,
+    callId: `call-${randomUUID()}`,
+    code: 'CALLBACK',
+    callbackAt: new Date(Date.now() + 3_600_000).toISOString(),
+    notes: 'call back after lunch',
+  };
+  const recorded = await api('POST', '/api/v1/dispositions', {
+    as: agent!.caller,
+    body: { ...disposition, agentId: agent!.agentId },
+  });
+  expect(recorded.status).toBe(201);
+  expect(recorded.body).toMatchObject({ code: 'CALLBACK', agentId: agent!.agentId });
+  const forOther = await api('POST', '/api/v1/dispositions', {
+    as: agent!.caller,
+    body: { ...disposition, callId: `call-${randomUUID()}`, agentId: other!.agentId },
+  });
+  expect(forOther.status).toBe(404);
+
+  // An agent's lists show its own calls and callbacks only.
+  const mine = await api('GET', `/api/v1/campaigns/${campaignId}/dispositions`, { as: other!.caller });
+  expect(mine.body.items).toEqual([]);
+  const callbacks = await api('GET', `/api/v1/campaigns/${campaignId}/callbacks`, { as: agent!.caller });
+  expect(callbacks.body.items.map((c: { contactId: string }) => c.contactId)).toEqual([contact.id]);
+});
+
+it('refuses every role on every route it is not listed for, and callers without credentials everywhere', async () => {
+  const table = routePermissions(
+    controllersOf(GatewayModule),
+    ServiceKitModule.forRoot(GATEWAY).controllers as never,
+  );
+  const agent = agents[0]!.caller;
+  const callers: Array<[string, Caller]> = [
+    ['agent', agent],
+    ['supervisor', supervisor],
+    ['none', {}],
+  ];
+  const refused: string[] = [];
+  for (const { route, access } of table) {
+    if (access.startsWith('public')) continue;
+    const [method, path] = route.split(' ') as [string, string];
+    const url = path.replace(/:[A-Za-z]+/g, randomUUID());
+    for (const [role, caller] of callers) {
+      const allowed = role !== 'none' && access.split(', ').includes(role);
+      if (allowed) continue;
+      const response = await api(method, url, { as: caller, body: method === 'GET' ? undefined : {} });
+      const expected = role === 'none' ? 401 : 403;
+      if (response.status !== expected) refused.push(`${role} ${route}: ${response.status}`);
+    }
+  }
+  expect(refused).toEqual([]);
+});
