@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { restClient, type Caller } from '../../gateway/test/http-client';
+import { restClient, type Caller } from './gateway-app';
 import { SERVICES } from './stack';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON bodies loosely */
 
 export const ADMIN = { email: 'admin@example.test', password: 'first-admin-password' };
 

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceKitModule } from '@autotelesale/service-kit';
 import type { StackUnderTest } from '@autotelesale/service-testing';
-import type { Caller } from '../../gateway/test/http-client';
-import { AppModule as GatewayModule, SERVICE_OPTIONS as GATEWAY } from '../../gateway/src/app.module';
-import { controllersOf, routePermissions } from '../../gateway/src/auth/route-permissions';
+import { GATEWAY, GatewayModule, controllersOf, routePermissions, type Caller } from './gateway-app';
 import {
   ADMIN,
   ALWAYS_OPEN,
