@@ -6,9 +6,11 @@ import {
   getAgentStatusRpc,
   getReservationRpc,
   listAgentStatusesRpc,
+  notReadyRpc,
   releaseReservationRpc,
   reserveAgentRpc,
   type Agent,
+  type AtsError,
   type ReserveAgentReply,
 } from '@autotelesale/contracts';
 import { expectEventually, waitFor } from '@autotelesale/testing';
@@ -118,6 +120,74 @@ describe('reserving agents under concurrency', () => {
       }),
     );
     expect(reservation.agentId).toBe(member.agentId);
+  });
+});
+
+describe('races between the dialer and the agent', () => {
+  it('an agent going not ready while being reserved ends up either reserved or not ready, never both', async () => {
+    const agents: Agent[] = [];
+    for (let i = 0; i < 12; i += 1) agents.push(await createReadyAgent(cluster.bus));
+    const results = await Promise.all(
+      agents.map(async (agent) => {
+        const [reserve, notReady] = await Promise.allSettled([
+          cluster.bus.request(reserveAgentRpc, { campaignId: 'c-race', eligibleAgentIds: [agent.agentId] }),
+          cluster.bus.request(notReadyRpc, { agentId: agent.agentId, reasonCode: 'break' }),
+        ]);
+        return {
+          agent,
+          reserve,
+          notReady,
+          status: await cluster.bus.request(getAgentStatusRpc, { agentId: agent.agentId }),
+        };
+      }),
+    );
+    for (const { reserve, notReady, status } of results) {
+      const gotReserved = reserve.status === 'fulfilled' && reserve.value.outcome === 'reserved';
+      const wentNotReady = notReady.status === 'fulfilled';
+      expect(gotReserved).not.toBe(wentNotReady);
+      expect(status.state).toBe(gotReserved ? 'reserved' : 'not_ready');
+      if (!wentNotReady) {
+        expect(notReady.reason).toMatchObject({
+          code: 'CONFLICT',
+          details: { reason: 'ILLEGAL_TRANSITION' },
+        });
+      }
+    }
+  });
+
+  it('a confirm racing the expiry either confirms or is refused as expired, and the agent agrees', async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const agent = await createReadyAgent(cluster.bus);
+        const reservation = reserved(
+          await cluster.bus.request(reserveAgentRpc, {
+            campaignId: 'c-race',
+            eligibleAgentIds: [agent.agentId],
+            timeoutMs: 50 + i * 10,
+          }),
+        );
+        const confirm = await cluster.bus
+          .request(confirmReservationRpc, {
+            reservationId: reservation.reservationId,
+            callId: `call-race-${i}`,
+          })
+          .then(
+            () => 'confirmed' as const,
+            (error: AtsError) => {
+              expect(error).toMatchObject({ code: 'CONFLICT', details: { status: 'expired' } });
+              return 'expired' as const;
+            },
+          );
+        const [stored, status] = await Promise.all([
+          cluster.bus.request(getReservationRpc, { reservationId: reservation.reservationId }),
+          cluster.bus.request(getAgentStatusRpc, { agentId: agent.agentId }),
+        ]);
+        expect(stored.status).toBe(confirm);
+        expect(status.state).toBe(confirm === 'confirmed' ? 'on_call' : 'ready');
+        return confirm;
+      }),
+    );
+    expect(outcomes).toHaveLength(12);
   });
 });
 
