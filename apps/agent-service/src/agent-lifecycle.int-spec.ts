@@ -305,3 +305,20 @@ describe('state intervals', () => {
     expect(campaignOnly.intervals.map((i) => i.state)).toEqual(['reserved', 'on_call', 'wrap_up']);
   });
 });
+
+describe('metrics', () => {
+  it('shows agents per state and no event left unpublished on /metrics', async () => {
+    const agent = await createReadyAgent(cluster.bus);
+    expect(agent).toBeDefined();
+    const app = cluster.instances.get('agent-a')!;
+    await expectEventually(async () => {
+      const { rows } = await cluster.pg.query(`SELECT state, count(*)::int AS n FROM agent GROUP BY state`);
+      const ready = rows.find((r) => r.state === 'ready')?.n ?? 0;
+      const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+      expect(metrics).toMatch(
+        new RegExp(`^autotelesale_agent_agents\\{[^}]*state="ready"[^}]*\\} ${ready}$`, 'm'),
+      );
+      expect(metrics).toMatch(/^autotelesale_agent_events_unpublished(\{[^}]*\})? 0$/m);
+    });
+  });
+});

@@ -8,6 +8,7 @@ import { AgentDatabase } from './db/agent-database';
 import { PrismaService } from './db/prisma.service';
 import { AgentEventRelay } from './events/agent-event-relay';
 import { QueryIntervalsUseCase } from './intervals/query-intervals.use-case';
+import { AgentStateMetrics } from './metrics/agent-state-metrics';
 import { ReservationLifecycleUseCases } from './reservations/reservation-lifecycle.use-cases';
 import { ReserveAgentUseCase } from './reservations/reserve-agent.use-case';
 import { AgentRpcHandlers } from './rpc/agent-rpc.handlers';
@@ -33,6 +34,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'agent', database: 
     ReservationLifecycleUseCases,
     QueryIntervalsUseCase,
     AgentRpcHandlers,
+    AgentStateMetrics,
   ],
 })
 export class AppModule {}
