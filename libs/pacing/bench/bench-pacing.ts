@@ -54,7 +54,7 @@ function main(): void {
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(
-    `scenario ${scenario.name}: ${scenario.agents === undefined ? '' : ''}${scenario.hours} h, seeds ${scenario.seeds.join(',')}, cap ${scenario.abandonCapPercent}% (${scenario.abandonRule}), ${seconds.toFixed(1)} s`,
+    `scenario ${scenario.name}: ${typeof scenario.agents === 'number' ? `${scenario.agents} agents` : 'agent schedule'}, ${scenario.hours} h, seeds ${scenario.seeds.join(',')}, cap ${scenario.abandonCapPercent}% (${scenario.abandonRule}), ran in ${seconds.toFixed(1)} s`,
   );
   console.log(formatTable(results));
   console.log('');

@@ -223,7 +223,9 @@ export class ForecastPacer implements Pacer {
       return { dials: 0, reserveAgentIds: [], reason: 'no-agents', budget: this.ledger.budget(now) };
 
     const q = this.needsAgent.upperBound(1);
-    const m = this.answeredOther.mean;
+    // q is an upper bound and m a mean: keep q + m <= 1, or a call that has rung long
+    // would look certain to be answered (the conditional below would exceed 1).
+    const m = Math.min(this.answeredOther.mean, 1 - q);
     const qDetecting = q / Math.max(1e-9, q + m);
     const demandMean = this.demandMean;
     const demandVar = this.demandVar;
@@ -267,7 +269,7 @@ export class ForecastPacer implements Pacer {
       for (let k = firstK; k < K; k += 1) {
         const i = base + k;
         const f = i >= lastEdge ? 1 : i < 0 ? 0 : edges[i]! + frac * (edges[i + 1]! - edges[i]!);
-        const p = scale * (f - fAge);
+        const p = Math.min(1, scale * (f - fAge));
         if (p <= 0) continue;
         demandMean[k] += p;
         demandVar[k] += p * (1 - p);
@@ -285,7 +287,8 @@ export class ForecastPacer implements Pacer {
     let dials = 0;
     while (inFlight + dials < maxInFlight) {
       const cost = this.marginalCost();
-      if (cost > threshold * qNew) break;
+      // Written so that a NaN (a forecast gone wrong) stops dialing instead of allowing it.
+      if (!(cost <= threshold * qNew)) break;
       dials += 1;
       for (let k = 0; k < K; k += 1) {
         const p = newCall[k]!;

@@ -293,6 +293,17 @@ describe('ForecastPacer', () => {
     expect(p.budget(200).abandoned).toBe(0);
   });
 
+  it('stays sane when nearly every call is answered (machines included): no over-dial', () => {
+    const p = forecast();
+    for (let i = 0; i < 3000; i += 1) {
+      // 23% people, 77% machines AMD catches, all answered: q + m is 1 (q's upper bound more).
+      p.observe({ type: 'answered', at: i, ringSec: 20 + (i % 40), needsAgent: i % 100 < 23 });
+    }
+    const agents = agentsInState(5000, Array.from({ length: 20 }, () => ['talking', 30] as [AgentState, number]));
+    const d = p.decide(snapshot(5000, agents, ringingCalls(5000, Array.from({ length: 30 }, (_, i) => 10 + i / 2))));
+    expect(d.dials).toBe(0);
+  });
+
   it('never plans more lines than its per-agent safety cap', () => {
     fc.assert(
       fc.property(arbitrarySnapshot, (snap) => {
