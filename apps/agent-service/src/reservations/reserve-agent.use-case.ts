@@ -101,7 +101,7 @@ export class ReserveAgentUseCase {
       const agent = rows[0];
       if (!agent) return { outcome: 'noAgent' as const };
       const now = await tx.now();
-      await this.transitions.apply(
+      const { status } = await this.transitions.apply(
         tx,
         agent,
         {
@@ -124,7 +124,7 @@ export class ReserveAgentUseCase {
           command.callId ?? null,
           agent.session_extension,
           now,
-          new Date(now.getTime() + command.timeoutMs),
+          status.reservationExpiresAt,
         ],
       );
       return { outcome: 'reserved' as const, reservation: reservationOf(inserted.rows[0]!) };
