@@ -21,12 +21,12 @@ import {
 /**
  * The operations agent-service answers over NATS request/reply
  * (`<ns>.rpc.agent.<name>`). Every reply is `{ ok, data | error }`; errors carry the
- * stable codes of `ErrorCode`: NOT_FOUND for an unknown agent, group or reservation,
- * CONFLICT for a state change the state machine refuses (details
- * `{ reason: 'ILLEGAL_TRANSITION', state, command }`), a stale `expectedVersion`
- * (`{ reason: 'VERSION_MISMATCH', ... }`), a taken extension
- * (`{ reason: 'EXTENSION_TAKEN' }`) or a reservation in the wrong state
- * (`{ reason: 'RESERVATION_CLOSED', status }`).
+ * stable codes of `ErrorCode`: VALIDATION_FAILED for a bad request, NOT_FOUND for an
+ * unknown agent, group or reservation, and CONFLICT with a stable `details.reason`:
+ * `ILLEGAL_TRANSITION` (`{ state, command }`), `VERSION_MISMATCH`, `EXTENSION_TAKEN`,
+ * `RESERVATION_CLOSED` (`{ status, operation }`), `RESERVATION_MISMATCH`,
+ * `CALL_MISMATCH`, `RESERVATION_ID_REUSED`, `AGENT_ID_REUSED`, `GROUP_ID_REUSED`,
+ * `GROUP_NAME_TAKEN` (apps/agent-service/README.md says when).
  */
 
 const AgentIdRequest = z.object({ agentId: z.uuid() }).strict();
