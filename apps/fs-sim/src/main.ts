@@ -1,6 +1,10 @@
 import { CliUsageError, parseCliOptions } from './cli-options';
 import { startFsSim } from './index';
 
+// A parent that stops reading our stdout (a test harness, a pipe to `head`) must not crash
+// the switch: logging is best effort.
+process.stdout.on('error', () => undefined);
+
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2));
   const sim = await startFsSim(options);

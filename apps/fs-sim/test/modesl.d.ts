@@ -20,6 +20,6 @@ declare module 'modesl' {
     execute(app: string, arg: string, uuid: string, cb?: (res: Event) => void): string;
     connected(): boolean;
     disconnect(): void;
-    on(event: string, listener: (...args: any[]) => void): this;
+    on(event: string, listener: (evt: Event) => void): this;
   }
 }

@@ -54,7 +54,8 @@ export class EslConnection implements EventListener {
   private authed = false;
   private running = true;
   private busy = false;
-  private queue: Array<SimEvent | undefined> = [];
+  /** Serialised events waiting for the socket (bytes, not event objects: a backlog stays compact). */
+  private queue: Array<Buffer | undefined> = [];
   private queueHead = 0;
   private lost = 0;
   private flushScheduled = false;
@@ -97,7 +98,9 @@ export class EslConnection implements EventListener {
       return;
     }
     this.lost = 0;
-    this.queue.push(event);
+    // Serialised now in the connection's current format; the bytes are shared with every
+    // other subscriber using that format.
+    this.queue.push(event.wireBytes(this.format));
     this.scheduleFlush();
   }
 
@@ -401,9 +404,8 @@ export class EslConnection implements EventListener {
     const parts: Buffer[] = [];
     let size = this.socket.writableLength;
     while (this.queueHead < this.queue.length && size < this.limits.writeHighWater) {
-      const ev = this.queue[this.queueHead]!;
+      const bytes = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined;
-      const bytes = ev.wireBytes(this.format);
       parts.push(bytes);
       size += bytes.length;
     }

@@ -101,6 +101,23 @@ export class SimEvent {
   }
 }
 
+const keyCache = new Map<string, string>();
+/** Header names repeat across millions of events: quote each once. */
+function jsonKey(name: string): string {
+  let quoted = keyCache.get(name);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(name) + ':';
+    if (keyCache.size < 10_000) keyCache.set(name, quoted);
+  }
+  return quoted;
+}
+
+// Characters that JSON must escape (and lone surrogates, which JSON.stringify escapes too).
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+function jsonString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : '"' + value + '"';
+}
+
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
