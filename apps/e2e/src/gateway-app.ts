@@ -6,5 +6,6 @@ export { AppModule as GatewayModule, SERVICE_OPTIONS as GATEWAY } from '../../ga
 export { controllersOf, routePermissions } from '../../gateway/src/auth/route-permissions';
 export { GatewayGrpcServer } from '../../gateway/src/grpc/gateway-grpc.server';
 export { atsErrorOf } from '../../gateway/src/grpc/grpc-errors';
+export { GRPC_METHOD_ROLES } from '../../gateway/src/grpc/grpc-permissions';
 export { restClient, type Caller } from '../../gateway/test/http-client';
 export { collect, grpcClients } from '../../gateway/test/grpc-client';

@@ -4,7 +4,8 @@ import { WHOLE_STACK } from './stack';
 let stack: StackUnderTest;
 
 beforeAll(async () => {
-  stack = await startStackForTest(WHOLE_STACK);
+  // A free gRPC port: a gateway elsewhere on this machine may hold the default one.
+  stack = await startStackForTest(WHOLE_STACK, { ATS_GRPC_PORT: '0' });
 });
 
 afterAll(async () => {

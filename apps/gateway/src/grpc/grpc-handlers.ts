@@ -7,6 +7,8 @@ import {
   logoutRpc,
   notReadyRpc,
   readyRpc,
+  releaseReservationRpc,
+  reserveAgentRpc,
   type Campaign,
   type Contact,
   type Disposition,
@@ -219,6 +221,18 @@ export function grpcHandlers(bus: NatsBus, uploader: ContactImportUploader) {
         (callback) => callback,
       ),
 
+    'AgentService/Reserve': (r) =>
+      bus.request(reserveAgentRpc, {
+        campaignId: r['campaignId'],
+        reservationId: r['reservationId'],
+        callId: r['callId'],
+        eligibleAgentIds: r['eligibleAgentIds'],
+        eligibleGroupIds: r['eligibleGroupIds'],
+        requiredSkills: r['requiredSkills'],
+        timeoutMs: r['timeoutMs'],
+      }),
+    'AgentService/ReleaseReservation': (r) =>
+      bus.request(releaseReservationRpc, { reservationId: r['reservationId'] }),
     'AgentService/Login': (r, principal) => {
       requireAgentAccess(principal, [r['agentId'] ?? '']);
       return bus.request(loginRpc, { agentId: r['agentId'], extension: r['extension'] });

@@ -24,6 +24,8 @@ export const GRPC_METHOD_ROLES: Readonly<Record<string, readonly GatewayRole[]>>
   'DispositionService/ListDispositions': ['admin', 'supervisor', 'agent'],
   'DispositionService/ScheduleCallback': ['admin', 'supervisor', 'agent'],
   'DispositionService/ListCallbacks': ['admin', 'supervisor', 'agent'],
+  'AgentService/Reserve': ['admin', 'supervisor'],
+  'AgentService/ReleaseReservation': ['admin', 'supervisor'],
   'AgentService/Login': ['admin', 'supervisor', 'agent'],
   'AgentService/Ready': ['admin', 'supervisor', 'agent'],
   'AgentService/NotReady': ['admin', 'supervisor', 'agent'],
