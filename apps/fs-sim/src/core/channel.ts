@@ -166,40 +166,92 @@ export const EVENTS_WITH_VARIABLES = new Set([
   'CUSTOM',
 ]);
 
-function addProfile(ev: SimEvent, prefix: string, ch: Channel): void {
+const PROFILE_FIELDS = [
+  'Direction',
+  'Logical-Direction',
+  'Username',
+  'Dialplan',
+  'Caller-ID-Name',
+  'Caller-ID-Number',
+  'Orig-Caller-ID-Name',
+  'Orig-Caller-ID-Number',
+  'Callee-ID-Name',
+  'Callee-ID-Number',
+  'Network-Addr',
+  'ANI',
+  'Destination-Number',
+  'Unique-ID',
+  'Source',
+  'Context',
+  'Channel-Name',
+  'Profile-Index',
+  'Profile-Created-Time',
+  'Channel-Created-Time',
+  'Channel-Answered-Time',
+  'Channel-Progress-Time',
+  'Channel-Progress-Media-Time',
+  'Channel-Hangup-Time',
+  'Channel-Transfer-Time',
+  'Channel-Resurrect-Time',
+  'Channel-Bridged-Time',
+  'Channel-Last-Hold',
+  'Channel-Hold-Accum',
+  'Screen-Bit',
+  'Privacy-Hide-Name',
+  'Privacy-Hide-Number',
+];
+// Header names are built once: the serialisers cache by name, and a fresh string per event
+// would be re-hashed every time.
+const CALLER_NAMES = PROFILE_FIELDS.map((f) => `Caller-${f}`);
+const OTHER_LEG_NAMES = PROFILE_FIELDS.map((f) => `Other-Leg-${f}`);
+
+const variableNames = new Map<string, string>();
+function variableHeader(name: string): string {
+  let header = variableNames.get(name);
+  if (header === undefined) {
+    header = `variable_${name}`;
+    if (variableNames.size < 50_000) variableNames.set(name, header);
+  }
+  return header;
+}
+
+function addProfile(ev: SimEvent, n: string[], ch: Channel): void {
   const p = ch.profile;
-  ev.add(`${prefix}-Direction`, p.direction)
-    .add(`${prefix}-Logical-Direction`, p.direction)
-    .add(`${prefix}-Username`, p.username)
-    .add(`${prefix}-Dialplan`, p.dialplan)
-    .add(`${prefix}-Caller-ID-Name`, p.callerIdName)
-    .add(`${prefix}-Caller-ID-Number`, p.callerIdNumber)
-    .add(`${prefix}-Orig-Caller-ID-Name`, p.callerIdName)
-    .add(`${prefix}-Orig-Caller-ID-Number`, p.callerIdNumber)
-    .add(`${prefix}-Callee-ID-Name`, p.calleeIdName)
-    .add(`${prefix}-Callee-ID-Number`, p.calleeIdNumber)
-    .add(`${prefix}-Network-Addr`, p.networkAddr)
-    .add(`${prefix}-ANI`, p.callerIdNumber)
-    .add(`${prefix}-Destination-Number`, p.destinationNumber)
-    .add(`${prefix}-Unique-ID`, ch.uuid)
-    .add(`${prefix}-Source`, p.source)
-    .add(`${prefix}-Context`, p.context)
-    .add(`${prefix}-Channel-Name`, ch.name)
-    .add(`${prefix}-Profile-Index`, '1')
-    .add(`${prefix}-Profile-Created-Time`, p.createdUs)
-    .add(`${prefix}-Channel-Created-Time`, p.createdUs)
-    .add(`${prefix}-Channel-Answered-Time`, p.answeredUs)
-    .add(`${prefix}-Channel-Progress-Time`, p.progressUs)
-    .add(`${prefix}-Channel-Progress-Media-Time`, p.progressMediaUs)
-    .add(`${prefix}-Channel-Hangup-Time`, p.hangupUs)
-    .add(`${prefix}-Channel-Transfer-Time`, p.transferUs)
-    .add(`${prefix}-Channel-Resurrect-Time`, 0)
-    .add(`${prefix}-Channel-Bridged-Time`, p.bridgedUs)
-    .add(`${prefix}-Channel-Last-Hold`, p.lastHoldUs)
-    .add(`${prefix}-Channel-Hold-Accum`, p.holdAccumUs)
-    .add(`${prefix}-Screen-Bit`, 'true')
-    .add(`${prefix}-Privacy-Hide-Name`, 'false')
-    .add(`${prefix}-Privacy-Hide-Number`, 'false');
+  const values = [
+    p.direction,
+    p.direction,
+    p.username,
+    p.dialplan,
+    p.callerIdName,
+    p.callerIdNumber,
+    p.callerIdName,
+    p.callerIdNumber,
+    p.calleeIdName,
+    p.calleeIdNumber,
+    p.networkAddr,
+    p.callerIdNumber,
+    p.destinationNumber,
+    ch.uuid,
+    p.source,
+    p.context,
+    ch.name,
+    '1',
+    p.createdUs,
+    p.createdUs,
+    p.answeredUs,
+    p.progressUs,
+    p.progressMediaUs,
+    p.hangupUs,
+    p.transferUs,
+    0,
+    p.bridgedUs,
+    p.lastHoldUs,
+    p.holdAccumUs,
+    'true',
+    'false',
+    'false',
+  ];
+  for (let i = 0; i < values.length; i++) ev.add(n[i]!, values[i]);
 }
 
 /** switch_channel_event_set_data: basic data, caller profile, Other-Leg, then variables when the type has them. */
@@ -223,12 +275,12 @@ export function addChannelData(ev: SimEvent, ch: Channel, withVariables: boolean
       .add('Channel-Write-Codec-Rate', '8000')
       .add('Channel-Write-Codec-Bit-Rate', '64000');
   }
-  addProfile(ev, 'Caller', ch);
+  addProfile(ev, CALLER_NAMES, ch);
   if (ch.otherLeg) {
     ev.add('Other-Type', ch.otherLeg.type);
-    addProfile(ev, 'Other-Leg', ch.otherLeg.channel);
+    addProfile(ev, OTHER_LEG_NAMES, ch.otherLeg.channel);
   }
   if (withVariables) {
-    for (const [name, value] of ch.vars) ev.add(`variable_${name}`, value);
+    for (const [name, value] of ch.vars) ev.add(variableHeader(name), value);
   }
 }
