@@ -1,7 +1,5 @@
-// The gateway's pieces end-to-end tests use: its module and permission table, and its
-// test clients. e2e is the one project that imports apps (it starts them side by side);
-// the boundary rule knows apps only by npm scope, so these imports say so explicitly.
-/* eslint-disable @nx/enforce-module-boundaries */
+// The gateway's pieces end-to-end tests use beyond its module (the `@autotelesale/gateway`
+// alias): its permission tables, its gRPC server's port, and its test clients, in one place.
 export { AppModule as GatewayModule, SERVICE_OPTIONS as GATEWAY } from '../../gateway/src/app.module';
 export { controllersOf, routePermissions } from '../../gateway/src/auth/route-permissions';
 export { GatewayGrpcServer } from '../../gateway/src/grpc/gateway-grpc.server';
