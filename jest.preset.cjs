@@ -8,6 +8,15 @@ const workspaceRoot = __dirname;
 const swcrc = JSON.parse(fs.readFileSync(path.join(workspaceRoot, '.swcrc'), 'utf8'));
 delete swcrc.$schema;
 
+// The `@autotelesale/*` aliases, exactly as tsconfig.base.json declares them (one place).
+const tsconfig = JSON.parse(fs.readFileSync(path.join(workspaceRoot, 'tsconfig.base.json'), 'utf8'));
+const aliasMapper = Object.fromEntries(
+  Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias.replace(/[/\\-]/g, (c) => `\\${c}`)}$`,
+    path.join(workspaceRoot, target),
+  ]),
+);
+
 /**
  * @param {string} projectDir absolute path of the project (pass __dirname)
  * @param {{ kind?: 'unit' | 'integration', testTimeout?: number }} [options]
@@ -26,7 +35,7 @@ function jestConfig(projectDir, options = {}) {
     moduleNameMapper: {
       // Generated Prisma clients import their siblings as `./x.js` (ESM-style specifiers for .ts files).
       '^(\\.{1,2}/.*)\\.js$': '$1',
-      '^@autotelesale/([a-z-]+)$': path.join(workspaceRoot, 'libs/$1/src/index.ts'),
+      ...aliasMapper,
     },
     testTimeout: options.testTimeout ?? (kind === 'unit' ? 10_000 : 60_000),
     setupFiles: [path.join(workspaceRoot, 'tools/jest-setup.cjs')],

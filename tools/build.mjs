@@ -13,6 +13,10 @@ const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const swcOptions = JSON.parse(readFileSync(join(workspaceRoot, '.swcrc'), 'utf8'));
 delete swcOptions.$schema;
 
+// The `@autotelesale/*` aliases, exactly as tsconfig.base.json declares them (one place).
+const aliases = JSON.parse(readFileSync(join(workspaceRoot, 'tsconfig.base.json'), 'utf8')).compilerOptions
+  .paths;
+
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'generated-test']);
 const isTest = (file) => /\.(spec|int-spec)\.ts$/.test(file) || file.endsWith('.d.ts');
 // Files the services read at run time (gRPC .proto, SQL migrations, JSON scenarios) are
@@ -34,8 +38,10 @@ function walk(dir, out = []) {
 }
 
 function rewriteAliases(code, outFile) {
-  return code.replace(/require\((["'])@autotelesale\/([a-z0-9-]+)\1\)/g, (_m, _q, lib) => {
-    const target = join(workspaceRoot, 'dist', 'libs', lib, 'src', 'index.js');
+  return code.replace(/require\((["'])(@autotelesale\/[a-z0-9-]+)\1\)/g, (match, _q, alias) => {
+    const source = aliases[alias]?.[0];
+    if (!source) throw new Error(`${outFile}: ${alias} is not declared in tsconfig.base.json paths`);
+    const target = join(workspaceRoot, 'dist', source.replace(/\.ts$/, '.js'));
     let rel = relative(dirname(outFile), target).split(sep).join(posix.sep);
     if (!rel.startsWith('.')) rel = `./${rel}`;
     return `require("${rel}")`;

