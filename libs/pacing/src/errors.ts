@@ -1,9 +1,6 @@
 /** Stable codes for everything libs/pacing can reject; callers switch on `code`, never on text. */
 export type PacingErrorCode =
-  | 'PACING_INVALID_ARGUMENT'
-  | 'PACING_INVALID_SCENARIO'
-  | 'PACING_INVALID_DISTRIBUTION'
-  | 'PACING_UNKNOWN_POLICY';
+  'PACING_INVALID_ARGUMENT' | 'PACING_INVALID_SCENARIO' | 'PACING_INVALID_DISTRIBUTION';
 
 export class PacingError extends Error {
   constructor(

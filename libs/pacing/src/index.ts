@@ -6,6 +6,7 @@ export * from './stats/binary-heap';
 export * from './estimators/proportion-estimator';
 export * from './estimators/duration-estimator';
 export * from './estimators/answer-delay-estimator';
+export * from './estimators/agent-free-forecast';
 export * from './abandon/abandon-ledger';
 export * from './policies/campaign-snapshot';
 export * from './policies/agent-first-pacer';

@@ -1,4 +1,5 @@
 import { AbandonLedger, type AbandonBudget, type AbandonRule } from '../abandon/abandon-ledger';
+import { fillAgentFreeCdf } from '../estimators/agent-free-forecast';
 import { AnswerDelayEstimator } from '../estimators/answer-delay-estimator';
 import { DurationEstimator } from '../estimators/duration-estimator';
 import { ProportionEstimator } from '../estimators/proportion-estimator';
@@ -201,7 +202,6 @@ export class ForecastPacer implements Pacer {
     supplyMean.fill(0);
     supplyVar.fill(0);
     let working = 0;
-    const wrapMean = this.wrap.mean;
     for (const agent of snapshot.agents) {
       if (agent.state === 'notReady') continue;
       working += 1;
@@ -209,10 +209,7 @@ export class ForecastPacer implements Pacer {
         for (let k = 0; k < supplyMean.length; k += 1) supplyMean[k] += 1;
         continue;
       }
-      const elapsed = Math.max(0, now - agent.since);
-      if (agent.state === 'wrapping') this.wrap.fillConditionalCdf(elapsed, 0, step, this.scratch);
-      else
-        this.talk.fillConditionalCdf(agent.state === 'reserved' ? 0 : elapsed, wrapMean, step, this.scratch);
+      fillAgentFreeCdf(agent, now, this.talk, this.wrap, step, this.scratch);
       for (let k = 0; k < supplyMean.length; k += 1) {
         const p = this.scratch[k]!;
         supplyMean[k] += p;

@@ -299,8 +299,20 @@ describe('ForecastPacer', () => {
       // 23% people, 77% machines AMD catches, all answered: q + m is 1 (q's upper bound more).
       p.observe({ type: 'answered', at: i, ringSec: 20 + (i % 40), needsAgent: i % 100 < 23 });
     }
-    const agents = agentsInState(5000, Array.from({ length: 20 }, () => ['talking', 30] as [AgentState, number]));
-    const d = p.decide(snapshot(5000, agents, ringingCalls(5000, Array.from({ length: 30 }, (_, i) => 10 + i / 2))));
+    const agents = agentsInState(
+      5000,
+      Array.from({ length: 20 }, () => ['talking', 30] as [AgentState, number]),
+    );
+    const d = p.decide(
+      snapshot(
+        5000,
+        agents,
+        ringingCalls(
+          5000,
+          Array.from({ length: 30 }, (_, i) => 10 + i / 2),
+        ),
+      ),
+    );
     expect(d.dials).toBe(0);
   });
 
