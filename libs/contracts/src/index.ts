@@ -5,4 +5,5 @@ export * from './rpc';
 export * from './health';
 export * from './agent';
 export * from './campaign';
+export * from './call';
 export * from './gateway';

@@ -4,4 +4,3 @@ export * from './pagination';
 export * from './errors-http';
 export * from './proto-path';
 export * from './rest-queries';
-export * from './call-events';
