@@ -64,7 +64,7 @@ describe('every pacer', () => {
             expect(d.dials).toBe(0);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
@@ -324,7 +324,7 @@ describe('ForecastPacer', () => {
         const working = snap.agents.filter((a) => a.state !== 'notReady').length;
         expect(d.dials + snap.calls.length).toBeLessThanOrEqual(Math.max(snap.calls.length, 12 * working));
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 });
