@@ -1,0 +1,10 @@
+export * from './backoff';
+export * from './esl-client';
+export * from './esl-connection';
+export * from './esl-error';
+export * from './esl-node-pool';
+export * from './events/esl-event';
+export * from './events/parse-event';
+export * from './originate';
+export * from './show-channels';
+export { EslFramer, type EslMessage } from './wire/esl-framer';
