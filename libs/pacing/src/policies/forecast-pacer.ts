@@ -49,7 +49,9 @@ const WAIT_INTEGRAL_MAX = Math.log(WAIT_PRICE_START / WAIT_PRICE_MIN) / WAIT_GAI
  * add (its own chance of finding no agent within the grace period, plus the calls it
  * would push back in the queue)? It places calls while that marginal cost per expected
  * live answer stays under a threshold, and a budget controller moves the threshold so
- * that the measured abandon rate spends the budget (cap - margin) and no more.
+ * that the measured abandon rate spends the budget (cap - margin) and no more. Waits
+ * longer than `shortWaitSec` are priced the same way (a second multiplier with its own
+ * controller), which keeps the answer-to-agent p99 under a second.
  *
  * The forecast: cumulative agents free S(t) and agent-needing answers D(t) on a grid of
  * `stepSec`, each a sum of independent Bernoullis (one per agent, one per call) from the
