@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { topologyFromEnv } from '@autotelesale/contracts';
-import { migrate } from '@autotelesale/db';
+import { migrate, quoteSchemaName } from '@autotelesale/db';
 import { NatsBus } from '@autotelesale/messaging';
 import { createMetricsRegistry } from '@autotelesale/telemetry';
 import { HealthController } from './health.controller';
@@ -64,7 +64,17 @@ export class ServiceKitModule implements OnApplicationShutdown {
                 `${options.database.schema}: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`,
               );
             }
-            return new Pool({ connectionString: config.databaseUrl, max: 10 });
+            // Unqualified table names mean the service's own schema; an idle client that loses
+            // its connection (PostgreSQL restarting) is reported, not fatal: the pool makes a
+            // new one for the next query, and the readiness probe shows the outage meanwhile.
+            const pool = new Pool({
+              connectionString: config.databaseUrl,
+              max: 10,
+              options: `-c search_path=${quoteSchemaName(options.database.schema)}`,
+            });
+            const logger = new Logger('postgres');
+            pool.on('error', (error) => logger.error(`idle PostgreSQL client failed: ${error.message}`));
+            return pool;
           },
         },
         HealthService,
