@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceKitModule } from '@autotelesale/service-kit';
 import type { StackUnderTest } from '@autotelesale/service-testing';
+import { waitFor } from '@autotelesale/testing';
 import { GATEWAY, GatewayModule, controllersOf, routePermissions, type Caller } from './gateway-app';
 import {
   ADMIN,
@@ -118,6 +119,74 @@ it('imports a 10,000-row list with bad rows as a stream, with an exact report an
   expect(contacts.body.items).toHaveLength(3);
   expect(contacts.body.items[0].phone).toMatch(/^\+8496\d{7}$/);
   expect(contacts.body.nextCursor).toEqual(expect.any(String));
+});
+
+it('shows the progress of an import while its file is still arriving, then the exact report', async () => {
+  const campaign = await api('POST', '/api/v1/campaigns', {
+    as: supervisor,
+    body: { name: 'Progress', mode: 'preview' },
+  });
+  const list = await api('POST', `/api/v1/campaigns/${campaign.body.id}/lists`, {
+    as: supervisor,
+    body: { name: 'Big' },
+  });
+  const file = generateList(10_000, 7);
+  const started = await api('POST', `/api/v1/lists/${list.body.id}/imports/start`, {
+    as: supervisor,
+    body: { format: 'csv', totalBytes: file.csv.length, fileName: 'big.csv' },
+  });
+  expect(started.status).toBe(201);
+  expect(started.body).toMatchObject({ state: 'receiving', bytesReceived: 0, progress: 0 });
+  const importId = started.body.importId as string;
+
+  // The upload holds back its second half until the first has shown up as progress.
+  const firstPart = file.csv.subarray(0, 600 * 1024);
+  let releaseRest!: () => void;
+  const restMayGo = new Promise<void>((resolve) => (releaseRest = resolve));
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(firstPart);
+      await restMayGo;
+      controller.enqueue(file.csv.subarray(firstPart.length));
+      controller.close();
+    },
+  });
+  const uploading = fetch(
+    `http://127.0.0.1:${stack.services.gateway!.httpPort}/api/v1/imports/${importId}/file`,
+    {
+      method: 'PUT',
+      body,
+      headers: { authorization: `Bearer ${supervisor.token}`, 'content-type': 'text/csv' },
+      duplex: 'half',
+    } as RequestInit,
+  );
+
+  const midway = await waitFor(async () => {
+    const status = await api('GET', `/api/v1/imports/${importId}`, { as: supervisor });
+    return status.body.bytesReceived > 0 ? status.body : undefined;
+  });
+  expect(midway.state).toBe('receiving');
+  expect(midway.progress).toBeGreaterThan(0);
+  expect(midway.progress).toBeLessThan(1);
+  expect(midway.rowsIn).toBeGreaterThan(0);
+  releaseRest();
+
+  const done = await uploading;
+  expect(done.status).toBe(200);
+  expect(await done.json()).toMatchObject({
+    state: 'completed',
+    progress: 1,
+    rowsIn: 10_000,
+    accepted: file.accepted,
+    merged: file.merged,
+    rejected: file.rejects.length,
+  });
+  const again = await api('PUT', `/api/v1/imports/${importId}/file`, {
+    as: supervisor,
+    rawBody: 'phone\n0961166133\n',
+    headers: { 'content-type': 'text/csv' },
+  });
+  expect(again.status).toBe(409);
 });
 
 it('logs agents in and sets them ready, each with its own credentials', async () => {

@@ -74,12 +74,34 @@ export class ContactImportUploader {
     chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
     skipSource: () => void = () => undefined,
   ): Promise<ImportStatus> {
-    let status = await this.bus.request(campaignRpcs.startImport, start);
+    const status = await this.bus.request(campaignRpcs.startImport, start);
     if (status.state !== 'receiving' || status.nextSeq > 0) {
       // The same idempotency key again: the import exists already; its file is not read twice.
       skipSource();
       return status;
     }
+    return this.feed(status, chunks);
+  }
+
+  /**
+   * The file of an import started earlier (`POST /lists/{id}/imports/start`): its progress
+   * can be watched from the first byte. An import that already has content is a CONFLICT.
+   */
+  async uploadTo(importId: string, request: Request): Promise<ImportStatus> {
+    const status = await this.bus.request(campaignRpcs.importStatus, { importId });
+    if (status.state !== 'receiving' || status.nextSeq > 0) {
+      request.resume();
+      throw new AtsError('CONFLICT', 'this import already has its file', { state: status.state });
+    }
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    return this.feed(status, this.source(request, contentType).chunks);
+  }
+
+  private async feed(
+    started: ImportStatus,
+    chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  ): Promise<ImportStatus> {
+    let status = started;
     try {
       let seq = 0;
       let pending: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import {
   ImportRejectsQuery,
   ImportReject,
   ImportStatus,
+  StartImportRequest,
   UploadImportQuery,
   campaignRpcs,
 } from '@autotelesale/contracts';
@@ -79,6 +80,32 @@ export class ListsController {
     @ForwardedIdempotencyKey() idempotencyKey?: string,
   ) {
     return this.uploader.upload(listId, query, request, idempotencyKey);
+  }
+
+  /**
+   * Two-step import for large files: start it here (how to read the file), then
+   * `PUT /imports/{importId}/file` with the file as the body, watching
+   * `GET /imports/{importId}` from the first byte.
+   */
+  @Post('lists/:listId/imports/start')
+  @Idempotent()
+  @ApiZodBody(StartImportRequest, ['listId', 'idempotencyKey'])
+  @ZodResponse(201, ImportStatus)
+  start(
+    @ZodParam('listId', Id) listId: string,
+    @Body() body: unknown,
+    @ForwardedIdempotencyKey() idempotencyKey?: string,
+  ) {
+    const request = boundary(StartImportRequest, { ...bodyObject(body), listId, idempotencyKey });
+    return this.bus.request(campaignRpcs.startImport, request);
+  }
+
+  /** The file of an import started with `POST /lists/{listId}/imports/start`; answers the final report. */
+  @Put('imports/:importId/file')
+  @ApiConsumes('text/csv', 'application/x-ndjson', 'application/octet-stream', 'application/json')
+  @ZodResponse(200, ImportStatus)
+  uploadFile(@ZodParam('importId', Id) importId: string, @Req() request: Request) {
+    return this.uploader.uploadTo(importId, request);
   }
 
   @Get('imports/:importId')
