@@ -1,0 +1,306 @@
+import { DialerError } from './dialer-error';
+
+/**
+ * The life of one customer leg as the dialer drives it, as a pure reducer: the service
+ * feeds it what FreeSWITCH and agent-service said (with the time it happened, epoch ms)
+ * and executes the effects it returns. Time never comes from a clock here, so the
+ * 2-second rule is tested to the millisecond.
+ *
+ *   dialing -answered-> intro -introEnded-> waiting -agentReserved-> bridging -bridged-> connected
+ *                  \----------(no intro)----^  \-graceExpired-> abandoned
+ *   any -hangup-> ended
+ *
+ * Agent-first modes (manual, preview, progressive) reserve the agent before dialing: the
+ * call starts with `agent` set and goes from answer straight to bridging.
+ */
+export type CallPhase = 'dialing' | 'intro' | 'waiting' | 'bridging' | 'connected' | 'abandoned' | 'ended';
+
+export type CallOutcome =
+  'answered' | 'busy' | 'noAnswer' | 'machine' | 'failed' | 'abandoned' | 'invalidNumber';
+export type AbandonReason = 'noAgentWithinGrace' | 'customerHungUpWaiting';
+export type HangupBy = 'customer' | 'agent' | 'system' | 'network';
+
+export interface AgentAssignment {
+  agentId: string;
+  extension: string;
+  reservationId: string;
+  /** The agent's nailed-up leg (parked on the node), the other end of the bridge. */
+  agentLegUuid: string;
+}
+
+export interface CallTimingPolicy {
+  /** Length of the intro message played before the bridge (0: none). */
+  introMs: number;
+  /** The campaign's grace: an answered person gets an agent within it or is abandoned. */
+  graceMs: number;
+}
+
+export interface CallState {
+  readonly phase: CallPhase;
+  readonly callId: string;
+  readonly policy: CallTimingPolicy;
+  readonly dialedAt: number;
+  readonly answeredAt: number | null;
+  /** When the person started needing an agent (answer, or the end of the intro). */
+  readonly agentNeededAt: number | null;
+  readonly connectedAt: number | null;
+  readonly abandonedAt: number | null;
+  readonly abandonReason: AbandonReason | null;
+  readonly endedAt: number | null;
+  readonly hangupCause: string | null;
+  readonly hangupBy: HangupBy | null;
+  /** Reserved (agent-first modes: before the dial) or being bridged or connected. */
+  readonly agent: AgentAssignment | null;
+  /** A reservation was asked for and not answered yet (predictive). */
+  readonly reserving: boolean;
+  readonly outcome: CallOutcome | null;
+}
+
+export type CallInput =
+  | { type: 'answered'; at: number }
+  | { type: 'introEnded'; at: number }
+  /** agent-service answered a reserve for this call (null: no agent was ready). */
+  | { type: 'agentReserved'; at: number; agent: AgentAssignment | null }
+  | { type: 'bridged'; at: number }
+  | { type: 'bridgeFailed'; at: number }
+  /** A timer fired (or any moment the caller wants the deadlines checked). */
+  | { type: 'tick'; at: number }
+  | { type: 'hangup'; at: number; cause: string; by: HangupBy };
+
+export type CallEffect =
+  | { type: 'playIntro' }
+  | { type: 'playHoldMusic' }
+  | { type: 'reserveAgent' }
+  | { type: 'bridge'; agent: AgentAssignment }
+  | { type: 'releaseReservation'; reservationId: string }
+  | { type: 'confirmReservation'; reservationId: string }
+  | { type: 'playIdentificationAndHangup' }
+  | { type: 'publishAnswered' }
+  | { type: 'publishAgentConnected' }
+  | { type: 'publishAbandoned' }
+  | { type: 'agentCallEnded'; reservationId: string }
+  | { type: 'recordOutcome'; outcome: CallOutcome }
+  | { type: 'publishEnded' }
+  /** When the caller should come back with a `tick` (the grace deadline). */
+  | { type: 'wakeAt'; at: number };
+
+export interface Transition {
+  state: CallState;
+  effects: CallEffect[];
+}
+
+export function startCall(
+  callId: string,
+  dialedAt: number,
+  policy: CallTimingPolicy,
+  preReservedAgent: AgentAssignment | null = null,
+): CallState {
+  if (!(policy.graceMs >= 0) || !(policy.introMs >= 0))
+    throw new DialerError('DIALER_INVALID_ARGUMENT', 'grace and intro must be non-negative', { ...policy });
+  return {
+    phase: 'dialing',
+    callId,
+    policy,
+    dialedAt,
+    answeredAt: null,
+    agentNeededAt: null,
+    connectedAt: null,
+    abandonedAt: null,
+    abandonReason: null,
+    endedAt: null,
+    hangupCause: null,
+    hangupBy: null,
+    agent: preReservedAgent,
+    reserving: false,
+    outcome: null,
+  };
+}
+
+/** The deadline of the 2-second rule, or null when no person is waiting for an agent. */
+export function graceDeadline(state: CallState): number | null {
+  if (state.agentNeededAt === null) return null;
+  return state.agentNeededAt + state.policy.graceMs;
+}
+
+/**
+ * An agent who is bridged at exactly the deadline still counts as "within 2 s" (the same
+ * edge libs/pacing's ledger uses).
+ */
+export function isPastGrace(state: CallState, at: number): boolean {
+  const deadline = graceDeadline(state);
+  return deadline !== null && at > deadline;
+}
+
+const UNANSWERED: Record<string, CallOutcome> = {
+  USER_BUSY: 'busy',
+  NO_ANSWER: 'noAnswer',
+  NO_USER_RESPONSE: 'noAnswer',
+  ORIGINATOR_CANCEL: 'noAnswer',
+  ALLOTTED_TIMEOUT: 'noAnswer',
+  UNALLOCATED_NUMBER: 'invalidNumber',
+  NO_ROUTE_DESTINATION: 'invalidNumber',
+  INVALID_NUMBER_FORMAT: 'invalidNumber',
+  NUMBER_CHANGED: 'invalidNumber',
+};
+
+/** What an attempt that was never answered ends as, from FreeSWITCH's hangup cause. */
+export function outcomeOfUnansweredCall(cause: string): CallOutcome {
+  return UNANSWERED[cause] ?? 'failed';
+}
+
+function illegal(state: CallState, input: CallInput): never {
+  throw new DialerError('DIALER_ILLEGAL_TRANSITION', `${input.type} is not possible in ${state.phase}`, {
+    callId: state.callId,
+    phase: state.phase,
+    input: input.type,
+  });
+}
+
+function needAgent(state: CallState, at: number): Transition {
+  const waiting: CallState = { ...state, phase: 'waiting', agentNeededAt: at };
+  if (state.agent)
+    return { state: { ...waiting, phase: 'bridging' }, effects: [{ type: 'bridge', agent: state.agent }] };
+  const effects: CallEffect[] = [
+    { type: 'playHoldMusic' },
+    { type: 'wakeAt', at: at + state.policy.graceMs },
+  ];
+  if (!state.reserving) effects.unshift({ type: 'reserveAgent' });
+  return { state: { ...waiting, reserving: true }, effects };
+}
+
+function abandon(state: CallState, at: number, reason: AbandonReason): Transition {
+  const effects: CallEffect[] = [];
+  if (reason === 'noAgentWithinGrace') effects.push({ type: 'playIdentificationAndHangup' });
+  effects.push({ type: 'publishAbandoned' });
+  // A reservation that arrived for a bridge that never happened goes back at once, so the
+  // agent is not held until its expiry.
+  if (state.agent && state.phase !== 'connected')
+    effects.push({ type: 'releaseReservation', reservationId: state.agent.reservationId });
+  return {
+    state: { ...state, phase: 'abandoned', abandonedAt: at, abandonReason: reason, agent: null },
+    effects,
+  };
+}
+
+function end(state: CallState, at: number, cause: string, by: HangupBy): Transition {
+  const effects: CallEffect[] = [];
+  let outcome: CallOutcome;
+  let next: CallState = { ...state, phase: 'ended', endedAt: at, hangupCause: cause, hangupBy: by };
+  switch (state.phase) {
+    case 'dialing':
+      outcome = outcomeOfUnansweredCall(cause);
+      if (state.agent) effects.push({ type: 'releaseReservation', reservationId: state.agent.reservationId });
+      break;
+    case 'connected':
+      outcome = 'answered';
+      if (state.agent) effects.push({ type: 'agentCallEnded', reservationId: state.agent.reservationId });
+      break;
+    case 'abandoned':
+      outcome = 'abandoned';
+      break;
+    default: {
+      // intro, waiting or bridging: a person hung up before reaching an agent.
+      const abandoned = abandon(state, at, 'customerHungUpWaiting');
+      effects.push(...abandoned.effects);
+      next = { ...abandoned.state, phase: 'ended', endedAt: at, hangupCause: cause, hangupBy: by };
+      outcome = 'abandoned';
+    }
+  }
+  next = { ...next, outcome };
+  effects.push({ type: 'recordOutcome', outcome }, { type: 'publishEnded' });
+  return { state: next, effects };
+}
+
+/** Applies one input; inputs that no longer matter (late, duplicated) change nothing. */
+export function advanceCall(state: CallState, input: CallInput): Transition {
+  if (state.phase === 'ended') {
+    // A reservation that lands after the call ended must not keep the agent.
+    if (input.type === 'agentReserved' && input.agent)
+      return { state, effects: [{ type: 'releaseReservation', reservationId: input.agent.reservationId }] };
+    return { state, effects: [] };
+  }
+  if (input.type === 'hangup') return end(state, input.at, input.cause, input.by);
+  switch (input.type) {
+    case 'answered': {
+      if (state.phase !== 'dialing') return { state, effects: [] };
+      const answered: CallState = { ...state, answeredAt: input.at };
+      const effects: CallEffect[] = [{ type: 'publishAnswered' }];
+      if (state.policy.introMs > 0) {
+        effects.push({ type: 'playIntro' });
+        // Predictive: ask for an agent while the intro plays, so one is usually there at its end.
+        if (!state.agent) effects.push({ type: 'reserveAgent' });
+        return { state: { ...answered, phase: 'intro', reserving: !state.agent }, effects };
+      }
+      const next = needAgent(answered, input.at);
+      return { state: next.state, effects: [...effects, ...next.effects] };
+    }
+    case 'introEnded': {
+      if (state.phase !== 'intro') return { state, effects: [] };
+      return needAgent(state, input.at);
+    }
+    case 'agentReserved': {
+      const agent = input.agent;
+      // One agent per call: a second reservation (a retry answered twice, an agent-first
+      // call that already has its agent) goes straight back.
+      if (agent && state.agent) {
+        if (state.agent.reservationId === agent.reservationId) return { state, effects: [] };
+        return { state, effects: [{ type: 'releaseReservation', reservationId: agent.reservationId }] };
+      }
+      if (state.phase === 'intro' || state.phase === 'waiting') {
+        if (!agent) {
+          // Nobody ready: ask again while the grace lasts (the caller decides how often).
+          return { state: { ...state, reserving: false }, effects: [] };
+        }
+        if (state.phase === 'intro') return { state: { ...state, agent, reserving: false }, effects: [] };
+        if (isPastGrace(state, input.at)) {
+          const abandoned = abandon(state, input.at, 'noAgentWithinGrace');
+          abandoned.effects.push({ type: 'releaseReservation', reservationId: agent.reservationId });
+          return abandoned;
+        }
+        return {
+          state: { ...state, phase: 'bridging', agent, reserving: false },
+          effects: [{ type: 'bridge', agent }],
+        };
+      }
+      if (agent)
+        return { state, effects: [{ type: 'releaseReservation', reservationId: agent.reservationId }] };
+      return { state, effects: [] };
+    }
+    case 'bridged': {
+      if (state.phase !== 'bridging' || !state.agent) return { state, effects: [] };
+      return {
+        state: { ...state, phase: 'connected', connectedAt: input.at },
+        effects: [
+          { type: 'confirmReservation', reservationId: state.agent.reservationId },
+          { type: 'publishAgentConnected' },
+        ],
+      };
+    }
+    case 'bridgeFailed': {
+      if (state.phase !== 'bridging' || !state.agent) return { state, effects: [] };
+      const released: CallEffect = { type: 'releaseReservation', reservationId: state.agent.reservationId };
+      const back = needAgent({ ...state, agent: null, reserving: false }, state.agentNeededAt ?? input.at);
+      if (isPastGrace(back.state, input.at)) {
+        const abandoned = abandon(back.state, input.at, 'noAgentWithinGrace');
+        return { state: abandoned.state, effects: [released, ...abandoned.effects] };
+      }
+      return {
+        state: back.state,
+        effects: [released, ...back.effects.filter((e) => e.type !== 'playHoldMusic')],
+      };
+    }
+    case 'tick': {
+      if (state.phase === 'waiting' && isPastGrace(state, input.at))
+        return abandon(state, input.at, 'noAgentWithinGrace');
+      return { state, effects: [] };
+    }
+    default:
+      return illegal(state, input);
+  }
+}
+
+/** Seconds between two epoch-ms instants, never negative, to the millisecond. */
+export function secondsBetween(from: number | null, to: number | null): number {
+  if (from === null || to === null || to < from) return 0;
+  return Math.round(to - from) / 1000;
+}

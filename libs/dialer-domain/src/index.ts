@@ -1,0 +1,6 @@
+export * from './dialer-error';
+export * from './node-config';
+export * from './call-machine';
+export * from './campaign-ownership';
+export * from './channel-variables';
+export * from './originate-plan';

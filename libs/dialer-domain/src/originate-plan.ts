@@ -1,0 +1,93 @@
+import { CHANNEL_VARS } from './channel-variables';
+import { DialerError } from './dialer-error';
+
+/** What to originate, transport-free (libs/esl's OriginateSpec has the same fields). */
+export interface OriginatePlan {
+  uuid: string;
+  endpoint: string;
+  application: string;
+  timeoutSec?: number;
+  ignoreEarlyMedia: boolean;
+  tracking: Record<string, string>;
+  variables: Record<string, string | number | boolean>;
+}
+
+export interface CustomerLegInput {
+  callId: string;
+  dialerId: string;
+  campaignId: string;
+  attemptId: string;
+  contactId: string;
+  /** E.164 with its +. */
+  phone: string;
+  gateway: string;
+  ringTimeoutSec: number;
+  callerId?: { number: string; name?: string } | null;
+}
+
+const GATEWAY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * The customer leg: dialled through the campaign's gateway and parked on answer (the
+ * dialer then plays the intro or hold music and bridges it). Early media is ignored, or
+ * a 183 would count as a live answer.
+ */
+export function customerLegPlan(input: CustomerLegInput): OriginatePlan {
+  if (!GATEWAY.test(input.gateway))
+    throw new DialerError('DIALER_INVALID_ARGUMENT', 'bad gateway name', { gateway: input.gateway });
+  const digits = input.phone.replace(/^\+/, '');
+  if (!/^\d{3,20}$/.test(digits))
+    throw new DialerError('DIALER_INVALID_ARGUMENT', 'the phone number must be E.164 digits');
+  const variables: Record<string, string | number | boolean> = {};
+  if (input.callerId) {
+    variables['origination_caller_id_number'] = input.callerId.number;
+    if (input.callerId.name) variables['origination_caller_id_name'] = input.callerId.name;
+  }
+  return {
+    uuid: input.callId,
+    endpoint: `sofia/gateway/${input.gateway}/${digits}`,
+    application: '&park()',
+    timeoutSec: Math.max(1, Math.round(input.ringTimeoutSec)),
+    ignoreEarlyMedia: true,
+    tracking: {
+      [CHANNEL_VARS.dialerId]: input.dialerId,
+      [CHANNEL_VARS.callId]: input.callId,
+      [CHANNEL_VARS.campaignId]: input.campaignId,
+      [CHANNEL_VARS.attemptId]: input.attemptId,
+      [CHANNEL_VARS.contactId]: input.contactId,
+      [CHANNEL_VARS.role]: 'customer',
+    },
+    variables,
+  };
+}
+
+export interface AgentLegInput {
+  legUuid: string;
+  dialerId: string;
+  agentId: string;
+  extension: string;
+}
+
+/**
+ * The agent's nailed-up leg: the softphone is called once (auto-answer), then parks.
+ * A customer is connected with `uuid_bridge customer agentLeg`: one api command, no
+ * ringing, so the 2-second rule is met by milliseconds. `park_after_bridge` puts the
+ * agent back in park when the customer hangs up, so the leg stays up for the next call.
+ */
+export function agentLegPlan(input: AgentLegInput): OriginatePlan {
+  if (!/^[\w.+-]{1,40}$/.test(input.extension))
+    throw new DialerError('DIALER_INVALID_ARGUMENT', 'bad extension', { extension: input.extension });
+  return {
+    uuid: input.legUuid,
+    endpoint: `user/${input.extension}`,
+    application: '&park()',
+    timeoutSec: 30,
+    ignoreEarlyMedia: true,
+    tracking: {
+      [CHANNEL_VARS.dialerId]: input.dialerId,
+      [CHANNEL_VARS.role]: 'agent',
+      [CHANNEL_VARS.agentId]: input.agentId,
+    },
+    variables: { park_after_bridge: true, hangup_after_bridge: false },
+  };
+}
