@@ -80,7 +80,7 @@ export async function startFsSim(options: FsSimOptions = {}): Promise<FsSimHandl
           queueLimit: options.eventQueueLimit ?? 100_000,
           maxMissed: options.maxMissedEvents ?? 500,
           authTimeoutMs: options.authTimeoutMs ?? 25_000,
-          writeHighWater: 1 << 20,
+          writeHighWater: 4 << 20,
         },
       );
       await node.start(basePort === 0 ? 0 : basePort + i);

@@ -96,7 +96,7 @@ describe('robustness', () => {
     const sender = await client();
     const blob = 'z'.repeat(64 * 1024);
     const before = sim.nodes[0]!.connections;
-    for (let i = 0; i < 400; i++) sender.send('sendevent CUSTOM', { 'Event-Subclass': 'sim::blob' }, blob);
+    for (let i = 0; i < 700; i++) sender.send('sendevent CUSTOM', { 'Event-Subclass': 'sim::blob' }, blob);
     await expectEventually(() => expect(sim.nodes[0]!.connections).toBe(before - 1), { timeoutMs: 20_000 });
     await stillServing();
     sender.send(

@@ -49,16 +49,22 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     this.heap = [];
+  }
+
+  private clearTimer(): void {
+    if (!this.timer) return;
+    if (this.armedFor === -Infinity) clearImmediate(this.timer as unknown as NodeJS.Immediate);
+    else clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private arm(): void {
     if (this.stopped || this.heap.length === 0) return;
     const due = this.heap[0]!.due;
     if (this.timer && due >= this.armedFor) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.clearTimer();
     this.armedFor = due;
     this.timer = setTimeout(() => this.run(), Math.max(0, due - this.now()));
   }
@@ -66,10 +72,14 @@ export class Scheduler {
   private run(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const now = this.now();
-    // Bounded batch so a burst of due work never starves socket I/O for long.
-    let budget = 5000;
-    while (this.heap.length && this.heap[0]!.due <= now + 0.5 && budget-- > 0) {
+    const started = this.now();
+    // Time-boxed batches: a burst of due calls must not starve socket I/O (events waiting
+    // to be written, commands waiting to be read) for long.
+    while (this.heap.length && this.heap[0]!.due <= this.now() + 0.5) {
+      if (this.now() - started > 8) {
+        this.yieldThenRun();
+        return;
+      }
       const entry = this.popEntry()!;
       if (entry.cancelled) continue;
       try {
@@ -81,6 +91,11 @@ export class Scheduler {
       if (this.stopped) return;
     }
     this.arm();
+  }
+
+  private yieldThenRun(): void {
+    this.armedFor = -Infinity;
+    this.timer = setImmediate(() => this.run()) as unknown as NodeJS.Timeout;
   }
 
   private pushEntry(entry: Entry): void {

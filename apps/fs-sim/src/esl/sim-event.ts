@@ -47,14 +47,19 @@ export class SimEvent {
   wireBytes(format: EventFormat): Buffer {
     const cached = this.wire[format];
     if (cached) return cached;
+    // One UTF-8 encoding pass: the body is encoded straight after the envelope, whose
+    // Content-Length is then known from the encoded size.
     const body = this.serialize(format);
-    const bytes = Buffer.byteLength(body, 'utf8');
-    const buf = Buffer.from(
-      `Content-Length: ${bytes}\nContent-Type: text/event-${format}\n\n${body}`,
-      'utf8',
-    );
-    this.wire[format] = buf;
-    return buf;
+    const maxBody = body.length * 3;
+    const envelopeMax = 64;
+    const buf = Buffer.allocUnsafe(envelopeMax + maxBody);
+    const bodyBytes = buf.write(body, envelopeMax, 'utf8');
+    const envelope = `Content-Length: ${bodyBytes}\nContent-Type: text/event-${format}\n\n`;
+    const start = envelopeMax - envelope.length;
+    buf.write(envelope, start, 'latin1');
+    const wire = Buffer.from(buf.subarray(start, envelopeMax + bodyBytes));
+    this.wire[format] = wire;
+    return wire;
   }
 
   private toPlain(): string {
