@@ -1,20 +1,43 @@
 import { healthRpc } from '@autotelesale/contracts';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
+import { waitFor } from '@autotelesale/testing';
+import { startFsSim, type FsSimProcess } from '../test/fs-sim-process';
 import { AppModule, SERVICE_OPTIONS } from './app.module';
 
+let fs: FsSimProcess;
 let dialer: ServiceUnderTest;
 
 beforeAll(async () => {
-  dialer = await startServiceForTest(AppModule, SERVICE_OPTIONS);
+  fs = await startFsSim({ nodes: 2, scenario: { gateways: { gw1: {} } }, heartbeatMs: 500 });
+  dialer = await startServiceForTest(AppModule, SERVICE_OPTIONS, {
+    env: { ATS_FS_NODES: fs.nodesEnv, ATS_FS_HEARTBEAT_MS: '500', ATS_DIALER_ID: 'dialer-app-test' },
+  });
 });
 
 afterAll(async () => {
   await dialer?.stop();
+  await fs?.stop();
 });
 
-it('answers health over NATS in its namespace', async () => {
+const nodeHealth = async () => {
   const health = await dialer.bus.request(healthRpc('dialer'), {});
-  expect(health).toMatchObject({ service: 'dialer', dependencies: [{ name: 'nats', ok: true }] });
+  return Object.fromEntries(health.dependencies.map((d) => [d.name, d.ok]));
+};
+
+it('reports NATS and every FreeSWITCH node of ATS_FS_NODES as its dependencies', async () => {
+  await waitFor(async () => {
+    const h = await nodeHealth();
+    return h['freeswitch:fs1'] === true && h['freeswitch:fs2'] === true;
+  });
+  expect(await nodeHealth()).toEqual({ nats: true, 'freeswitch:fs1': true, 'freeswitch:fs2': true });
+});
+
+it('marks a node whose ESL port is cut unhealthy, keeps the other, and recovers it when the port is back', async () => {
+  await fs.control('/nodes/1/esl/cut');
+  await waitFor(async () => (await nodeHealth())['freeswitch:fs2'] === false);
+  expect(await nodeHealth()).toMatchObject({ 'freeswitch:fs1': true, 'freeswitch:fs2': false });
+  await fs.control('/nodes/1/esl/restore');
+  await waitFor(async () => (await nodeHealth())['freeswitch:fs2'] === true);
 });
 
 it('creates the JetStream streams of its namespace at start-up', async () => {

@@ -1,0 +1,38 @@
+import { loadDialerServiceConfig } from './dialer-service.config';
+
+const NODES = 'fs1=127.0.0.1:8021:ClueCon,fs2=127.0.0.1:8022:ClueCon';
+
+describe('loadDialerServiceConfig', () => {
+  it('reads the nodes and defaults the rest', () => {
+    expect(loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_INSTANCE_ID: 'dialer-a' })).toEqual({
+      nodes: [
+        { id: 'fs1', host: '127.0.0.1', port: 8021, password: 'ClueCon' },
+        { id: 'fs2', host: '127.0.0.1', port: 8022, password: 'ClueCon' },
+      ],
+      dialerId: 'dialer-a',
+      gateway: 'gw1',
+      ownershipLeaseMs: 15_000,
+      heartbeatIntervalMs: 20_000,
+    });
+  });
+
+  it('refuses to start without nodes, naming the variable', () => {
+    expect(() => loadDialerServiceConfig({})).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'ATS_FS_NODES' })],
+      }),
+    );
+  });
+
+  it('refuses a lease too short to renew over NATS', () => {
+    expect(() =>
+      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_OWNERSHIP_LEASE_MS: '10' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'ATS_DIALER_OWNERSHIP_LEASE_MS' })],
+      }),
+    );
+  });
+});

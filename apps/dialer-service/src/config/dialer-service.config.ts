@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { AtsError, validationError } from '@autotelesale/contracts';
+import { DialerError, parseFsNodes, type FsNodeConfig } from '@autotelesale/dialer-domain';
+
+export const DIALER_SERVICE_CONFIG = Symbol('DIALER_SERVICE_CONFIG');
+
+export interface DialerServiceConfig {
+  /** The FreeSWITCH nodes (`ATS_FS_NODES`), each over inbound ESL. */
+  nodes: FsNodeConfig[];
+  /**
+   * This replica's id on every leg it places (`ats_dialer_id`) and in campaign ownership:
+   * must be unique among live replicas and stable across its lifetime.
+   */
+  dialerId: string;
+  /** The gateway customer legs go out through (`sofia/gateway/<gw>/<number>`). */
+  gateway: string;
+  /** How long a campaign's ownership lasts unless renewed (renewed at a third). */
+  ownershipLeaseMs: number;
+  /** The nodes' HEARTBEAT interval: a silent node is declared dead after two (0: no watchdog). */
+  heartbeatIntervalMs: number;
+}
+
+const Env = z.object({
+  ATS_FS_NODES: z.string().optional(),
+  ATS_DIALER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/)
+    .optional(),
+  ATS_INSTANCE_ID: z.string().optional(),
+  ATS_FS_GATEWAY: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('gw1'),
+  ATS_DIALER_OWNERSHIP_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
+  ATS_FS_HEARTBEAT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+});
+
+export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): DialerServiceConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) throw validationError('environment', parsed.error);
+  let nodes: FsNodeConfig[];
+  try {
+    nodes = parseFsNodes(parsed.data.ATS_FS_NODES);
+  } catch (error) {
+    if (error instanceof DialerError)
+      throw new AtsError('VALIDATION_FAILED', error.message, [
+        { path: 'ATS_FS_NODES', message: error.message },
+      ]);
+    throw error;
+  }
+  const fallbackId = (parsed.data.ATS_INSTANCE_ID ?? `dialer-${process.pid}`).replace(
+    /[^A-Za-z0-9_.-]/g,
+    '-',
+  );
+  return {
+    nodes,
+    dialerId: parsed.data.ATS_DIALER_ID ?? fallbackId.slice(0, 100),
+    gateway: parsed.data.ATS_FS_GATEWAY,
+    ownershipLeaseMs: parsed.data.ATS_DIALER_OWNERSHIP_LEASE_MS,
+    heartbeatIntervalMs: parsed.data.ATS_FS_HEARTBEAT_MS,
+  };
+}
