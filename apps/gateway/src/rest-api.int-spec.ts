@@ -3,6 +3,8 @@ import { Client } from 'pg';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
 import { restClient, type Caller } from '../test/http-client';
 import { AppModule, SERVICE_OPTIONS } from './app.module';
+import { requestHash } from './http/idempotency.interceptor';
+import { IdempotencyStore } from './http/idempotency.store';
 
 const ADMIN = { email: 'root@example.test', password: 'first-admin-password' };
 
@@ -317,6 +319,55 @@ describe('idempotency keys', () => {
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     const rows = await query('SELECT 1 FROM gateway.app_user WHERE email = $1', [same.email]);
     expect(rows).toHaveLength(1);
+  });
+
+  it('takes over a key whose first request died unanswered, but not one still running', async () => {
+    const me = (await api('GET', '/api/v1/auth/me', { as: admin })).body;
+    const key = randomUUID();
+    const first = body();
+    // What a gateway that crashed mid-request leaves behind: a claim with no response.
+    await query('INSERT INTO gateway.idempotency_key (principal, key, request_hash) VALUES ($1, $2, $3)', [
+      `user:${me.id}`,
+      key,
+      requestHash('POST', '/api/v1/users', first),
+    ]);
+    const running = await api('POST', '/api/v1/users', {
+      as: admin,
+      body: first,
+      headers: { 'idempotency-key': key },
+    });
+    expect(running.status).toBe(409);
+    expect(running.body.message).toMatch(/still in progress/);
+
+    await query(
+      "UPDATE gateway.idempotency_key SET created_at = now() - interval '10 minutes' WHERE key = $1",
+      [key],
+    );
+    const retried = await api('POST', '/api/v1/users', {
+      as: admin,
+      body: first,
+      headers: { 'idempotency-key': key },
+    });
+    expect(retried.status).toBe(201);
+    const replayed = await api('POST', '/api/v1/users', {
+      as: admin,
+      body: first,
+      headers: { 'idempotency-key': key },
+    });
+    expect(replayed.body.id).toBe(retried.body.id);
+  });
+
+  it('forgets keys after a day', async () => {
+    const key = randomUUID();
+    await api('POST', '/api/v1/users', { as: admin, body: body(), headers: { 'idempotency-key': key } });
+    const purged = await gateway.app.get(IdempotencyStore).purgeExpired(Date.now() + 25 * 3_600_000);
+    expect(purged).toBeGreaterThanOrEqual(1);
+    const reused = await api('POST', '/api/v1/users', {
+      as: admin,
+      body: body(),
+      headers: { 'idempotency-key': key },
+    });
+    expect(reused.status).toBe(201);
   });
 
   it('lets a failed request be retried with the same key', async () => {

@@ -47,6 +47,13 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What makes two requests "the same": method, path with query, and the body's meaning. */
+export function requestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method} ${url}\n${canonicalJson(body)}`)
+    .digest('hex');
+}
+
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
@@ -67,9 +74,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new BoundaryValidationError('Idempotency-Key must be 1-200 printable ASCII characters');
     }
     const principal = principalKey(request.principal!);
-    const hash = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl}\n${canonicalJson(request.body)}`)
-      .digest('hex');
+    const hash = requestHash(request.method, request.originalUrl, request.body);
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
     return from(this.store.claim(principal, key, hash)).pipe(
       mergeMap((claim) => {
