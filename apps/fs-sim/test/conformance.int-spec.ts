@@ -633,6 +633,43 @@ describe('ESL conformance (reference section 9)', () => {
     });
   });
 
+  describe('4b. myevents', () => {
+    it('binds a connection to one channel and closes it when that channel hangs up', async () => {
+      const control = await client();
+      control.send(
+        `api originate {origination_uuid=my-1,ignore_early_media=true}${gw(NUMBERS.answersAndStays)} &park()`,
+      );
+      await control.nextApi();
+      control.send(
+        `api originate {origination_uuid=my-2,ignore_early_media=true}${gw(NUMBERS.answersAndStays)} &park()`,
+      );
+      await control.nextApi();
+      const bound = await client();
+      bound.send('myevents my-1 json');
+      expect(header(await bound.nextReply(), 'Reply-Text')).toBe('+OK Events Enabled');
+      bound.send('myevents my-1 json');
+      expect(header(await bound.nextReply(), 'Reply-Text')).toBe('-ERR aready enabled.');
+      bound.send('linger');
+      expect(header(await bound.nextReply(), 'Reply-Text')).toBe('+OK will linger');
+      bound.send('nolinger');
+      expect(header(await bound.nextReply(), 'Reply-Text')).toBe('+OK will not linger');
+      control.send('api uuid_kill my-2');
+      control.send('api uuid_kill my-1');
+      await bound.waitClosed();
+      const names = bound.messages
+        .filter((m) => eventName(m))
+        .map((m) => [eventName(m), json(m)['Unique-ID']]);
+      expect(names[0]).toEqual(['CHANNEL_HANGUP', 'my-1']);
+      expect(names.every(([, uuid]) => uuid === 'my-1')).toBe(true);
+      expect(Buffer.concat(bound.allBytes).toString()).toContain(
+        'Content-Type: text/disconnect-notice\nControlled-Session-UUID: my-1\nContent-Disposition: disconnect\nContent-Length: 67\n\n',
+      );
+      const other = await client();
+      other.send('myevents not-a-channel json');
+      expect(header(await other.nextReply(), 'Reply-Text')).toBe('-ERR invalid uuid');
+    });
+  });
+
   describe('10. queues, heartbeat, restart', () => {
     it('sends HEARTBEAT on its interval with the real header set', async () => {
       const beating = await startTestSim({ heartbeatMs: 100 });

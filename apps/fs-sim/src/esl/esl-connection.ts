@@ -169,7 +169,8 @@ export class EslConnection implements EventListener {
   private close(message: string): void {
     if (!this.running) return;
     this.running = false;
-    this.socket.write(disconnectNotice(message));
+    // A connection bound with myevents says which session it controlled, like send_disconnect.
+    this.socket.write(disconnectNotice(message, this.boundUuid));
     this.socket.end();
   }
 

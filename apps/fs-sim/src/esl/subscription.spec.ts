@@ -51,6 +51,18 @@ describe('Subscription', () => {
     expect(s.wants(ev('CHANNEL_ANSWER', { 'Unique-ID': 'other' }))).toBe(true);
   });
 
+  it('myevents keeps only the bound channel, or any channel event when the uuid was unknown', () => {
+    const bound = new Subscription();
+    bound.subscribeMyEvents('u1');
+    expect(bound.wants(ev('CHANNEL_ANSWER', { 'Unique-ID': 'u1' }))).toBe(true);
+    expect(bound.wants(ev('CHANNEL_ANSWER', { 'Unique-ID': 'u2' }))).toBe(false);
+    expect(bound.wants(ev('HEARTBEAT'))).toBe(false);
+    const quirk = new Subscription();
+    quirk.subscribeMyEvents('');
+    expect(quirk.wants(ev('CHANNEL_ANSWER', { 'Unique-ID': 'u2' }))).toBe(true);
+    expect(quirk.wants(ev('CHANNEL_ANSWER'))).toBe(false);
+  });
+
   it('lets a negative filter veto and supports /regex/ values', () => {
     const s = new Subscription();
     s.subscribe(['ALL']);

@@ -148,7 +148,8 @@ export class Subscription {
     if (this.filters.length) send = this.passesFilters(event);
     if (send && this.myUuid !== undefined) {
       const uuid = event.get('Unique-ID');
-      if (!uuid || uuid !== this.myUuid) send = false;
+      // An empty myUuid is `myevents <unknown uuid>`: FS then passes any event with a Unique-ID.
+      if (!uuid || (this.myUuid !== '' && uuid !== this.myUuid)) send = false;
     }
     return send;
   }

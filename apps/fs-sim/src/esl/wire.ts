@@ -20,9 +20,12 @@ export function apiResponse(body: string): Buffer {
   );
 }
 
-export function disconnectNotice(message: string): Buffer {
+export function disconnectNotice(message: string, sessionUuid?: string): Buffer {
+  const session = sessionUuid
+    ? `Controlled-Session-UUID: ${sessionUuid}\nContent-Disposition: disconnect\n`
+    : '';
   return Buffer.from(
-    `Content-Type: text/disconnect-notice\nContent-Length: ${Buffer.byteLength(message, 'utf8')}\n\n${message}`,
+    `Content-Type: text/disconnect-notice\n${session}Content-Length: ${Buffer.byteLength(message, 'utf8')}\n\n${message}`,
     'utf8',
   );
 }
