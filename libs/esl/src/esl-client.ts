@@ -52,6 +52,9 @@ interface Session {
   closeReason: DisconnectReason | undefined;
   closeError: Error | undefined;
   handshakeTimer: NodeJS.Timeout | undefined;
+  /** Subscriptions and filters already sent on this connection. */
+  appliedEvents: Set<string>;
+  appliedFilters: number;
 }
 
 const DEFAULTS = {
@@ -254,10 +257,9 @@ export class EslClient implements EslConnection {
   }
 
   async subscribe(events: readonly string[]): Promise<void> {
-    const fresh = expandEventNames(events).filter((e) => !this.subscriptions.has(e));
-    for (const e of fresh) this.subscriptions.add(e);
-    if (fresh.length === 0 || !this.session?.ready) return;
-    await this.sendOk(this.session, `event json ${eventList(fresh)}`);
+    for (const e of expandEventNames(events)) this.subscriptions.add(e);
+    // Not ready: the handshake in progress applies whatever is in the set when it gets there.
+    if (this.session?.ready) await this.applySubscriptions(this.session, false);
   }
 
   async filter(header: string, value: string): Promise<void> {
@@ -265,13 +267,27 @@ export class EslClient implements EslConnection {
     checkLine(value);
     if (/\s/.test(header) || !value)
       throw new EslError('ESL_INVALID_ARGUMENT', `bad filter ${JSON.stringify([header, value])}`);
-    const first = this.filters.length === 0;
     this.filters.push([header, value]);
-    const session = this.session;
-    if (!session?.ready) return;
-    if (first)
-      for (const name of this.opts.alwaysDeliver) await this.sendOk(session, `filter Event-Name ${name}`);
-    await this.sendOk(session, `filter ${header} ${value}`);
+    if (this.session?.ready) await this.applyFilters(this.session, false);
+  }
+
+  /** Sends the subscriptions this connection does not have yet (all of them after a reconnect). */
+  private async applySubscriptions(session: Session, handshake: boolean): Promise<void> {
+    const fresh = [...this.subscriptions].filter((e) => !session.appliedEvents.has(e));
+    if (fresh.length === 0) return;
+    for (const e of fresh) session.appliedEvents.add(e);
+    await this.sendOk(session, `event json ${eventList(fresh)}`, handshake);
+  }
+
+  /** Filters likewise; the first one brings the Event-Name pass-throughs (alwaysDeliver). */
+  private async applyFilters(session: Session, handshake: boolean): Promise<void> {
+    while (session.appliedFilters < this.filters.length) {
+      const [h, v] = this.filters[session.appliedFilters]!;
+      if (session.appliedFilters++ === 0)
+        for (const name of this.opts.alwaysDeliver)
+          await this.sendOk(session, `filter Event-Name ${name}`, handshake);
+      await this.sendOk(session, `filter ${h} ${v}`, handshake);
+    }
   }
 
   async showChannels(options: RequestOptions = {}): Promise<ChannelRow[]> {
@@ -313,6 +329,8 @@ export class EslClient implements EslConnection {
       closeReason: undefined,
       closeError: undefined,
       handshakeTimer: undefined,
+      appliedEvents: new Set(),
+      appliedFilters: 0,
     };
     this.session = session;
     // Always an error listener: an unhandled socket 'error' would crash the process (7.2).
@@ -407,22 +425,23 @@ export class EslClient implements EslConnection {
         session.socket.destroy();
         return;
       }
-      await this.sendOk(session, `event json ${eventList([...this.subscriptions])}`, true);
-      if (this.filters.length > 0) {
-        for (const name of this.opts.alwaysDeliver)
-          await this.sendOk(session, `filter Event-Name ${name}`, true);
-        for (const [h, v] of this.filters) await this.sendOk(session, `filter ${h} ${v}`, true);
-      }
+      await this.applySubscriptions(session, true);
+      await this.applyFilters(session, true);
       // Core-UUID identifies this run of the node. A bgapi's BACKGROUND_JOB carries it on
       // real FreeSWITCH and fs-sim alike (global_getvar core_uuid is not simulated).
       const probe = await this.bgapiOn(session, 'uptime', this.opts.handshakeTimeoutMs);
+      if (session !== this.session) return;
+      // Anything subscribe()/filter() added while we were busy.
+      await this.applySubscriptions(session, true);
+      await this.applyFilters(session, true);
       if (session !== this.session) return;
       if (session.handshakeTimer) clearTimeout(session.handshakeTimer);
       session.ready = true;
       this.onReady(probe.coreUuid);
     } catch (error) {
       if (session !== this.session || session.socket.destroyed) return;
-      session.closeReason ??= 'HANDSHAKE_TIMEOUT';
+      session.closeReason ??=
+        (error as EslError).code === 'ESL_TIMEOUT' ? 'HANDSHAKE_TIMEOUT' : 'HANDSHAKE_FAILED';
       session.closeError ??= error as Error;
       session.socket.destroy();
     }

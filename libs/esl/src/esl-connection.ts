@@ -90,6 +90,8 @@ export type DisconnectReason =
   | 'HEARTBEAT_LOST'
   /** TCP connected but no auth/request, auth reply or subscription reply in time. */
   | 'HANDSHAKE_TIMEOUT'
+  /** The node refused our `event`/`filter` commands (e.g. a restricted ESL user). */
+  | 'HANDSHAKE_FAILED'
   | 'AUTH_FAILED'
   /** Bytes that are not ESL. */
   | 'PROTOCOL_ERROR'

@@ -65,6 +65,7 @@ describe('faults', () => {
     const inFlight = c.originate({
       uuid: ringing,
       endpoint: gw(NUMBERS.ringsForever),
+      timeoutSec: 3600,
       tracking: { ats_dialer_id: 'd1' },
     });
     inFlight.catch(() => undefined);
@@ -110,7 +111,7 @@ describe('faults', () => {
       { description: 'the live call hang-up after reconnect' },
     );
     expect(log.events.some((e) => 'uniqueId' in e && e.uniqueId === foreign)).toBe(false);
-    await sim.control('POST', `/channels/${ringing}/hangup`, {});
+    await sim.control('POST', `/channels/${ringing}/hangup`, {}).catch(() => undefined);
   });
 
   it('a node restart is reported as a new Core-UUID, and its calls are gone', async () => {
