@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { UserLoginReply, UserLoginRequest, UserView } from '@autotelesale/contracts';
+import { z } from 'zod';
+import { ApiKeyRole, UserLoginReply, UserLoginRequest, UserView } from '@autotelesale/contracts';
 import { ZodBody, ZodResponse } from '../http/zod.decorators';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
@@ -24,7 +25,10 @@ export class AuthController {
   /** Who the credentials belong to (a person; an API key has no user). */
   @Get('me')
   @Roles('admin', 'supervisor', 'agent')
-  @ZodResponse(200, UserView)
+  @ZodResponse(
+    200,
+    z.union([UserView, z.object({ kind: z.literal('apiKey'), id: z.uuid(), role: ApiKeyRole })]),
+  )
   async me(
     @CurrentPrincipal() principal: Principal,
   ): Promise<UserView | { kind: 'apiKey'; id: string; role: string }> {
