@@ -24,12 +24,15 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 
-// Packages a production install has: the lockfile's entries that are neither dev nor
-// dev-optional (npm omits both with --omit=dev).
+// Packages the image's `npm install --omit=dev --omit=optional` installs: the lockfile's
+// entries that are neither dev, dev-optional nor optional.
 const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
 const productionPackages = new Set(
   Object.entries(lock.packages)
-    .filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional)
+    .filter(
+      ([path, entry]) =>
+        path.startsWith('node_modules/') && !entry.dev && !entry.devOptional && !entry.optional,
+    )
     .map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)),
 );
 const builtins = new Set(builtinModules);
