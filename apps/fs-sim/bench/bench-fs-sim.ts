@@ -18,7 +18,7 @@ const flag = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ORIGINATES = Number(flag('--originates') ?? 6000);
+const ORIGINATES = Number(flag('--originates') ?? 3000);
 const CHANNELS = Number(flag('--channels') ?? 5000);
 const jsonOut = flag('--json');
 const PASSWORD = 'bench';
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       );
       if (i % 200 === 199) await new Promise((r) => setImmediate(r));
     }
-    await c.until(() => c.jobs - jobsBefore >= CHANNELS, 300_000, 'every held call to be answered');
+    await c.until(() => c.jobs - jobsBefore >= CHANNELS, 240_000, 'every held call to be answered');
     const rampSeconds = (performance.now() - t1) / 1000;
     await new Promise((r) => setTimeout(r, 500));
     const stats = await control(controlPort, '/stats');

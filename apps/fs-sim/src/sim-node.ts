@@ -18,6 +18,9 @@ export interface NodeInfo {
   eventsFired: number;
   maxSessions: number;
   sessionsPerSecond: number;
+  /** Per ESL connection: events queued, bytes in the socket buffer, waiting for drain, consecutive losses. */
+  backlogs: Array<{ queued: number; socketBytes: number; waitingDrain: boolean; lost: number }>;
+  scheduledTasks: number;
 }
 
 /** One FreeSWITCH: a switch with its own Core-UUID, hostname and event socket port. */
@@ -92,6 +95,8 @@ export class SimNode {
       eventsFired: sw.stats.eventsFired,
       maxSessions: sw.maxSessions,
       sessionsPerSecond: sw.sessionsPerSecond,
+      backlogs: this.esl.backlogs(),
+      scheduledTasks: sw.scheduler.size,
     };
   }
 }

@@ -1,5 +1,6 @@
 /** The command line: foreground process, logs where it listens, exits cleanly on SIGTERM. */
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '@autotelesale/testing';
 import { header, RawEslClient } from './raw-esl-client';
@@ -8,10 +9,15 @@ const root = join(__dirname, '../../..');
 
 describe('fs-sim CLI', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(root, 'tools/build.mjs'), 'apps/fs-sim'], {
-      cwd: root,
-      stdio: 'ignore',
-    });
+    // Rebuild only when the sources are newer: other people's tests may be running the built
+    // simulator right now, and the build starts by deleting dist/apps/fs-sim.
+    const built = join(root, 'dist/apps/fs-sim/src/main.js');
+    if (!existsSync(built) || newestSource(join(root, 'apps/fs-sim/src')) > statSync(built).mtimeMs) {
+      execFileSync(process.execPath, [join(root, 'tools/build.mjs'), 'apps/fs-sim'], {
+        cwd: root,
+        stdio: 'ignore',
+      });
+    }
   });
 
   it('starts two nodes from a scenario file, serves ESL, and stops on SIGTERM', async () => {
@@ -82,3 +88,12 @@ describe('fs-sim CLI', () => {
     expect(stderr).toContain('unknown option --bogus');
   });
 });
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}

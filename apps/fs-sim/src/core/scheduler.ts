@@ -17,8 +17,12 @@ interface Entry {
 export class Scheduler {
   private heap: Entry[] = [];
   private seq = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private armedFor = Infinity;
+  /** The single wake-up: a timeout for the earliest entry, or an immediate to continue a batch. */
+  private wakeup:
+    | { kind: 'timeout'; handle: NodeJS.Timeout; due: number }
+    | { kind: 'immediate'; handle: NodeJS.Immediate }
+    | undefined;
+  private running = false;
   private stopped = false;
 
   constructor(
@@ -30,7 +34,7 @@ export class Scheduler {
   after(ms: number, fn: () => void): TimerHandle {
     const entry: Entry = { due: this.now() + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
     this.pushEntry(entry);
-    this.arm();
+    if (!this.running) this.arm();
     return {
       cancel: () => {
         entry.cancelled = true;
@@ -49,53 +53,52 @@ export class Scheduler {
 
   stop(): void {
     this.stopped = true;
-    this.clearTimer();
+    this.clearWakeup();
     this.heap = [];
   }
 
-  private clearTimer(): void {
-    if (!this.timer) return;
-    if (this.armedFor === -Infinity) clearImmediate(this.timer as unknown as NodeJS.Immediate);
-    else clearTimeout(this.timer);
-    this.timer = undefined;
+  private clearWakeup(): void {
+    if (!this.wakeup) return;
+    if (this.wakeup.kind === 'timeout') clearTimeout(this.wakeup.handle);
+    else clearImmediate(this.wakeup.handle);
+    this.wakeup = undefined;
   }
 
   private arm(): void {
     if (this.stopped || this.heap.length === 0) return;
     const due = this.heap[0]!.due;
-    if (this.timer && due >= this.armedFor) return;
-    this.clearTimer();
-    this.armedFor = due;
-    this.timer = setTimeout(() => this.run(), Math.max(0, due - this.now()));
+    if (this.wakeup && (this.wakeup.kind === 'immediate' || this.wakeup.due <= due)) return;
+    this.clearWakeup();
+    const handle = setTimeout(() => this.run(), Math.max(0, due - this.now()));
+    this.wakeup = { kind: 'timeout', handle, due };
   }
 
   private run(): void {
-    this.timer = undefined;
-    this.armedFor = Infinity;
+    this.clearWakeup();
+    this.running = true;
     const started = this.now();
-    // Time-boxed batches: a burst of due calls must not starve socket I/O (events waiting
-    // to be written, commands waiting to be read) for long.
-    while (this.heap.length && this.heap[0]!.due <= this.now() + 0.5) {
-      if (this.now() - started > 8) {
-        this.yieldThenRun();
-        return;
+    try {
+      // Time-boxed batches: a burst of due calls must not starve socket I/O (events waiting
+      // to be written, commands waiting to be read) for long.
+      while (this.heap.length && this.heap[0]!.due <= this.now() + 0.5) {
+        if (this.now() - started > 8) {
+          this.wakeup = { kind: 'immediate', handle: setImmediate(() => this.run()) };
+          return;
+        }
+        const entry = this.popEntry()!;
+        if (entry.cancelled) continue;
+        try {
+          entry.fn();
+        } catch (error) {
+          // A bug in one simulated call must never take the switch down.
+          process.emitWarning(`fs-sim scheduled task failed: ${(error as Error).stack ?? String(error)}`);
+        }
+        if (this.stopped) return;
       }
-      const entry = this.popEntry()!;
-      if (entry.cancelled) continue;
-      try {
-        entry.fn();
-      } catch (error) {
-        // A bug in one simulated call must never take the switch down.
-        process.emitWarning(`fs-sim scheduled task failed: ${(error as Error).stack ?? String(error)}`);
-      }
-      if (this.stopped) return;
+    } finally {
+      this.running = false;
     }
     this.arm();
-  }
-
-  private yieldThenRun(): void {
-    this.armedFor = -Infinity;
-    this.timer = setImmediate(() => this.run()) as unknown as NodeJS.Timeout;
   }
 
   private pushEntry(entry: Entry): void {

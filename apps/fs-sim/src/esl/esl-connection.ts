@@ -85,6 +85,16 @@ export class EslConnection implements EventListener {
     this.authTimer = setTimeout(() => this.close(GOODBYE), limits.authTimeoutMs);
   }
 
+  /** What the operator sees in /stats: how far behind this client is. */
+  backlog(): { queued: number; socketBytes: number; waitingDrain: boolean; lost: number } {
+    return {
+      queued: this.queue.length - this.queueHead,
+      socketBytes: this.socket.writableLength,
+      waitingDrain: this.waitingDrain,
+      lost: this.lost,
+    };
+  }
+
   // ------------------------------------------------------------- EventListener
 
   mightWant(name: string): boolean {

@@ -33,6 +33,10 @@ export class EslServer {
     return this.connections.size;
   }
 
+  backlogs(): Array<ReturnType<EslConnection['backlog']>> {
+    return [...this.connections].map((c) => c.backlog());
+  }
+
   listen(port: number): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = createServer((socket) => this.accept(socket));
