@@ -187,8 +187,9 @@ export class CampaignService {
     );
     const outcomes = await queryRows<{ outcome: string; n: string }>(
       this.pool,
-      `SELECT outcome, count(*) AS n FROM contact_attempt
-        WHERE campaign_id = $1 AND outcome IS NOT NULL GROUP BY outcome`,
+      `SELECT o.key AS outcome, sum(o.value::int) AS n
+         FROM contact c, jsonb_each_text(c.outcome_counts) o
+        WHERE c.campaign_id = $1 GROUP BY o.key`,
       [campaignId],
     );
     const finals = await queryRows<{ final_reason: string; n: string }>(

@@ -15,6 +15,7 @@ import {
   type EventEnvelope,
   type LeaseContactsReply,
   type LeaseContactsRequest,
+  type LeasedContact,
   type OutcomeResult,
   type RecordOutcomeRequest,
 } from '@autotelesale/contracts';
@@ -88,19 +89,40 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async lease(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
-    const campaign = await queryOne<{ status: string }>(
+    const first = await this.leaseOnce(request);
+    if (first.contacts.length > 0) {
+      // Expired leases of this campaign wait behind these: reclaim them without holding up the reply.
+      if (first.expired) this.reclaimSoon(request.campaignId);
+      return { campaignStatus: first.status!, contacts: first.contacts };
+    }
+    // Nothing leased: an unknown campaign, one not running, nothing due, or expired leases to reclaim first.
+    const campaign = await queryOne<{ status: string; expired: boolean }>(
       this.pool,
-      'SELECT status FROM campaign WHERE id = $1',
+      `SELECT status, EXISTS (SELECT 1 FROM contact
+                               WHERE campaign_id = $1 AND status = 'leased' AND lease_expires_at < now()) AS expired
+         FROM campaign WHERE id = $1`,
       [request.campaignId],
     );
     if (!campaign) throw new AtsError('NOT_FOUND', `campaign ${request.campaignId} not found`);
-    if (!isCampaignDialable(campaign.status as never))
-      return { campaignStatus: campaign.status, contacts: [] };
+    if (isCampaignDialable(campaign.status as never) && campaign.expired) {
+      if ((await this.reclaimExpiredLeases(request.campaignId)) > 0) {
+        const second = await this.leaseOnce(request);
+        return { campaignStatus: second.status ?? campaign.status, contacts: second.contacts };
+      }
+    }
+    return { campaignStatus: campaign.status, contacts: [] };
+  }
+
+  /**
+   * One statement, one round trip: check the campaign runs, pick the first due contacts in
+   * queue order that nobody holds (FOR UPDATE SKIP LOCKED), lease them, record the attempts,
+   * and say whether expired leases are waiting.
+   */
+  private async leaseOnce(
+    request: LeaseContactsRequest,
+  ): Promise<{ status: string | null; expired: boolean; contacts: LeasedContact[] }> {
     const hasAgents = request.agentIds !== undefined && request.agentIds.length > 0;
-    if (!hasAgents && !request.includeUnowned) return { campaignStatus: campaign.status, contacts: [] };
-
-    await this.reclaimExpiredLeases(request.campaignId);
-
+    if (!hasAgents && !request.includeUnowned) return { status: null, expired: false, contacts: [] };
     const params: unknown[] = [request.campaignId, request.count, request.dialerId, request.leaseSeconds];
     const clauses = [`c.campaign_id = $1`, `c.status = 'pending'`, `c.due_at <= now()`];
     if (hasAgents) {
@@ -119,12 +141,19 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       );
     }
     const rows = await queryRows<
-      ContactRow & { callback_due_at: Date | null; callback_notes: string | null }
+      ContactRow & {
+        callback_due_at: Date | null;
+        callback_notes: string | null;
+        campaign_status: string;
+        expired: boolean;
+      }
     >(
       this.pool,
-      `WITH picked AS (
+      `WITH camp AS (
+         SELECT status FROM campaign WHERE id = $1
+       ), picked AS (
          SELECT c.id FROM contact c
-          WHERE ${clauses.join(' AND ')}
+          WHERE ${clauses.join(' AND ')} AND (SELECT status FROM camp) = 'running'
           ORDER BY c.lane, c.priority DESC, c.due_at, c.id
           LIMIT $2
           FOR UPDATE SKIP LOCKED
@@ -137,9 +166,13 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
        ), attempt AS (
          INSERT INTO contact_attempt (attempt_id, contact_id, campaign_id, dialer_id, attempt_number, leased_at, lease_expires_at)
          SELECT lease_attempt_id, id, campaign_id, leased_by, attempts + 1, now(), lease_expires_at FROM leased
+       ), waiting AS (
+         SELECT EXISTS (SELECT 1 FROM contact
+                         WHERE campaign_id = $1 AND status = 'leased' AND lease_expires_at < now()) AS expired
        )
-       SELECT c.*, cb.due_at AS callback_due_at, cb.notes AS callback_notes
-         FROM leased c LEFT JOIN callback cb ON cb.id = c.callback_id`,
+       SELECT c.*, cb.due_at AS callback_due_at, cb.notes AS callback_notes,
+              (SELECT status FROM camp) AS campaign_status, waiting.expired
+         FROM leased c CROSS JOIN waiting LEFT JOIN callback cb ON cb.id = c.callback_id`,
       params,
     );
     rows.sort(
@@ -150,7 +183,8 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
     return {
-      campaignStatus: campaign.status,
+      status: rows[0]?.campaign_status ?? null,
+      expired: rows[0]?.expired ?? false,
       contacts: rows.map((row) => ({
         ...toContact(row),
         dueAt: iso(row.due_at),
@@ -161,12 +195,23 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     };
   }
 
+  private readonly reclaiming = new Set<string>();
+
+  private reclaimSoon(campaignId: string): void {
+    if (this.reclaiming.has(campaignId)) return;
+    this.reclaiming.add(campaignId);
+    this.reclaimExpiredLeases(campaignId)
+      .catch((error: unknown) => this.logger.warn({ err: String(error), campaignId }, 'lease reclaim failed'))
+      .finally(() => this.reclaiming.delete(campaignId));
+  }
+
   async renew(request: { dialerId: string; attemptIds: string[]; leaseSeconds: number }) {
     const rows = await queryRows<{ attempt_id: string; lease_expires_at: Date }>(
       this.pool,
       `WITH renewed AS (
          UPDATE contact SET lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
-          WHERE lease_attempt_id = ANY($1::uuid[]) AND status = 'leased'
+          WHERE id IN (SELECT contact_id FROM contact_attempt WHERE attempt_id = ANY($1::uuid[]))
+            AND lease_attempt_id = ANY($1::uuid[]) AND status = 'leased'
          RETURNING lease_attempt_id AS attempt_id, lease_expires_at
        ), attempt AS (
          UPDATE contact_attempt a SET lease_expires_at = r.lease_expires_at FROM renewed r WHERE a.attempt_id = r.attempt_id
@@ -187,7 +232,8 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       this.pool,
       `WITH held AS (
          SELECT id, lease_attempt_id FROM contact
-          WHERE lease_attempt_id = ANY($1::uuid[]) AND status = 'leased' FOR UPDATE
+          WHERE id IN (SELECT contact_id FROM contact_attempt WHERE attempt_id = ANY($1::uuid[]))
+            AND lease_attempt_id = ANY($1::uuid[]) AND status = 'leased' FOR UPDATE
        ), released AS (
          UPDATE contact c SET status = 'pending', due_at = coalesce($2::timestamptz, c.due_at),
                 lease_attempt_id = NULL, leased_by = NULL, lease_expires_at = NULL, version = c.version + 1, updated_at = now()
@@ -264,13 +310,26 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
 
   async recordOutcome(request: RecordOutcomeRequest): Promise<OutcomeResult> {
     const { result, changed } = await inTransaction(this.pool, async (tx) => {
-      const attempt = await queryOne<AttemptRow>(
+      // Locks in the order every path takes them, contact then attempt (no deadlock with the
+      // reclaimer); two copies of one report queue on the contact, the second finds the result.
+      const contact = await queryOne<
+        ContactRow & { settings: CampaignSettings; pending_disposition: boolean }
+      >(
+        tx,
+        `SELECT ${CONTACT_COLUMNS}, k.settings,
+                EXISTS (SELECT 1 FROM disposition d WHERE d.contact_id = c.id AND NOT d.applied) AS pending_disposition
+           FROM contact c JOIN campaign k ON k.id = c.campaign_id
+          WHERE c.id = (SELECT contact_id FROM contact_attempt WHERE attempt_id = $1)
+            FOR UPDATE OF c`,
+        [request.attemptId],
+      );
+      if (!contact) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
+      const attempt = (await queryOne<AttemptRow>(
         tx,
         `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at, ended, outcome, result
            FROM contact_attempt WHERE attempt_id = $1 FOR UPDATE`,
         [request.attemptId],
-      );
-      if (!attempt) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
+      ))!;
       if (attempt.outcome !== null) {
         if (attempt.outcome === request.outcome) return { result: attempt.result!, changed: false };
         throw new AtsError('CONFLICT', `attempt ${request.attemptId} already ended with ${attempt.outcome}`, {
@@ -278,12 +337,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
           recorded: attempt.result,
         });
       }
-      const contact = (await queryOne<ContactRow>(
-        tx,
-        `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.id = $1 FOR UPDATE`,
-        [attempt.contact_id],
-      ))!;
-      const settings = await this.campaignSettings(tx, attempt.campaign_id);
+      const settings = contact.settings;
       const now = new Date();
       const holding = contact.status === 'leased' && contact.lease_attempt_id === attempt.attempt_id;
       const late = !holding || attempt.lease_expires_at.getTime() < now.getTime();
@@ -300,7 +354,9 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       let finalReason = contact.final_reason;
       let version: number;
       if (applied) {
-        const pending = await this.takePendingDisposition(tx, contact.id, settings.dispositionSet);
+        const pending = contact.pending_disposition
+          ? await this.takePendingDisposition(tx, contact.id, settings.dispositionSet)
+          : null;
         const decision: ContactDecision = pending
           ? decideAfterDisposition(pending.code, {
               callbackAt: pending.callbackAt,
@@ -363,21 +419,6 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
         finalReason,
         recordedAt: now.toISOString(),
       };
-      await tx.query(
-        `UPDATE contact_attempt SET ended = coalesce(ended, 'outcome'), outcome = $2, call_id = $3, hangup_cause = $4,
-                details = $5, occurred_at = $6, recorded_at = $7, result = $8
-          WHERE attempt_id = $1`,
-        [
-          attempt.attempt_id,
-          request.outcome,
-          request.callId ?? null,
-          request.hangupCause ?? null,
-          request.details ? JSON.stringify(request.details) : null,
-          request.occurredAt ?? now.toISOString(),
-          now,
-          JSON.stringify(result),
-        ],
-      );
       events.unshift(
         campaignEvent(
           this.bus.topology,
@@ -402,20 +443,31 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
           },
         ),
       );
-      await appendToOutbox(tx, events);
+      // The attempt's record and the events in one statement.
+      await tx.query(
+        `WITH attempt AS (
+           UPDATE contact_attempt SET ended = coalesce(ended, 'outcome'), outcome = $2, call_id = $3, hangup_cause = $4,
+                  details = $5, occurred_at = $6, recorded_at = $7, result = $8
+            WHERE attempt_id = $1
+         )
+         INSERT INTO outbox (subject, event) SELECT * FROM unnest($9::text[], $10::jsonb[])`,
+        [
+          attempt.attempt_id,
+          request.outcome,
+          request.callId ?? null,
+          request.hangupCause ?? null,
+          request.details ? JSON.stringify(request.details) : null,
+          request.occurredAt ?? now.toISOString(),
+          now,
+          JSON.stringify(result),
+          events.map((e) => e.subject),
+          events.map((e) => JSON.stringify(e.event)),
+        ],
+      );
       return { result, changed: true };
     });
     if (changed) this.outbox.kick();
     return result;
-  }
-
-  private async campaignSettings(tx: Tx, campaignId: string): Promise<CampaignSettings> {
-    const row = await queryOne<{ settings: CampaignSettings }>(
-      tx,
-      'SELECT settings FROM campaign WHERE id = $1',
-      [campaignId],
-    );
-    return row!.settings;
   }
 
   /**

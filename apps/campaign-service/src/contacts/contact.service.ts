@@ -66,19 +66,20 @@ export class ContactService {
     }
     if (request.cursor) {
       params.push(request.cursor);
-      clauses.push(`c.id > $${params.length}::uuid`);
+      clauses.push(`c.phone > $${params.length}`);
     }
     params.push(request.limit + 1);
     const rows = await queryRows<ContactRow>(
       this.pool,
       `SELECT ${CONTACT_WITH_CALLBACK} FROM contact c ${JOIN_CALLBACK}
-        WHERE ${clauses.join(' AND ')} ORDER BY c.id LIMIT $${params.length}`,
+        WHERE ${clauses.join(' AND ')} ORDER BY c.phone LIMIT $${params.length}`,
       params,
-    ).catch(rethrowBadCursor);
+    );
     const page = rows.slice(0, request.limit);
     return {
       items: page.map(toContact),
-      nextCursor: rows.length > request.limit ? page[page.length - 1]!.id : null,
+      // Paged by phone along the (campaign_id, phone) key: no index of its own to keep up.
+      nextCursor: rows.length > request.limit ? page[page.length - 1]!.phone : null,
     };
   }
 
@@ -200,13 +201,4 @@ export class ContactService {
       createdAt: iso(segment.createdAt)!,
     };
   }
-}
-
-function rethrowBadCursor(error: unknown): never {
-  if ((error as { code?: string }).code === '22P02') {
-    throw new AtsError('VALIDATION_FAILED', 'bad cursor', [
-      { path: 'cursor', message: 'not a cursor of this list' },
-    ]);
-  }
-  throw error;
 }

@@ -68,7 +68,12 @@ export class ListService {
   }
 
   private async view(list: ListRecord): Promise<ContactList> {
-    const contactCount = await this.prisma.contact.count({ where: { listId: list.id } });
+    // Contacts the list brought in: its imports' accepted rows (merged rows were already contacts).
+    const imports = await this.prisma.listImport.aggregate({
+      where: { listId: list.id },
+      _sum: { accepted: true },
+    });
+    const contactCount = imports._sum.accepted ?? 0;
     return {
       id: list.id,
       campaignId: list.campaignId,
