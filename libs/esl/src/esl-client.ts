@@ -38,6 +38,7 @@ interface PendingReply {
 
 interface PendingJob {
   command: string;
+  internal?: boolean;
   resolve: (result: BackgroundJobResult) => void;
   reject: (error: EslError) => void;
   timer: NodeJS.Timeout;
@@ -622,7 +623,7 @@ export class EslClient implements EslConnection {
         if (this.jobs.delete(jobUuid))
           reject(new EslError('ESL_TIMEOUT', `${this.name}: probe job timed out`));
       }, timeoutMs);
-      this.jobs.set(jobUuid, { command, resolve, reject, timer });
+      this.jobs.set(jobUuid, { command, resolve, reject, timer, internal: true });
     });
     this.requestOn(session, 'command', `bgapi ${command}`, { 'Job-UUID': jobUuid }, timeoutMs, true).catch(
       () => undefined, // the disconnect fails the job too
@@ -662,6 +663,7 @@ export class EslClient implements EslConnection {
         this.jobs.delete(event.jobUuid);
         clearTimeout(job.timer);
         job.resolve({ jobUuid: event.jobUuid, body: event.body ?? '', coreUuid: event.coreUuid });
+        if (job.internal) return; // the handshake's Core-UUID probe is nobody else's business
       } else {
         this.counters.foreignJobs++;
       }
