@@ -408,6 +408,11 @@ describe('public routes', () => {
       required: expect.arrayContaining(['name', 'mode']),
     });
     expect(docs.body.components.securitySchemes).toHaveProperty('api-key');
+    // Refusals are documented with the typed error body.
+    expect(
+      docs.body.paths['/api/v1/campaigns'].post.responses['403'].content['application/json'].schema
+        .properties,
+    ).toHaveProperty('code');
     const ui = await api('GET', '/api/docs');
     expect(ui.status).toBe(200);
     expect(String(ui.body)).toContain('swagger');
