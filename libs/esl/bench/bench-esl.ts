@@ -12,7 +12,7 @@
  *
  * Clients alternate over several rounds; the median round is reported, because the
  * machine is shared. Usage:
- *   node dist/libs/esl/bench/bench-esl.js [--calls 1500] [--repeat 6] [--rounds 3] [--json out.json]
+ *   node dist/libs/esl/bench/bench-esl.js [--calls 1000] [--repeat 5] [--rounds 3] [--json out.json]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -313,8 +313,8 @@ async function main(): Promise<void> {
   const consumer = flag('--consumer');
   if (consumer === 'esl' || consumer === 'modesl') return runConsumer(consumer, Number(flag('--port')));
 
-  const calls = Number(flag('--calls') ?? 1500);
-  const repeat = Number(flag('--repeat') ?? 6);
+  const calls = Number(flag('--calls') ?? 1000);
+  const repeat = Number(flag('--repeat') ?? 5);
   const rounds = Number(flag('--rounds') ?? 3);
   const jsonOut = flag('--json');
 
