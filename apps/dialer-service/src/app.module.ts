@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { AgentLegsService } from './agents/agent-legs.service';
+import { CallDriverService } from './calls/call-driver.service';
+import { CallReconciler } from './campaigns/call-reconciler';
+import { CampaignSupervisorService } from './campaigns/campaign-supervisor.service';
 import { DIALER_SERVICE_CONFIG, loadDialerServiceConfig } from './config/dialer-service.config';
 import { FsNodesService } from './telephony/fs-nodes.service';
 
@@ -10,6 +14,10 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
   providers: [
     { provide: DIALER_SERVICE_CONFIG, useFactory: () => loadDialerServiceConfig() },
     FsNodesService,
+    AgentLegsService,
+    CallDriverService,
+    CallReconciler,
+    CampaignSupervisorService,
   ],
 })
 export class AppModule {}

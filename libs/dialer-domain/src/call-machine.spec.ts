@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   advanceCall,
   outcomeOfUnansweredCall,
+  resumeCall,
   startCall,
   type AgentAssignment,
   type CallEffect,
@@ -244,5 +245,27 @@ describe('duplicated replies', () => {
     ]);
     expect(state.phase).toBe('connected');
     expect(types(effects)).not.toContain('releaseReservation');
+  });
+});
+
+describe('resumeCall (take-over)', () => {
+  it('carries a call found talking to its end: answered, agent sent to wrap-up', () => {
+    const state = resumeCall('c1', noIntro, {
+      phase: 'connected',
+      dialedAt: 0,
+      answeredAt: 1_000,
+      connectedAt: 1_050,
+      agent: agent(),
+    });
+    const t = advanceCall(state, { type: 'hangup', at: 60_000, cause: 'NORMAL_CLEARING', by: 'customer' });
+    expect(t.state.outcome).toBe('answered');
+    expect(t.effects).toContainEqual({ type: 'agentCallEnded', reservationId: 'res-1' });
+  });
+
+  it('abandons on the first tick a person found waiting with no agent since the old owner died', () => {
+    const state = resumeCall('c1', noIntro, { phase: 'waiting', dialedAt: 0, answeredAt: 1_000 });
+    const t = advanceCall(state, { type: 'tick', at: 20_000 });
+    expect(t.state.phase).toBe('abandoned');
+    expect(types(t.effects)).toContain('playIdentificationAndHangup');
   });
 });

@@ -304,3 +304,42 @@ export function secondsBetween(from: number | null, to: number | null): number {
   if (from === null || to === null || to < from) return 0;
   return Math.round(to - from) / 1000;
 }
+
+/**
+ * A call found live on a node after a take-over, rebuilt from what the node and
+ * agent-service still know: ringing (dialing), talking to an agent (connected), or
+ * answered without an agent. The last one has been waiting for as long as its old owner
+ * was dead, which is past any grace: the first tick abandons it properly (identification
+ * message, outcome `abandoned`) rather than leaving the person on hold forever.
+ */
+export function resumeCall(
+  callId: string,
+  policy: CallTimingPolicy,
+  found:
+    | { phase: 'dialing'; dialedAt: number }
+    | {
+        phase: 'connected';
+        dialedAt: number;
+        answeredAt: number;
+        connectedAt: number;
+        agent: AgentAssignment;
+      }
+    | { phase: 'waiting'; dialedAt: number; answeredAt: number },
+): CallState {
+  const base = startCall(callId, found.dialedAt, policy);
+  switch (found.phase) {
+    case 'dialing':
+      return base;
+    case 'connected':
+      return {
+        ...base,
+        phase: 'connected',
+        answeredAt: found.answeredAt,
+        agentNeededAt: found.answeredAt,
+        connectedAt: found.connectedAt,
+        agent: found.agent,
+      };
+    case 'waiting':
+      return { ...base, phase: 'waiting', answeredAt: found.answeredAt, agentNeededAt: found.answeredAt };
+  }
+}

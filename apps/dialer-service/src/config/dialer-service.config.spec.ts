@@ -13,6 +13,7 @@ describe('loadDialerServiceConfig', () => {
       gateway: 'gw1',
       ownershipLeaseMs: 15_000,
       heartbeatIntervalMs: 20_000,
+      drainTimeoutMs: 600_000,
     });
   });
 

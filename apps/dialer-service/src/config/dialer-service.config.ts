@@ -18,6 +18,8 @@ export interface DialerServiceConfig {
   ownershipLeaseMs: number;
   /** The nodes' HEARTBEAT interval: a silent node is declared dead after two (0: no watchdog). */
   heartbeatIntervalMs: number;
+  /** SIGTERM: how long live calls may go on before the process exits anyway. */
+  drainTimeoutMs: number;
 }
 
 const Env = z.object({
@@ -33,6 +35,7 @@ const Env = z.object({
     .default('gw1'),
   ATS_DIALER_OWNERSHIP_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
   ATS_FS_HEARTBEAT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  ATS_DIALER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(600_000),
 });
 
 export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): DialerServiceConfig {
@@ -58,5 +61,6 @@ export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): D
     gateway: parsed.data.ATS_FS_GATEWAY,
     ownershipLeaseMs: parsed.data.ATS_DIALER_OWNERSHIP_LEASE_MS,
     heartbeatIntervalMs: parsed.data.ATS_FS_HEARTBEAT_MS,
+    drainTimeoutMs: parsed.data.ATS_DIALER_DRAIN_TIMEOUT_MS,
   };
 }

@@ -1,0 +1,473 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  AtsError,
+  callAbandonedEvent,
+  callAgentConnectedEvent,
+  callAnsweredEvent,
+  callDialedEvent,
+  callEndedEvent,
+  callEndedRpc,
+  campaignRpcs,
+  confirmReservationRpc,
+  createEvent,
+  releaseReservationRpc,
+  reserveAgentRpc,
+  type Campaign,
+  type EventDefinition,
+  type LeasedContact,
+} from '@autotelesale/contracts';
+import { NatsBus } from '@autotelesale/messaging';
+import {
+  advanceCall,
+  customerLegPlan,
+  secondsBetween,
+  startCall,
+  type AgentAssignment,
+  type CallEffect,
+  type CallInput,
+  type HangupBy,
+} from '@autotelesale/dialer-domain';
+import type { EslEvent } from '@autotelesale/esl';
+import type { z } from 'zod';
+import { AgentLegsService, type AgentLeg } from '../agents/agent-legs.service';
+import { DIALER_SERVICE_CONFIG, type DialerServiceConfig } from '../config/dialer-service.config';
+import { FsNodesService } from '../telephony/fs-nodes.service';
+import { deterministicUuid } from './deterministic-id';
+import type { LiveCall } from './live-call';
+
+/** What happened to a call, for the campaign's pacer to learn from (epoch ms). */
+export type CallFact =
+  | { type: 'answered'; at: number; ringSec: number }
+  | { type: 'noAnswer'; at: number }
+  | { type: 'connected'; at: number; waitSec: number }
+  | { type: 'abandoned'; at: number }
+  | { type: 'ended'; at: number; talkSec: number };
+
+const HOLD_MUSIC = 'local_stream://moh';
+const DEFAULT_IDENTIFICATION = '/sounds/identification.wav';
+const RESERVE_RETRY_MS = 100;
+const OUTCOME_RETRY_MS = 500;
+
+/**
+ * Drives every customer leg of this replica: originates it, feeds what FreeSWITCH and
+ * agent-service say into the pure state machine (libs/dialer-domain) and runs the
+ * effects it returns: intro, hold music, agent reservation, the bridge to the agent's
+ * nailed-up leg, the identification message after the grace, `calls.ended` (wrap-up),
+ * `contact.recordOutcome` (retried until campaign-service has it: it is idempotent per
+ * attempt) and the call events.
+ */
+@Injectable()
+export class CallDriverService {
+  private readonly logger = new Logger(CallDriverService.name);
+  private readonly calls = new Map<string, LiveCall>();
+  private readonly byAgentLeg = new Map<string, string>();
+  private readonly factListeners = new Map<string, (fact: CallFact) => void>();
+
+  constructor(
+    @Inject(DIALER_SERVICE_CONFIG) private readonly config: DialerServiceConfig,
+    private readonly bus: NatsBus,
+    private readonly nodes: FsNodesService,
+    private readonly agentLegs: AgentLegsService,
+  ) {
+    nodes.onEvent((nodeId, event) => this.onEslEvent(nodeId, event));
+    agentLegs.onLegGone = (leg) => this.onAgentLegGone(leg);
+  }
+
+  liveCalls(campaignId?: string): LiveCall[] {
+    const all = [...this.calls.values()];
+    return campaignId ? all.filter((c) => c.campaign.id === campaignId) : all;
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  onFacts(campaignId: string, listener: ((fact: CallFact) => void) | undefined): void {
+    if (listener) this.factListeners.set(campaignId, listener);
+    else this.factListeners.delete(campaignId);
+  }
+
+  /**
+   * Places one call for a leased contact on `nodeId`. With `agent` (agent-first modes) the
+   * agent is already reserved and the customer is bridged the moment they answer.
+   */
+  async dial(
+    campaign: Campaign,
+    contact: LeasedContact,
+    nodeId: string,
+    agent?: AgentAssignment,
+  ): Promise<void> {
+    const callId = randomUUID();
+    const now = Date.now();
+    const introMs = campaign.introMessage ? 6_000 : 0;
+    const call: LiveCall = {
+      callId,
+      campaign,
+      mode: campaign.mode,
+      contact: { id: contact.id, attemptId: contact.attemptId, phone: contact.phone },
+      nodeId,
+      state: startCall(
+        callId,
+        now,
+        { introMs, graceMs: campaign.pacing.abandonGraceSeconds * 1000 },
+        agent ?? null,
+      ),
+      eventVersion: 0,
+      reserveAttempts: 0,
+      agentHungUp: false,
+      outcomeRecorded: false,
+      timer: undefined,
+    };
+    this.calls.set(callId, call);
+    await this.publish(call, callDialedEvent, {
+      callId,
+      campaignId: campaign.id,
+      attemptId: contact.attemptId,
+      contactId: contact.id,
+      dialerId: this.config.dialerId,
+      node: nodeId,
+      mode: campaign.mode,
+      phone: contact.phone,
+      dialedAt: new Date(now).toISOString(),
+    });
+    const plan = customerLegPlan({
+      callId,
+      dialerId: this.config.dialerId,
+      campaignId: campaign.id,
+      attemptId: contact.attemptId,
+      contactId: contact.id,
+      phone: contact.phone,
+      gateway: this.config.gateway,
+      ringTimeoutSec: campaign.pacing.ringTimeoutSeconds,
+      callerId: campaign.callerId,
+    });
+    try {
+      const result = await this.nodes.originate(plan, nodeId);
+      // Success is handled on CHANNEL_ANSWER (it arrives first); a failure that never created
+      // a channel has no hangup event, so the job's cause ends the call here.
+      if (!result.ok)
+        this.apply(call, { type: 'hangup', at: Date.now(), cause: result.cause, by: 'network' });
+    } catch (error) {
+      // Timed out or dropped: the call may exist on the node. The hangup event (or the
+      // reconciliation after a reconnect) ends it; if the node is gone for good the
+      // restart handler does.
+      this.logger.warn({ msg: 'originate did not complete', callId, node: nodeId, error: String(error) });
+    }
+  }
+
+  /**
+   * A call the previous owner placed, found live on a node after a take-over: driven to
+   * its end from its rebuilt state (the first tick abandons a person found waiting).
+   */
+  adopt(campaign: Campaign, contact: LiveCall['contact'], nodeId: string, state: LiveCall['state']): void {
+    const call: LiveCall = {
+      callId: state.callId,
+      campaign,
+      mode: campaign.mode,
+      contact,
+      nodeId,
+      state,
+      // call.dialed and call.answered were published by the old owner (versions 1-2).
+      eventVersion: state.phase === 'dialing' ? 1 : state.phase === 'connected' ? 3 : 2,
+      reserveAttempts: 0,
+      agentHungUp: false,
+      outcomeRecorded: false,
+      timer: undefined,
+    };
+    this.calls.set(call.callId, call);
+    if (state.agent && state.phase === 'connected')
+      this.byAgentLeg.set(state.agent.agentLegUuid, call.callId);
+    if (state.phase === 'waiting') this.apply(call, { type: 'tick', at: Date.now() });
+  }
+
+  /** The node restarted (or is gone): every call on it ended without events. */
+  endCallsOnNode(nodeId: string, cause: string): void {
+    for (const call of [...this.calls.values()])
+      if (call.nodeId === nodeId) this.apply(call, { type: 'hangup', at: Date.now(), cause, by: 'network' });
+  }
+
+  private onEslEvent(nodeId: string, event: EslEvent): void {
+    if (event.kind === 'job' || event.kind === 'heartbeat') return;
+    if (!('uniqueId' in event)) return;
+    const uuid = event.uniqueId as string;
+    const call = this.calls.get(uuid);
+    if (!call || call.nodeId !== nodeId) return;
+    const at = Math.round(event.timestampUs / 1000) || Date.now();
+    switch (event.name) {
+      case 'CHANNEL_ANSWER':
+        this.apply(call, { type: 'answered', at });
+        break;
+      case 'CHANNEL_BRIDGE':
+        this.apply(call, { type: 'bridged', at });
+        break;
+      case 'PLAYBACK_STOP':
+        if (call.state.phase === 'intro') this.apply(call, { type: 'introEnded', at });
+        break;
+      case 'CHANNEL_HANGUP_COMPLETE':
+        if (event.kind === 'hangup')
+          this.apply(call, { type: 'hangup', at, cause: event.hangupCause, by: this.hangupBy(call, event) });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private hangupBy(call: LiveCall, event: EslEvent): HangupBy {
+    if (call.agentHungUp) return 'agent';
+    if (call.state.answeredAt === null) return 'network';
+    const disposition = event.headers['variable_sip_hangup_disposition'];
+    if (typeof disposition === 'string' && disposition.startsWith('recv_')) return 'customer';
+    return 'system';
+  }
+
+  private onAgentLegGone(leg: AgentLeg): void {
+    const callId = this.byAgentLeg.get(leg.uuid);
+    if (!callId) return;
+    this.byAgentLeg.delete(leg.uuid);
+    const call = this.calls.get(callId);
+    if (call) call.agentHungUp = true;
+  }
+
+  private apply(call: LiveCall, input: CallInput): void {
+    const transition = advanceCall(call.state, input);
+    const before = call.state;
+    call.state = transition.state;
+    if (before.phase !== 'ended' && call.state.phase === 'ended') this.finish(call);
+    for (const effect of transition.effects) {
+      this.run(call, effect).catch((error: unknown) =>
+        this.logger.error({
+          msg: 'call effect failed',
+          callId: call.callId,
+          effect: effect.type,
+          error: String(error),
+        }),
+      );
+    }
+  }
+
+  private finish(call: LiveCall): void {
+    if (call.timer) clearTimeout(call.timer);
+    call.timer = undefined;
+    this.calls.delete(call.callId);
+    const s = call.state;
+    const fact = this.factListeners.get(call.campaign.id);
+    if (s.answeredAt === null) fact?.({ type: 'noAnswer', at: s.endedAt! });
+    else if (s.connectedAt !== null)
+      fact?.({ type: 'ended', at: s.endedAt!, talkSec: secondsBetween(s.connectedAt, s.endedAt) });
+  }
+
+  private async run(call: LiveCall, effect: CallEffect): Promise<void> {
+    const s = call.state;
+    const fact = this.factListeners.get(call.campaign.id);
+    const esl = () => this.nodes.connection(call.nodeId);
+    switch (effect.type) {
+      case 'publishAnswered':
+        fact?.({ type: 'answered', at: s.answeredAt!, ringSec: secondsBetween(s.dialedAt, s.answeredAt) });
+        await this.publish(call, callAnsweredEvent, {
+          callId: call.callId,
+          campaignId: call.campaign.id,
+          answeredAt: iso(s.answeredAt),
+          amd: 'notRun',
+        });
+        return;
+      case 'playIntro':
+        await esl().api(
+          `uuid_broadcast ${call.callId} ${call.campaign.introMessage?.audio ?? '/sounds/intro.wav'} aleg`,
+        );
+        return;
+      case 'playHoldMusic':
+        await esl().api(`uuid_broadcast ${call.callId} ${HOLD_MUSIC} aleg`);
+        return;
+      case 'reserveAgent':
+        return this.reserve(call);
+      case 'bridge': {
+        this.byAgentLeg.set(effect.agent.agentLegUuid, call.callId);
+        const reply = await esl().api(`uuid_bridge ${call.callId} ${effect.agent.agentLegUuid}`);
+        if (!reply.startsWith('+OK')) {
+          this.byAgentLeg.delete(effect.agent.agentLegUuid);
+          this.apply(call, { type: 'bridgeFailed', at: Date.now() });
+        }
+        return;
+      }
+      case 'confirmReservation':
+        await this.bus.request(confirmReservationRpc, {
+          reservationId: effect.reservationId,
+          callId: call.callId,
+        });
+        return;
+      case 'releaseReservation':
+        await this.bus.request(releaseReservationRpc, { reservationId: effect.reservationId });
+        return;
+      case 'publishAgentConnected': {
+        const agent = s.agent!;
+        fact?.({
+          type: 'connected',
+          at: s.connectedAt!,
+          waitSec: secondsBetween(s.agentNeededAt, s.connectedAt),
+        });
+        await this.publish(call, callAgentConnectedEvent, {
+          callId: call.callId,
+          campaignId: call.campaign.id,
+          contactId: call.contact.id,
+          agentId: agent.agentId,
+          extension: agent.extension,
+          phone: call.contact.phone,
+          connectedAt: iso(s.connectedAt),
+          answerToAgentMs: Math.max(0, Math.round(s.connectedAt! - s.answeredAt!)),
+          reservationId: agent.reservationId,
+        });
+        return;
+      }
+      case 'playIdentificationAndHangup': {
+        const file = call.campaign.identificationMessage?.audio ?? DEFAULT_IDENTIFICATION;
+        await esl().api(`uuid_transfer ${call.callId} playback:${file},hangup:NORMAL_CLEARING inline`);
+        return;
+      }
+      case 'publishAbandoned':
+        fact?.({ type: 'abandoned', at: s.abandonedAt ?? s.endedAt ?? Date.now() });
+        await this.publish(call, callAbandonedEvent, {
+          callId: call.callId,
+          campaignId: call.campaign.id,
+          answeredAt: iso(s.answeredAt),
+          abandonedAt: iso(s.abandonedAt ?? s.endedAt),
+          reason: s.abandonReason ?? 'noAgentWithinGrace',
+          identificationPlayed: s.abandonReason === 'noAgentWithinGrace',
+        });
+        return;
+      case 'agentCallEnded':
+        await this.retry(() =>
+          this.bus.request(callEndedRpc, {
+            reservationId: effect.reservationId,
+            callId: call.callId,
+            wrapUpSeconds: call.campaign.wrapUpSeconds,
+          }),
+        );
+        return;
+      case 'recordOutcome':
+        await this.retry(() =>
+          this.bus.request(campaignRpcs.recordOutcome, {
+            attemptId: call.contact.attemptId,
+            dialerId: this.config.dialerId,
+            outcome: effect.outcome,
+            callId: call.callId,
+            occurredAt: iso(s.endedAt),
+            hangupCause: s.hangupCause ?? undefined,
+            details: { node: call.nodeId },
+          }),
+        );
+        call.outcomeRecorded = true;
+        return;
+      case 'publishEnded':
+        await this.publish(call, callEndedEvent, {
+          callId: call.callId,
+          campaignId: call.campaign.id,
+          attemptId: call.contact.attemptId,
+          contactId: call.contact.id,
+          dialerId: this.config.dialerId,
+          node: call.nodeId,
+          mode: call.mode,
+          phone: call.contact.phone,
+          outcome: s.outcome!,
+          liveAnswer: s.answeredAt !== null,
+          abandoned: s.outcome === 'abandoned',
+          abandonReason: s.abandonReason,
+          amd: 'notRun',
+          agentId: s.connectedAt !== null ? (s.agent?.agentId ?? null) : null,
+          extension: s.connectedAt !== null ? (s.agent?.extension ?? null) : null,
+          dialedAt: iso(s.dialedAt),
+          answeredAt: s.answeredAt === null ? null : iso(s.answeredAt),
+          connectedAt: s.connectedAt === null ? null : iso(s.connectedAt),
+          endedAt: iso(s.endedAt),
+          ringSeconds: secondsBetween(s.dialedAt, s.answeredAt ?? s.endedAt),
+          holdSeconds: secondsBetween(s.agentNeededAt, s.connectedAt),
+          talkSeconds: secondsBetween(s.connectedAt, s.endedAt),
+          hangupCause: s.hangupCause ?? 'NORMAL_CLEARING',
+          hangupBy: s.hangupBy ?? 'system',
+          recordingPath: null,
+        });
+        return;
+      case 'wakeAt':
+        if (call.timer) clearTimeout(call.timer);
+        call.timer = setTimeout(
+          () => this.apply(call, { type: 'tick', at: Date.now() }),
+          Math.max(0, effect.at - Date.now()) + 1,
+        );
+        return;
+    }
+  }
+
+  /**
+   * Asks agent-service for the longest-idle eligible agent; one without a parked leg on
+   * this call's node cannot be bridged in milliseconds, so it goes back. While the grace
+   * lasts and nobody is free, ask again every 100 ms.
+   */
+  private async reserve(call: LiveCall): Promise<void> {
+    if (call.state.phase !== 'intro' && call.state.phase !== 'waiting') return;
+    call.reserveAttempts++;
+    const reservationId = randomUUID();
+    let agent: AgentAssignment | null = null;
+    try {
+      const reply = await this.bus.request(reserveAgentRpc, {
+        campaignId: call.campaign.id,
+        reservationId,
+        callId: call.callId,
+        eligibleAgentIds: call.campaign.agents.map((a) => a.agentId),
+        eligibleGroupIds: call.campaign.agentGroupId ? [call.campaign.agentGroupId] : [],
+        timeoutMs: 5_000,
+      });
+      if (reply.outcome === 'reserved') {
+        const leg = this.agentLegs.leg(reply.reservation.agentId);
+        if (leg && leg.up && leg.nodeId === call.nodeId) {
+          agent = {
+            agentId: leg.agentId,
+            extension: reply.reservation.extension,
+            reservationId: reply.reservation.reservationId,
+            agentLegUuid: leg.uuid,
+          };
+        } else {
+          await this.bus.request(releaseReservationRpc, { reservationId: reply.reservation.reservationId });
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ msg: 'reserve failed', callId: call.callId, error: String(error) });
+    }
+    this.apply(call, { type: 'agentReserved', at: Date.now(), agent });
+    if (!agent && (call.state.phase === 'waiting' || call.state.phase === 'intro'))
+      setTimeout(() => void this.reserve(call), RESERVE_RETRY_MS);
+  }
+
+  private async retry<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        // A typed refusal will not change on retry; transport failures will.
+        if (error instanceof AtsError && error.code !== 'TIMEOUT' && error.code !== 'UNAVAILABLE')
+          throw error;
+        if (attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, OUTCOME_RETRY_MS));
+      }
+    }
+  }
+
+  private async publish<T extends string, P extends z.ZodType>(
+    call: LiveCall,
+    definition: EventDefinition<T, P>,
+    payload: z.input<P>,
+  ): Promise<void> {
+    call.eventVersion++;
+    const event = createEvent(definition, {
+      id: deterministicUuid(`${call.callId}:${definition.type}`),
+      aggregateId: call.callId,
+      aggregateVersion: call.eventVersion,
+      producer: `dialer:${this.config.dialerId}`,
+      payload,
+    });
+    await this.bus.publishEvent(this.bus.topology.events.call(call.callId), event);
+  }
+}
+
+function iso(ms: number | null): string {
+  return new Date(ms ?? Date.now()).toISOString();
+}

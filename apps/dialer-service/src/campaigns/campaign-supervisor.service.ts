@@ -1,0 +1,178 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { campaignRpcs, type Campaign } from '@autotelesale/contracts';
+import { NatsBus } from '@autotelesale/messaging';
+import { renewalIntervalMs } from '@autotelesale/dialer-domain';
+import { AgentLegsService } from '../agents/agent-legs.service';
+import { CallDriverService } from '../calls/call-driver.service';
+import { DIALER_SERVICE_CONFIG, type DialerServiceConfig } from '../config/dialer-service.config';
+import { CampaignOwnershipStore } from '../ownership/campaign-ownership-store';
+import { FsNodesService } from '../telephony/fs-nodes.service';
+import { CallReconciler } from './call-reconciler';
+import { CampaignRunner } from './campaign-runner';
+
+const PACED_MODES = new Set(['progressive', 'predictive']);
+const DRAIN_POLL_MS = 100;
+
+/**
+ * Finds the running campaigns (campaign-service), claims each one it can (ownership in
+ * JetStream KV, renewed on every pass at a third of the lease) and runs a CampaignRunner
+ * for each it owns on one healthy node (the campaign's node: its agents' legs and its
+ * customers' legs must be on the same switch to be bridged). A campaign taken over from
+ * a replica whose lease lapsed is reconciled first: its calls still live on the nodes are
+ * adopted and carried to their outcome. On SIGTERM: stop starting calls, hand every
+ * campaign over (release), let live calls finish.
+ */
+@Injectable()
+export class CampaignSupervisorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CampaignSupervisorService.name);
+  private readonly runners = new Map<string, CampaignRunner>();
+  private store: CampaignOwnershipStore | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private passing = false;
+  private draining = false;
+
+  constructor(
+    @Inject(DIALER_SERVICE_CONFIG) private readonly config: DialerServiceConfig,
+    private readonly bus: NatsBus,
+    private readonly nodes: FsNodesService,
+    private readonly calls: CallDriverService,
+    private readonly agentLegs: AgentLegsService,
+    private readonly reconciler: CallReconciler,
+  ) {
+    nodes.onReconnected((nodeId, info) => {
+      if (!info.restarted) return;
+      // Every call and agent leg on a restarted switch is gone, with no hangup event.
+      this.calls.endCallsOnNode(nodeId, 'NORMAL_TEMPORARY_FAILURE');
+      this.agentLegs.forgetNode(nodeId);
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.store = new CampaignOwnershipStore(
+      await this.bus.kv(this.bus.topology.kv.campaignOwnership),
+      this.config.dialerId,
+      this.config.ownershipLeaseMs,
+    );
+    const every = Math.min(1_000, renewalIntervalMs(this.config.ownershipLeaseMs));
+    this.timer = setInterval(() => void this.pass(), every);
+  }
+
+  ownedCampaigns(): Array<{ campaignId: string; nodeId: string; dialed: number }> {
+    return [...this.runners.values()].map((r) => ({
+      campaignId: r.campaign.id,
+      nodeId: r.nodeId,
+      dialed: r.counters.dialed,
+    }));
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** One pass: claim or renew every running campaign, start and stop runners to match. */
+  async pass(): Promise<void> {
+    if (this.passing || this.draining || !this.store) return;
+    this.passing = true;
+    try {
+      const page = await this.bus.request(campaignRpcs.listCampaigns, { status: ['running'], limit: 100 });
+      const running = new Map(page.items.filter((c) => PACED_MODES.has(c.mode)).map((c) => [c.id, c]));
+      for (const [id, runner] of this.runners) {
+        if (!running.has(id)) await this.giveUp(id, runner, 'campaign no longer running');
+      }
+      for (const campaign of running.values()) await this.claim(campaign);
+    } catch (error) {
+      this.logger.warn({ msg: 'campaign pass failed', error: String(error) });
+    } finally {
+      this.passing = false;
+    }
+  }
+
+  private async claim(campaign: Campaign): Promise<void> {
+    const runner = this.runners.get(campaign.id);
+    const result = await this.store!.claim(campaign.id);
+    if (!result.owned) {
+      if (runner) {
+        this.logger.warn({ msg: 'campaign taken by another replica', campaignId: campaign.id });
+        runner.stop();
+        this.runners.delete(campaign.id);
+      }
+      return;
+    }
+    if (runner) {
+      runner.campaign = campaign;
+      return;
+    }
+    let adoptedNode: string | undefined;
+    if (result.previousOwner)
+      adoptedNode = await this.reconciler.adopt(campaign, result.previousOwner).catch((error: unknown) => {
+        this.logger.error({ msg: 'reconciliation failed', campaignId: campaign.id, error: String(error) });
+        return undefined;
+      });
+    const nodeId = adoptedNode ?? this.nodeForNewCampaign();
+    if (!nodeId) {
+      await this.store!.release(campaign.id);
+      return;
+    }
+    const fresh = new CampaignRunner(campaign, nodeId, {
+      bus: this.bus,
+      calls: this.calls,
+      agentLegs: this.agentLegs,
+      dialerId: this.config.dialerId,
+      logger: this.logger,
+      tickMs: 200,
+    });
+    this.runners.set(campaign.id, fresh);
+    fresh.start();
+    this.logger.log({
+      msg: 'pacing campaign',
+      campaignId: campaign.id,
+      node: nodeId,
+      takenOver: !!result.previousOwner,
+    });
+  }
+
+  private async giveUp(campaignId: string, runner: CampaignRunner, why: string): Promise<void> {
+    runner.stop();
+    this.runners.delete(campaignId);
+    await this.store!.release(campaignId);
+    this.logger.log({ msg: 'stopped pacing campaign', campaignId, why });
+  }
+
+  /** The healthy node with the fewest campaigns of ours. */
+  private nodeForNewCampaign(): string | undefined {
+    const healthy = this.nodes.healthyNodeIds();
+    let best: string | undefined;
+    let load = Infinity;
+    for (const id of healthy) {
+      const n = [...this.runners.values()].filter((r) => r.nodeId === id).length;
+      if (n < load) {
+        best = id;
+        load = n;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * SIGTERM: no new calls, campaigns handed over at once (another replica may start
+   * pacing them), live calls carried to their outcome, then the agents' legs hung up.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.passing) await new Promise((r) => setTimeout(r, 10));
+    for (const [id, runner] of [...this.runners]) await this.giveUp(id, runner, 'shutting down');
+    const deadline = Date.now() + this.config.drainTimeoutMs;
+    while (this.calls.size > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
+    if (this.calls.size > 0)
+      this.logger.warn({ msg: 'calls still live at the end of the drain', calls: this.calls.size });
+    await this.agentLegs.hangUpAll();
+  }
+}
