@@ -3,7 +3,7 @@ import {
   EventEnvelope,
   campaignRpcs,
   type Campaign,
-  type CampaignSettingsInput,
+  CampaignSettingsInput,
   type ImportStatus,
   type StartImportRequest,
 } from '@autotelesale/contracts';
@@ -12,6 +12,7 @@ import { AppModule, SERVICE_OPTIONS } from '../src/app.module';
 import { OutboxRelay } from '../src/outbox/outbox-relay.service';
 import { CAMPAIGN_POOL } from '../src/db/campaign-pool';
 import type { Pool } from 'pg';
+import type { z } from 'zod';
 
 /** campaign-service on real NATS and PostgreSQL (fresh namespace and database). */
 export async function startCampaignService(): Promise<ServiceUnderTest> {
@@ -20,7 +21,7 @@ export async function startCampaignService(): Promise<ServiceUnderTest> {
 
 export async function createCampaign(
   bus: NatsBus,
-  settings: Partial<CampaignSettingsInput> = {},
+  settings: Partial<z.input<typeof CampaignSettingsInput>> = {},
   start = true,
 ): Promise<Campaign> {
   const campaign = await bus.request(campaignRpcs.createCampaign, {
