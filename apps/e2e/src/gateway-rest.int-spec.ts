@@ -189,6 +189,43 @@ it('shows the progress of an import while its file is still arriving, then the e
   expect(again.status).toBe(409);
 });
 
+it('imports JSON and NDJSON too, and never echoes a formula cell unescaped', async () => {
+  const list = await api('POST', `/api/v1/campaigns/${campaignId}/lists`, {
+    as: supervisor,
+    body: { name: 'JSON' },
+  });
+  const rows = [
+    { phone: '0971 000 001', name: '=HYPERLINK("http://evil.test")', tier: 'gold' },
+    { phone: 'nope', name: 'Bad' },
+    { name: 'No phone' },
+  ];
+  // Small JSON as application/json (the body parser reads it first)...
+  const json = await api('POST', `/api/v1/lists/${list.body.id}/imports`, { as: crm, body: rows });
+  expect(json.status).toBe(201);
+  expect(json.body).toMatchObject({ format: 'json', rowsIn: 3, accepted: 1, rejected: 2 });
+  // ...and NDJSON as a stream.
+  const ndjson = await api('POST', `/api/v1/lists/${list.body.id}/imports`, {
+    as: crm,
+    rawBody: `${JSON.stringify({ phone: '0971000002' })}\n${JSON.stringify({ phone: '0971000001' })}\n`,
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
+  expect(ndjson.body).toMatchObject({ format: 'ndjson', rowsIn: 2, accepted: 1, merged: 1, rejected: 0 });
+
+  const found = await api('GET', `/api/v1/campaigns/${campaignId}/contacts?phone=0971000001`, {
+    as: supervisor,
+  });
+  expect(found.body.items).toHaveLength(1);
+  expect(found.body.items[0]).toMatchObject({ phone: '+84971000001', fields: { tier: 'gold' } });
+  expect(found.body.items[0].name).toBe(`'=HYPERLINK("http://evil.test")`);
+
+  const unknownFormat = await api('POST', `/api/v1/lists/${list.body.id}/imports`, {
+    as: crm,
+    rawBody: 'phone\n0971000003\n',
+    headers: { 'content-type': 'application/octet-stream' },
+  });
+  expect(unknownFormat.status).toBe(400);
+});
+
 it('logs agents in and sets them ready, each with its own credentials', async () => {
   for (const extension of ['1001', '1002', '1003']) {
     const created = await api('POST', '/api/v1/agents', {

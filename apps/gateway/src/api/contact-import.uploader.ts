@@ -144,8 +144,8 @@ export class ContactImportUploader {
     request: Request,
     contentType: string,
   ): { chunks: AsyncIterable<Buffer> | Iterable<Buffer>; totalBytes?: number } {
-    // Express has already parsed a JSON body (up to its size limit): send it back as bytes.
-    if ((request as Request & { _body?: boolean })._body) {
+    // Express's body parser has already read a JSON (or form) body: send it back as bytes.
+    if (request.readableEnded && request.body !== undefined) {
       if (contentType !== 'application/json') {
         throw new BoundaryValidationError(`a contact file cannot be sent as ${contentType}`);
       }
