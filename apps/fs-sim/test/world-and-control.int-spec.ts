@@ -136,9 +136,8 @@ describe('world and control API', () => {
     await c.nextReply();
     await api(
       c,
-      `originate {origination_uuid=machine-1,ignore_early_media=true}${gw(NUMBERS.machine)} &park()`,
+      `originate {origination_uuid=machine-1,ignore_early_media=true,execute_on_answer=avmd_start}${gw(NUMBERS.machine)} &park()`,
     );
-    await api(c, 'uuid_broadcast machine-1 avmd_start::');
     await api(c, 'uuid_broadcast machine-1 amd::');
     const amd = await c.nextMatching(
       (m) => eventName(m) === 'CHANNEL_EXECUTE_COMPLETE' && json(m)['Application'] === 'amd',

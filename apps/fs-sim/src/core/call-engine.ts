@@ -290,8 +290,10 @@ export class CallEngine {
     this.sw.fireChannel('CHANNEL_ANSWER', ch);
     this.setCallState(ch, 'ACTIVE');
     this.afterAnswer(ch);
+    // Queued before originate returns, so it runs first once the session starts executing.
+    const onAnswer = ch.vars.get('execute_on_answer');
+    if (onAnswer) this.queueApp(ch, splitApp(onAnswer));
     if (ch.pendingOriginate) ch.pendingOriginate({ ok: true });
-    else if (ch.vars.get('execute_on_answer')) this.queueApp(ch, splitApp(ch.vars.get('execute_on_answer')!));
   }
 
   private addMediaVars(ch: Channel): void {
