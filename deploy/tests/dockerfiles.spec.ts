@@ -178,6 +178,21 @@ describe('docker/<app>/Dockerfile', () => {
         const repoMigrations = migrations(join(workspaceRoot, 'apps', app, 'prisma/migrations'));
         expect(migrations(join(out, 'dist/apps', app, 'prisma/migrations'))).toEqual(repoMigrations);
         expect(repoMigrations.length > 0).toBe(hasPrisma(app));
+        // The collected tree loads its whole module graph (main requires the app module):
+        // --migrate-only then stops at the first config check, as the forge's image smoke does.
+        const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' };
+        delete env['ATS_DATABASE_URL'];
+        const started = spawnSync(process.execPath, [join(out, dockerfile.cmd[1]), '--migrate-only'], {
+          cwd: out,
+          env,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        const output = `${started.stdout}${started.stderr}`;
+        expect(output).not.toContain('Cannot find module');
+        if (hasPrisma(app))
+          expect([started.status, output]).toEqual([1, expect.stringContaining('ATS_DATABASE_URL')]);
+        else expect([started.status, output]).toEqual([0, expect.stringContaining('nothing to migrate')]);
         // Nothing but the app and its libs, and no source maps or tests.
         const copied = listFiles(join(out, 'dist'));
         expect(copied.filter((file) => !/^(apps\/[^/]+|libs\/[^/]+)\//.test(file))).toEqual([]);

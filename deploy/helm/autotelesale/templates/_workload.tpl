@@ -176,8 +176,10 @@ metadata:
 spec:
   {{- if hasKey $svc.podDisruptionBudget "minAvailable" }}
   minAvailable: {{ $svc.podDisruptionBudget.minAvailable }}
+  {{- else if hasKey $svc.podDisruptionBudget "maxUnavailable" }}
+  maxUnavailable: {{ $svc.podDisruptionBudget.maxUnavailable }}
   {{- else }}
-  maxUnavailable: {{ $svc.podDisruptionBudget.maxUnavailable | default 1 }}
+  maxUnavailable: 1
   {{- end }}
   selector:
     matchLabels:
