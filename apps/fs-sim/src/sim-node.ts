@@ -62,6 +62,7 @@ export class SimNode {
     this.sw.stop();
     await this.esl.shutdown();
     this.sw.restart();
+    this.engine.conferences.clear();
     if (downtimeMs > 0) await new Promise((resolve) => setTimeout(resolve, downtimeMs));
     await this.start(this.port);
   }

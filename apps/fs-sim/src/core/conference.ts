@@ -19,6 +19,11 @@ export class ConferenceRegistry {
 
   constructor(private readonly engine: CallEngine) {}
 
+  /** A switch restart: every room vanishes with its members. */
+  clear(): void {
+    this.rooms.clear();
+  }
+
   /** `conference <name>[@profile][+flags{mute|deaf|...}]` */
   join(ch: Channel, app: RunningApp): void {
     const m = /^([^@+\s]+)(?:@[^+\s]*)?(?:\+flags\{([^}]*)\})?/.exec(app.data.trim());
