@@ -180,7 +180,7 @@ describe('docker/<app>/Dockerfile', () => {
         expect(repoMigrations.length > 0).toBe(hasPrisma(app));
         // The collected tree loads its whole module graph (main requires the app module):
         // --migrate-only then stops at the first config check, as the forge's image smoke does.
-        const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' };
+        const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' };
         delete env['ATS_DATABASE_URL'];
         const started = spawnSync(process.execPath, [join(out, dockerfile.cmd[1]), '--migrate-only'], {
           cwd: out,
