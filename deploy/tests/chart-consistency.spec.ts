@@ -226,3 +226,18 @@ describe('the environment the chart sets', () => {
     expect(text).toMatch(/- name: ATS_MIGRATE_ON_START\n\s+value: "false"/);
   });
 });
+
+describe('the chart README', () => {
+  it('documents every value of values.yaml (a `<service>.x` row covers each service)', () => {
+    const readme = readFileSync(join(chartDir, 'README.md'), 'utf8');
+    const documented = new Set([...readme.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]));
+    const serviceKey = new RegExp(`^(${serviceKeys.join('|')})\\.`);
+    const missing = leaves(chartValues()).filter((leaf) => {
+      const prefixes = leaf.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+      return !prefixes.some(
+        (prefix) => documented.has(prefix) || documented.has(prefix.replace(serviceKey, '<service>.')),
+      );
+    });
+    expect(missing).toEqual([]);
+  });
+});
