@@ -59,6 +59,10 @@ function references(): Reference[] {
       for (const m of text.matchAll(new RegExp(`\\$${alias}((?:\\.${IDENT})+)`, 'g'))) {
         refs.push({ path: `${target}${m[1]}`, file });
       }
+      // `get $node "key"`: an optional key, read without failing `helm lint --strict`.
+      for (const m of text.matchAll(new RegExp(`\\bget \\$${alias} "(${IDENT})"`, 'g'))) {
+        refs.push({ path: `${target}.${m[1]}`, file });
+      }
     }
   }
   return refs;

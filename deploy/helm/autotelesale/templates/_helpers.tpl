@@ -114,7 +114,7 @@ no password is written in a manifest.
   valueFrom:
     secretKeyRef:
       name: {{ include "autotelesale.eslSecret" $ }}
-      key: {{ default $esl.passwordKey $node.passwordKey }}
+      key: {{ default $esl.passwordKey (get $node "passwordKey") }}
 {{- $entries = append $entries (printf "%s=%s:%d:$(ESL_PASSWORD_%d)" $node.id $node.host (int $node.port) $i) }}
 {{- end }}
 - name: ATS_FS_NODES
