@@ -10,13 +10,18 @@ import {
 } from '@autotelesale/contracts';
 import type { NatsBus } from '@autotelesale/messaging';
 
-/** Customers by the last digits of their number (fs-sim overrides by suffix). Simulated ms. */
+/**
+ * Customers by the last digits of their number (fs-sim overrides by suffix), in simulated
+ * ms; the tests run fs-sim at time scale 0.1, so 15 s of talk is 1.5 s of wall time (still
+ * far longer than connecting them takes: a customer who hangs up while waiting counts as
+ * abandoned).
+ */
 export const CUSTOMER_BEHAVIOURS = [
-  { suffix: '01', behaviour: { kind: 'answer', progressMs: 50, ringMs: 300, talkMs: 1_500 } },
-  { suffix: '02', behaviour: { kind: 'answer', progressMs: 50, ringMs: 600, talkMs: 2_500 } },
-  { suffix: '03', behaviour: { kind: 'busy', progressMs: 50, ringMs: 300 } },
+  { suffix: '01', behaviour: { kind: 'answer', progressMs: 50, ringMs: 3_000, talkMs: 15_000 } },
+  { suffix: '02', behaviour: { kind: 'answer', progressMs: 50, ringMs: 6_000, talkMs: 25_000 } },
+  { suffix: '03', behaviour: { kind: 'busy', progressMs: 50, ringMs: 3_000 } },
   { suffix: '04', behaviour: { kind: 'no-answer', progressMs: 50 } },
-  { suffix: '05', behaviour: { kind: 'invalid-number', ringMs: 100 } },
+  { suffix: '05', behaviour: { kind: 'invalid-number', ringMs: 1_000 } },
   { suffix: '09', behaviour: { kind: 'answer', progressMs: 50, ringMs: 300, talkMs: 3_600_000 } },
 ] as const;
 

@@ -14,7 +14,7 @@ import {
 import { startFsSim, type FsSimProcess } from './fs-sim-process';
 import { SERVICES } from './stack';
 
-const EXTENSIONS = ['2001', '2002', '2003', '2004', '2005'];
+const EXTENSIONS = ['2001', '2002', '2003', '2004', '2005', '2006', '2007'];
 let fs: FsSimProcess;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -25,6 +25,7 @@ beforeAll(async () => {
     ATS_FS_NODES: fs.nodesEnv,
     ATS_DIALER_ID: 'dialer-e2e',
     ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
+    ATS_DIALER_DRAIN_TIMEOUT_MS: '5000',
   });
   calls = collectCallEvents(stack.bus);
 }, 60_000);
@@ -66,5 +67,79 @@ describe('progressive', () => {
     expect(overlappingAgentCalls(calls.events)).toEqual([]);
     // Agents are back to ready (wrap-up 0 s), none left reserved.
     await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
+  }, 90_000);
+});
+
+describe('predictive', () => {
+  it('paces with the forecast pacer, keeps the abandon rate under the cap and gives every contact one outcome', async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 5));
+    const suffixes = Array.from({ length: 24 }, (_, i) => ['01', '02', '03', '04', '05', '01'][i % 6]!);
+    const phones = suffixes.map(phoneEnding);
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'predictive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.ended', campaign.id).length >= phones.length, {
+      timeoutMs: 90_000,
+    });
+    expect(await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length)).toBe(phones.length);
+    const records = forCampaign('call.ended', campaign.id);
+    expect(new Set(records.map((r) => r['phone'])).size).toBe(phones.length);
+    const live = records.filter((r) => r['liveAnswer']).length;
+    const abandoned = records.filter((r) => r['outcome'] === 'abandoned').length;
+    expect(live).toBeGreaterThan(0);
+    expect({
+      live,
+      abandoned,
+      reasons: forCampaign('call.abandoned', campaign.id).map((a) => a['reason']),
+    }).toEqual({
+      live,
+      abandoned: Math.min(abandoned, Math.floor(live * campaign.pacing.abandonRateCap)),
+      reasons: expect.any(Array),
+    });
+    expect(abandoned / live).toBeLessThanOrEqual(campaign.pacing.abandonRateCap);
+    for (const [i, phone] of phones.entries()) {
+      const record = records.find((r) => r['phone'] === phone)!;
+      expect([phone, record['outcome']]).toEqual([phone, EXPECTED_OUTCOME[suffixes[i]!]]);
+    }
+    expect(overlappingAgentCalls(calls.events)).toEqual([]);
+    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
+  }, 120_000);
+
+  it('pauses dialing when every agent is busy (k = 1) and resumes when one frees up', async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(5, 7));
+    const phones = Array.from({ length: 6 }, () => phoneEnding('09'));
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'predictive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ratio: 1, ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length === 2, { timeoutMs: 30_000 });
+    // Both agents talk: no further call may start, however long we watch.
+    expect(
+      await waitForQuiescence(() => forCampaign('call.dialed', campaign.id).length, { quietMs: 1_500 }),
+    ).toBe(2);
+    expect(await agentStates(stack.bus, agents)).toEqual(['on_call', 'on_call']);
+    const first = forCampaign('call.agentConnected', campaign.id)[0]!;
+    await fs.control(`/channels/${first['callId'] as string}/hangup`);
+    await waitFor(() => forCampaign('call.dialed', campaign.id).length === 3, { timeoutMs: 15_000 });
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length === 3, { timeoutMs: 15_000 });
+    expect(
+      await waitForQuiescence(() => forCampaign('call.dialed', campaign.id).length, { quietMs: 1_000 }),
+    ).toBe(3);
+    expect(overlappingAgentCalls(calls.events)).toEqual([]);
+    const ended = forCampaign('call.ended', campaign.id);
+    expect(ended.map((e) => [e['callId'], e['outcome'], e['hangupBy']])).toEqual([
+      [first['callId'], 'answered', 'customer'],
+    ]);
   }, 90_000);
 });
