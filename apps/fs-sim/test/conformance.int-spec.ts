@@ -115,6 +115,7 @@ describe('ESL conformance (reference section 9)', () => {
       const kinds = c.messages.map((m) =>
         header(m, 'Content-Type') === 'api/response' ? `api:${m.body}` : eventName(m),
       );
+      await c.nextEvent('CHANNEL_CREATE');
       // Nothing about the new channel was delivered before originate returned.
       expect(kinds.indexOf('api:+OK api-block-1\n')).toBeLessThan(kinds.indexOf('CHANNEL_CREATE'));
       c.send('api uuid_kill api-block-1');
