@@ -245,3 +245,18 @@ describe('the chart README', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('extra env (`<service>.env`)', () => {
+  it('may not set a variable the chart sets itself: the schema lists exactly those', () => {
+    const schema = JSON.parse(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')) as {
+      definitions: { envMap: { propertyNames: { not: { enum: string[] } } } };
+    };
+    const text = [...templates().values()].join('\n');
+    const setByChart = [
+      ...new Set([...text.matchAll(/- name: ([A-Z][A-Z0-9_]*[A-Z0-9])\b/g)].map((m) => m[1])),
+    ]
+      .filter((name) => !text.includes(`$(${name}_`))
+      .sort();
+    expect([...schema.definitions.envMap.propertyNames.not.enum].sort()).toEqual(setByChart);
+  });
+});

@@ -69,7 +69,7 @@ spec:
             {{- include "autotelesale.gatewayEnv" $root | nindent 12 }}
             {{- end }}
             {{- if eq $name "dialer" }}
-            {{- include "autotelesale.fsNodesEnv" $root | nindent 12 }}
+            {{- include "autotelesale.fsNodesEnv" $root | trim | nindent 12 }}
             - name: ATS_FS_GATEWAY
               value: {{ $root.Values.freeswitch.sipGateway | quote }}
             - name: ATS_FS_HEARTBEAT_MS
