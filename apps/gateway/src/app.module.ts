@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
 import { AgentsController } from './api/agents.controller';
@@ -23,6 +23,7 @@ import { AtsExceptionFilter } from './http/ats-exception.filter';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { IdempotencyStore } from './http/idempotency.store';
 import { GatewayGrpcServer } from './grpc/gateway-grpc.server';
+import { GatewayMetrics, HttpMetricsMiddleware } from './metrics/gateway-metrics';
 import { OpenApiDocs } from './openapi/openapi-docs';
 import { SystemHealthController } from './system-health.controller';
 
@@ -53,9 +54,14 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
     OpenApiDocs,
     ContactImportUploader,
     GatewayGrpcServer,
+    GatewayMetrics,
     { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_FILTER, useClass: AtsExceptionFilter },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+  }
+}

@@ -97,12 +97,16 @@ describe('errors over gRPC', () => {
     expect(atsErrorOf(error)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'mode' }] });
   });
 
-  it('maps a service that does not answer to UNAVAILABLE', async () => {
+  it('maps a service that does not answer to UNAVAILABLE, and counts it', async () => {
     const error = await rejection(
       grpc.call('campaigns', 'GetCampaign', { campaignId: randomUUID() }, { apiKey: supervisorKey }),
     );
     expect(error.code).toBe(status.UNAVAILABLE);
     expect(atsErrorOf(error)?.code).toBe('UNAVAILABLE');
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /autotelesale_gateway_grpc_calls_total\{[^}]*method="CampaignService\/GetCampaign"[^}]*code="UNAVAILABLE"/,
+    );
   });
 });
 

@@ -417,4 +417,21 @@ describe('public routes', () => {
     expect(ui.status).toBe(200);
     expect(String(ui.body)).toContain('swagger');
   });
+
+  it('counts requests by route template and status, never by id', async () => {
+    await api('GET', `/api/v1/agents/${randomUUID()}/status`, {});
+    const metrics = String((await api('GET', '/metrics')).body);
+    const lines = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('autotelesale_gateway_http_requests_total{'));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /route="\/api\/v1\/auth\/login".*status="401"|status="401".*route="\/api\/v1\/auth\/login"/,
+        ),
+        expect.stringMatching(/route="\/api\/v1\/agents\/:agentId\/status"/),
+      ]),
+    );
+    expect(lines.filter((l) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(l))).toEqual([]);
+  });
 });

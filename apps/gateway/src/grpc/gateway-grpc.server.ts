@@ -18,6 +18,7 @@ import { eventStreams, type StreamSink } from './event-streams';
 import { toGrpcError } from './grpc-errors';
 import { grpcHandlers } from './grpc-handlers';
 import { GRPC_METHOD_ROLES } from './grpc-permissions';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 export const GATEWAY_PROTO = join('autotelesale', 'gateway', 'v1', 'gateway.proto');
 export const GATEWAY_PROTO_PACKAGE = 'autotelesale.gateway.v1';
@@ -57,6 +58,7 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
     private readonly authenticator: Authenticator,
     private readonly bus: NatsBus,
     private readonly uploader: ContactImportUploader,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -142,9 +144,16 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
   }
 
   private report(method: string, error: unknown): Partial<grpc.ServiceError> {
-    if (!(error instanceof AtsError))
+    if (!(error instanceof AtsError)) {
       this.logger.error({ method, err: error instanceof Error ? error.stack : String(error) });
-    return toGrpcError(error);
+    }
+    const grpcError = toGrpcError(error);
+    this.metrics.grpcCalls.inc({ method, code: grpc.status[grpcError.code!] });
+    return grpcError;
+  }
+
+  private succeeded(method: string): void {
+    this.metrics.grpcCalls.inc({ method, code: 'OK' });
   }
 
   private unary(
@@ -155,7 +164,10 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
       this.authorize(method, call.metadata)
         .then((principal) => handler(call.request, principal))
         .then(
-          (reply) => callback(null, reply),
+          (reply) => {
+            this.succeeded(method);
+            callback(null, reply);
+          },
           (error: unknown) => callback(this.report(method, error) as grpc.ServiceError),
         );
     };
@@ -169,7 +181,10 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
       this.authorize(method, call.metadata)
         .then((principal) => handler(call as AsyncIterable<any>, principal))
         .then(
-          (reply) => callback(null, reply),
+          (reply) => {
+            this.succeeded(method);
+            callback(null, reply);
+          },
           (error: unknown) => {
             call.destroy();
             callback(this.report(method, error) as grpc.ServiceError);
@@ -183,16 +198,26 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
     handler: (request: any, principal: Principal, sink: StreamSink) => Promise<void>,
   ): grpc.handleServerStreamingCall<any, any> {
     return (call) => {
+      let open = false;
       this.authorize(method, call.metadata)
-        .then((principal) => handler(call.request, principal, call as unknown as StreamSink))
+        .then((principal) => {
+          open = true;
+          this.metrics.grpcStreams.inc({ method });
+          return handler(call.request, principal, call as unknown as StreamSink);
+        })
         .then(
           () => {
+            this.succeeded(method);
             if (!call.cancelled) call.end();
           },
           (error: unknown) => {
-            if (!call.cancelled) call.emit('error', this.report(method, error));
+            const grpcError = this.report(method, error);
+            if (!call.cancelled) call.emit('error', grpcError);
           },
-        );
+        )
+        .finally(() => {
+          if (open) this.metrics.grpcStreams.dec({ method });
+        });
     };
   }
 }
