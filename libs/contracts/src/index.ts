@@ -6,4 +6,5 @@ export * from './health';
 export * from './agent';
 export * from './campaign';
 export * from './call';
+export * from './reporting';
 export * from './gateway';

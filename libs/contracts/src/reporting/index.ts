@@ -1,0 +1,2 @@
+export * from './reporting-models';
+export * from './reporting-rpcs';

@@ -1,0 +1,246 @@
+import fc from 'fast-check';
+import type { CallRecord } from '@autotelesale/contracts';
+import { callCounts, callCountsAdded } from './call-counts';
+import type { CallFacts } from './call-facts';
+import { mergeCallEvent, type CallEvent } from './merge-call-event';
+import { classifyCall, REGULATOR_GRACE_MS } from './regulator-abandon';
+
+const callId = '7f0c9a5e-3a8b-4f43-9a53-2a4c3b0e2f11';
+const campaignId = '0b2f4a6c-1d3e-4f5a-8b7c-9d0e1f2a3b4c';
+const contactId = '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d';
+const attemptId = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b';
+
+const record = (patch: Partial<CallRecord> = {}): CallRecord => ({
+  callId,
+  campaignId,
+  attemptId,
+  contactId,
+  dialerId: 'dialer-1',
+  node: 'fs1',
+  mode: 'predictive',
+  phone: '+84961166133',
+  outcome: 'answered',
+  liveAnswer: true,
+  abandoned: false,
+  abandonReason: null,
+  amd: 'human',
+  agentId: 'agent-7',
+  extension: '1007',
+  dialedAt: '2026-11-23T09:00:00.000Z',
+  answeredAt: '2026-11-23T09:00:09.000Z',
+  connectedAt: '2026-11-23T09:00:09.120Z',
+  endedAt: '2026-11-23T09:02:09.120Z',
+  ringSeconds: 9,
+  holdSeconds: 0.12,
+  talkSeconds: 120,
+  hangupCause: 'NORMAL_CLEARING',
+  hangupBy: 'customer',
+  recordingPath: '/rec/1.wav',
+  ...patch,
+});
+
+/** A connected call's five events, as the dialer publishes them. */
+function connectedCall(): CallEvent[] {
+  const r = record();
+  return [
+    {
+      type: 'call.dialed',
+      version: 1,
+      payload: {
+        callId,
+        campaignId,
+        attemptId,
+        contactId,
+        dialerId: 'dialer-1',
+        node: 'fs1',
+        mode: 'predictive',
+        phone: r.phone,
+        dialedAt: r.dialedAt,
+      },
+    },
+    {
+      type: 'call.answered',
+      version: 2,
+      payload: { callId, campaignId, answeredAt: r.answeredAt!, amd: 'human' },
+    },
+    {
+      type: 'call.agentConnected',
+      version: 3,
+      payload: {
+        callId,
+        campaignId,
+        contactId,
+        agentId: 'agent-7',
+        extension: '1007',
+        phone: r.phone,
+        connectedAt: r.connectedAt!,
+        answerToAgentMs: 118,
+      },
+    },
+    { type: 'call.ended', version: 4, payload: r },
+  ];
+}
+
+function abandonedCall(reason: 'noAgentWithinGrace' | 'amdFalsePositive'): CallEvent[] {
+  const answeredAt = '2026-11-23T09:00:09.000Z';
+  return [
+    connectedCall()[0]!,
+    {
+      type: 'call.answered',
+      version: 2,
+      payload: { callId, campaignId, answeredAt, amd: reason === 'amdFalsePositive' ? 'machine' : 'human' },
+    },
+    {
+      type: 'call.abandoned',
+      version: 3,
+      payload: {
+        callId,
+        campaignId,
+        answeredAt,
+        abandonedAt: '2026-11-23T09:00:11.000Z',
+        reason,
+        identificationPlayed: reason === 'noAgentWithinGrace',
+      },
+    },
+    {
+      type: 'call.ended',
+      version: 4,
+      payload: record({
+        outcome: reason === 'amdFalsePositive' ? 'machine' : 'abandoned',
+        abandoned: true,
+        abandonReason: reason,
+        amd: reason === 'amdFalsePositive' ? 'machine' : 'human',
+        agentId: null,
+        extension: null,
+        connectedAt: null,
+        holdSeconds: 2,
+        talkSeconds: 0,
+      }),
+    },
+  ];
+}
+
+const mergeAll = (events: readonly CallEvent[]) =>
+  events.reduce<CallFacts | null>((facts, event) => mergeCallEvent(facts, event), null)!;
+
+describe('mergeCallEvent', () => {
+  it('builds the record of a connected call from its events', () => {
+    const facts = mergeAll(connectedCall());
+    expect(facts).toMatchObject({
+      callId,
+      campaignId,
+      phone: '+84961166133',
+      agentId: 'agent-7',
+      extension: '1007',
+      outcome: 'answered',
+      ended: true,
+      lastVersion: 4,
+      answerToAgentMs: 120,
+      talkSeconds: 120,
+      recordingPath: '/rec/1.wav',
+    });
+    expect(classifyCall(facts)).toEqual({
+      countedLive: true,
+      countedAbandon: false,
+      amdFalsePositive: false,
+      connected: true,
+    });
+  });
+
+  it("uses the dialer's latency until both timestamps are known", () => {
+    const [, , connected] = connectedCall();
+    expect(mergeCallEvent(null, connected!).answerToAgentMs).toBe(118);
+  });
+
+  it('counts a live call as soon as it is answered, before its record', () => {
+    const [dialed, answered] = connectedCall();
+    const facts = mergeAll([dialed!, answered!]);
+    expect(facts.ended).toBe(false);
+    expect(callCounts(facts)).toMatchObject({ dials: 1, liveAnswers: 1, connects: 0, abandons: 0 });
+  });
+
+  it('keeps the abandon facts only the live event carries, in either order', () => {
+    const events = abandonedCall('noAgentWithinGrace');
+    const inOrder = mergeAll(events);
+    const recordFirst = mergeAll([events[3]!, events[2]!, events[1]!, events[0]!]);
+    expect(recordFirst).toEqual(inOrder);
+    expect(inOrder).toMatchObject({
+      abandonedAt: new Date('2026-11-23T09:00:11.000Z'),
+      identificationPlayed: true,
+      abandoned: true,
+    });
+    expect(classifyCall(inOrder)).toMatchObject({ countedLive: true, countedAbandon: true });
+  });
+
+  it('leaves an AMD false positive out of the US counts and flags it for the UK rule', () => {
+    const facts = mergeAll(abandonedCall('amdFalsePositive'));
+    expect(classifyCall(facts)).toEqual({
+      countedLive: false,
+      countedAbandon: false,
+      amdFalsePositive: true,
+      connected: false,
+    });
+    // The same before the record: AMD's machine verdict does not make a live answer.
+    const [dialed, answered, abandoned] = abandonedCall('amdFalsePositive');
+    expect(classifyCall(mergeAll([dialed!, answered!]))).toMatchObject({ countedLive: false });
+    expect(classifyCall(mergeAll([dialed!, answered!, abandoned!]))).toMatchObject({
+      amdFalsePositive: true,
+    });
+  });
+
+  it.each([
+    ['at exactly 2 s', REGULATOR_GRACE_MS, false],
+    ['1 ms past 2 s', REGULATOR_GRACE_MS + 1, true],
+    ['at once', 0, false],
+  ])('counts a call connected %s after the answer as abandoned: %s', (_label, ms, abandoned) => {
+    const answeredAt = new Date('2026-11-23T09:00:09.000Z');
+    const facts = mergeAll([
+      {
+        type: 'call.ended',
+        version: 4,
+        payload: record({ connectedAt: new Date(answeredAt.getTime() + ms).toISOString() }),
+      },
+    ]);
+    expect(classifyCall(facts)).toMatchObject({
+      countedLive: true,
+      countedAbandon: abandoned,
+      connected: true,
+    });
+  });
+
+  it('gives the same facts whatever the order and however many times each event comes', () => {
+    const calls = [connectedCall(), abandonedCall('noAgentWithinGrace'), abandonedCall('amdFalsePositive')];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...calls),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.nat(), { minLength: 16, maxLength: 16 }),
+        (events, repeats, sortKeys) => {
+          // Every event at least once, some again, in a random order.
+          const delivered = [...events, ...repeats.map((r) => events[r % events.length]!)];
+          const shuffled = delivered
+            .map((event, i) => ({ event, key: sortKeys[i]! }))
+            .sort((a, b) => a.key - b.key)
+            .map((x) => x.event);
+          expect(mergeAll(shuffled)).toEqual(mergeAll(events));
+        },
+      ),
+    );
+  });
+
+  it('reports only what a merge added to the counters', () => {
+    const events = connectedCall();
+    const afterAnswer = mergeAll(events.slice(0, 2));
+    const all = mergeAll(events);
+    expect(callCountsAdded(null, afterAnswer)).toMatchObject({ dials: 1, liveAnswers: 1, connects: 0 });
+    expect(callCountsAdded(afterAnswer, all)).toEqual({
+      dials: 0,
+      liveAnswers: 0,
+      connects: 1,
+      abandons: 0,
+      amdFalsePositives: 0,
+      outcomes: { answered: 1 },
+    });
+    expect(callCountsAdded(all, mergeCallEvent(all, events[3]!))).toMatchObject({ dials: 0, outcomes: {} });
+  });
+});

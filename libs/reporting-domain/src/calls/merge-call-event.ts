@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type {
+  callAbandonedEvent,
+  callAgentConnectedEvent,
+  callAnsweredEvent,
+  callDialedEvent,
+  callEndedEvent,
+} from '@autotelesale/contracts';
+import { emptyCallFacts, factsOfRecord, type CallFacts } from './call-facts';
+
+type Payload<E extends { payload: z.ZodType }> = z.output<E['payload']>;
+
+/** One call event, validated, with the version the dialer gave it. */
+export type CallEvent =
+  | { type: 'call.dialed'; version: number; payload: Payload<typeof callDialedEvent> }
+  | { type: 'call.answered'; version: number; payload: Payload<typeof callAnsweredEvent> }
+  | { type: 'call.agentConnected'; version: number; payload: Payload<typeof callAgentConnectedEvent> }
+  | { type: 'call.abandoned'; version: number; payload: Payload<typeof callAbandonedEvent> }
+  | { type: 'call.ended'; version: number; payload: Payload<typeof callEndedEvent> };
+
+/** The campaign a call event belongs to (every call event carries it). */
+export function campaignOfCallEvent(event: CallEvent): string {
+  return event.payload.campaignId;
+}
+
+const date = (iso: string) => new Date(iso);
+
+/**
+ * Merges one call event into what is known of the call. Order-free and idempotent:
+ * applying the same events in any order, any number of times, gives the same facts.
+ *
+ * - `call.ended` is the dialer's record of the whole call: its fields replace what the
+ *   earlier events said.
+ * - Every other event only fills facts still unknown (a fact of a call never changes),
+ *   and fills nothing the record has already settled.
+ * - The facts only the live events carry (abandon time, identification message, the
+ *   dialer's own answer-to-agent measure) are kept whatever the order.
+ */
+export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): CallFacts {
+  const base = existing ?? emptyCallFacts(event.payload.callId, event.payload.campaignId);
+  const next: CallFacts = { ...base, lastVersion: Math.max(base.lastVersion, event.version) };
+  const fill = <K extends keyof CallFacts>(key: K, value: CallFacts[K] | undefined) => {
+    if (value !== undefined && value !== null && next[key] === null && !base.ended) next[key] = value;
+  };
+  switch (event.type) {
+    case 'call.dialed': {
+      const p = event.payload;
+      fill('attemptId', p.attemptId);
+      fill('contactId', p.contactId);
+      fill('dialerId', p.dialerId);
+      fill('node', p.node);
+      fill('mode', p.mode);
+      fill('phone', p.phone);
+      fill('dialedAt', date(p.dialedAt));
+      break;
+    }
+    case 'call.answered': {
+      const p = event.payload;
+      fill('answeredAt', date(p.answeredAt));
+      fill('amd', p.amd);
+      if (!base.ended && p.amd !== 'machine') next.liveAnswer = true;
+      break;
+    }
+    case 'call.agentConnected': {
+      const p = event.payload;
+      fill('contactId', p.contactId);
+      fill('agentId', p.agentId);
+      fill('extension', p.extension);
+      fill('phone', p.phone);
+      fill('connectedAt', date(p.connectedAt));
+      if (next.answerToAgentMs === null && p.answerToAgentMs !== undefined) {
+        next.answerToAgentMs = p.answerToAgentMs;
+      }
+      // A customer connected to an agent was a person, whatever AMD said.
+      if (!base.ended) next.liveAnswer = true;
+      break;
+    }
+    case 'call.abandoned': {
+      const p = event.payload;
+      fill('answeredAt', date(p.answeredAt));
+      if (next.abandonedAt === null) next.abandonedAt = date(p.abandonedAt);
+      if (next.identificationPlayed === null) next.identificationPlayed = p.identificationPlayed;
+      if (!base.ended) {
+        next.abandoned = true;
+        next.liveAnswer = true;
+        if (next.abandonReason === null) next.abandonReason = p.reason;
+      }
+      break;
+    }
+    case 'call.ended': {
+      Object.assign(next, factsOfRecord(event.payload), { ended: true });
+      break;
+    }
+  }
+  // The two timestamps, once both are known, are the measure (so the order of arrival
+  // cannot change it); until then, the dialer's own.
+  if (next.connectedAt && next.answeredAt) {
+    next.answerToAgentMs = Math.max(0, next.connectedAt.getTime() - next.answeredAt.getTime());
+  }
+  return next;
+}
