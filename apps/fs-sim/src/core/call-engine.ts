@@ -175,7 +175,7 @@ export class CallEngine {
         ch.timers.delete(timer);
         resolve(outcome.ok ? { ok: true, channel: ch } : { ok: false, cause: outcome.cause });
       };
-      if (returnOnRing) ch.vars.set('return_ring_ready', 'true');
+      if (returnOnRing) ch.setVar('return_ring_ready', 'true');
       if (ep.role === 'agent') this.driveAgent(ch);
       else this.driveCustomer(ch);
     });

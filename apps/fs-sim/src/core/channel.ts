@@ -1,6 +1,6 @@
 import type { TimerHandle } from './scheduler';
 import type { ResolvedBehaviour } from '../world/scenario';
-import type { SimEvent } from '../esl/sim-event';
+import { HeaderBlock, type SimEvent } from '../esl/sim-event';
 
 export const STATE_NUMBERS: Record<string, number> = {
   CS_NEW: 0,
@@ -119,9 +119,25 @@ export class Channel {
     readonly sessionId: number,
   ) {}
 
+  private varsBlock: HeaderBlock | undefined;
+
   setVar(name: string, value: string | undefined): void {
     if (value === undefined || value === '') this.vars.delete(name);
     else this.vars.set(name, value);
+    this.varsBlock = undefined;
+  }
+
+  /**
+   * The `variable_*` headers as one shared block: a call's ~20 events mostly carry the same
+   * variables, so they are listed (and serialised) once per change, not once per event.
+   */
+  variablesBlock(): HeaderBlock {
+    if (!this.varsBlock) {
+      const headers: string[] = [];
+      for (const [name, value] of this.vars) headers.push(variableHeader(name), value);
+      this.varsBlock = new HeaderBlock(headers);
+    }
+    return this.varsBlock;
   }
 
   get answerState(): string {
@@ -281,6 +297,6 @@ export function addChannelData(ev: SimEvent, ch: Channel, withVariables: boolean
     addProfile(ev, OTHER_LEG_NAMES, ch.otherLeg.channel);
   }
   if (withVariables) {
-    for (const [name, value] of ch.vars) ev.add(variableHeader(name), value);
+    ev.addBlock(ch.variablesBlock());
   }
 }

@@ -3,6 +3,39 @@ import { fsUrlEncode } from './url-encode';
 export type EventFormat = 'plain' | 'json' | 'xml';
 
 /**
+ * A run of headers shared by several events (a channel's variables), serialised at most
+ * once per format however many events carry it. Never empty values (callers filter them).
+ */
+export class HeaderBlock {
+  private json: string | undefined;
+  private plain: string | undefined;
+
+  constructor(readonly headers: string[]) {}
+
+  /** `"k":"v","k2":"v2"` without surrounding commas. */
+  jsonFragment(): string {
+    if (this.json === undefined) {
+      const h = this.headers;
+      let out = '';
+      for (let i = 0; i < h.length; i += 2) out += (i ? ',' : '') + jsonKey(h[i]!) + jsonString(h[i + 1]!);
+      this.json = out;
+    }
+    return this.json;
+  }
+
+  /** `k: v\n` lines, URL-encoded like every plain value. */
+  plainFragment(): string {
+    if (this.plain === undefined) {
+      const h = this.headers;
+      let out = '';
+      for (let i = 0; i < h.length; i += 2) out += `${h[i]}: ${fsUrlEncode(h[i + 1]!)}\n`;
+      this.plain = out;
+    }
+    return this.plain;
+  }
+}
+
+/**
  * One event on a switch's bus. Headers keep FreeSWITCH's insertion order and allow
  * duplicates (CHANNEL_HANGUP_COMPLETE carries Hangup-Cause twice). The wire bytes are
  * built at most once per format and shared by every subscriber, because one channel
@@ -12,6 +45,8 @@ export class SimEvent {
   /** Flat [name, value, name, value, ...]; empty values are never stored (absent != empty). */
   readonly headers: string[] = [];
   body: string | undefined;
+  /** Where shared blocks sit in `headers` (start index), so serialisers can reuse their text. */
+  private blocks: Array<{ start: number; block: HeaderBlock }> | undefined;
   private readonly wire: Partial<Record<EventFormat, Buffer>> = {};
 
   constructor(
@@ -24,6 +59,14 @@ export class SimEvent {
     const text = typeof value === 'string' ? value : String(value);
     if (text === '') return this;
     this.headers.push(name, text);
+    return this;
+  }
+
+  /** Appends a shared block; its headers stay visible to get() (filters look inside). */
+  addBlock(block: HeaderBlock): this {
+    if (block.headers.length === 0) return this;
+    (this.blocks ??= []).push({ start: this.headers.length, block });
+    for (const x of block.headers) this.headers.push(x);
     return this;
   }
 
@@ -64,8 +107,16 @@ export class SimEvent {
 
   private toPlain(): string {
     const h = this.headers;
+    const blocks = this.blocks;
+    let next = 0;
     let out = '';
     for (let i = 0; i < h.length; i += 2) {
+      if (blocks && next < blocks.length && blocks[next]!.start === i) {
+        const b = blocks[next++]!.block;
+        out += b.plainFragment();
+        i += b.headers.length - 2;
+        continue;
+      }
       const encoded = fsUrlEncode(h[i + 1]!);
       out += `${h[i]}: ${encoded === '' ? '_undef_' : encoded}\n`;
     }
@@ -79,9 +130,17 @@ export class SimEvent {
 
   private toJson(): string {
     const h = this.headers;
+    const blocks = this.blocks;
+    let next = 0;
     let out = '{';
     for (let i = 0; i < h.length; i += 2) {
       if (i) out += ',';
+      if (blocks && next < blocks.length && blocks[next]!.start === i) {
+        const b = blocks[next++]!.block;
+        out += b.jsonFragment();
+        i += b.headers.length - 2;
+        continue;
+      }
       out += jsonKey(h[i]!) + jsonString(h[i + 1]!);
     }
     if (this.body !== undefined && this.body !== '') {
