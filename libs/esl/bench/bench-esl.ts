@@ -13,6 +13,8 @@
  * Clients alternate over several rounds; the median round is reported, because the
  * machine is shared. Usage:
  *   node dist/libs/esl/bench/bench-esl.js [--calls 1000] [--repeat 5] [--rounds 3] [--json out.json]
+ *     [--stream file]   (reuse a captured stream, or save the one captured now)
+ *     [--profile dir]   (CPU profiles of the client processes)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -280,9 +282,15 @@ async function blast(socket: Socket, stream: Buffer, repeat: number, sentinel: s
 
 function runChild(library: 'esl' | 'modesl', port: number): Promise<ConsumerResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [__filename, '--consumer', library, '--port', String(port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const profile = flag('--profile');
+    const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, __filename, '--consumer', library, '--port', String(port)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
@@ -307,6 +315,18 @@ async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<
   }
 }
 
+function countEvents(stream: Buffer): number {
+  let n = 0;
+  let off = 0;
+  for (;;) {
+    const end = stream.indexOf('\n\n', off);
+    if (end < 0) return n;
+    const len = /Content-Length: (\d+)/.exec(stream.toString('utf8', off, end));
+    off = end + 2 + (len ? Number(len[1]) : 0);
+    n++;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -318,8 +338,19 @@ async function main(): Promise<void> {
   const rounds = Number(flag('--rounds') ?? 3);
   const jsonOut = flag('--json');
 
-  process.stdout.write(`bench-esl: capturing ${calls} short calls from fs-sim ...\n`);
-  const { stream, events } = await capture(calls);
+  const streamFile = flag('--stream');
+  let captured: { stream: Buffer; events: number };
+  if (streamFile && existsSync(streamFile)) {
+    // Re-running on the very same bytes: useful when the machine is quieter.
+    const stream = readFileSync(streamFile);
+    captured = { stream, events: countEvents(stream) };
+    process.stdout.write(`bench-esl: stream from ${streamFile}\n`);
+  } else {
+    process.stdout.write(`bench-esl: capturing ${calls} short calls from fs-sim ...\n`);
+    captured = await capture(calls);
+    if (streamFile) writeFileSync(streamFile, captured.stream);
+  }
+  const { stream, events } = captured;
   const perRun = events * repeat + 1;
   process.stdout.write(
     `bench-esl: ${events} events, ${(stream.length / 1048576).toFixed(1)} MB, avg ${Math.round(stream.length / events)} B/event; replaying x${repeat} = ${perRun} events per run, ${rounds} rounds\n`,

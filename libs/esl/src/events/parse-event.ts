@@ -1,3 +1,4 @@
+import { NOT_A_STRING, scanJsonString } from './json-scan';
 import {
   CHANNEL_EVENT_SET,
   type ChannelEventName,
@@ -45,112 +46,133 @@ const REQUIRED: Partial<Record<EslEventKind, readonly string[]>> = {
  * (reference 7.2 #11) is exactly what we must not repeat.
  */
 class JsonEvent {
+  private parsed: Record<string, HeaderValue> | undefined;
+  private scanned: Map<string, string | undefined> | undefined;
+
+  /** Set once by parseJsonEvent, which validates with this object's own cached reads. */
   constructor(
-    readonly kind: EslEventKind,
-    readonly name: string,
-    readonly headers: EventHeaders,
+    public kind: EslEventKind,
+    public name: string,
+    private readonly text: string,
   ) {}
 
+  /** The whole header set, parsed on first use. */
+  get headers(): EventHeaders {
+    if (this.parsed === undefined) {
+      try {
+        this.parsed = JSON.parse(this.text) as Record<string, HeaderValue>;
+      } catch {
+        // Structurally an object with its required fields (checked on arrival), broken
+        // further in: what could be read was read; the rest is absent, never a throw.
+        this.parsed = {};
+      }
+    }
+    return this.parsed;
+  }
+
   header(name: string): string | undefined {
-    return str(this.headers[name]);
+    if (this.parsed !== undefined) return str(this.parsed[name]);
+    // Scanned values are remembered: Unique-ID was already read once to validate the event.
+    const cache = (this.scanned ??= new Map());
+    if (cache.has(name)) return cache.get(name);
+    const v = scanJsonString(this.text, name);
+    const value = v === NOT_A_STRING ? str(this.headers[name]) : v;
+    cache.set(name, value);
+    return value;
   }
   variable(name: string): string | undefined {
-    return str(this.headers[`variable_${name}`]);
+    return this.header(`variable_${name}`);
   }
   get coreUuid(): string {
-    return str(this.headers['Core-UUID']) ?? '';
+    return this.header('Core-UUID') ?? '';
   }
   get sequence(): number {
-    return num(this.headers['Event-Sequence']) ?? 0;
+    return num(this.header('Event-Sequence')) ?? 0;
   }
   get timestampUs(): number {
-    return num(this.headers['Event-Date-Timestamp']) ?? 0;
+    return num(this.header('Event-Date-Timestamp')) ?? 0;
   }
   get body(): string | undefined {
-    return str(this.headers['_body']);
+    return this.header('_body');
   }
   get uniqueId(): string | undefined {
-    return str(this.headers['Unique-ID']);
+    return this.header('Unique-ID');
   }
   get channelName(): string | undefined {
-    return str(this.headers['Channel-Name']);
+    return this.header('Channel-Name');
   }
   get callState(): string | undefined {
-    return str(this.headers['Channel-Call-State']);
+    return this.header('Channel-Call-State');
   }
   get answerState(): string | undefined {
-    return str(this.headers['Answer-State']);
+    return this.header('Answer-State');
   }
   get hangupCause(): string | undefined {
-    return str(this.headers['Hangup-Cause']);
+    return this.header('Hangup-Cause');
   }
   get otherUniqueId(): string | undefined {
-    return str(this.headers['Bridge-B-Unique-ID']) ?? str(this.headers['Other-Leg-Unique-ID']);
+    return this.header('Bridge-B-Unique-ID') ?? this.header('Other-Leg-Unique-ID');
   }
   get application(): string | undefined {
-    return str(this.headers['Application']);
+    return this.header('Application');
   }
   get applicationData(): string | undefined {
-    return str(this.headers['Application-Data']);
+    return this.header('Application-Data');
   }
   get applicationResponse(): string | undefined {
-    return str(this.headers['Application-Response']);
+    return this.header('Application-Response');
   }
   get applicationUuid(): string | undefined {
-    return str(this.headers['Application-UUID']);
+    return this.header('Application-UUID');
   }
   get digit(): string | undefined {
-    return str(this.headers['DTMF-Digit']);
+    return this.header('DTMF-Digit');
   }
   get durationSamples(): number | undefined {
-    return num(this.headers['DTMF-Duration']);
+    return num(this.header('DTMF-Duration'));
   }
   get source(): string | undefined {
-    return str(this.headers['DTMF-Source']);
+    return this.header('DTMF-Source');
   }
   get recordFilePath(): string | undefined {
-    return str(this.headers['Record-File-Path']);
+    return this.header('Record-File-Path');
   }
   get completionCause(): string | undefined {
-    return str(this.headers['Record-Completion-Cause']);
+    return this.header('Record-Completion-Cause');
   }
   get jobUuid(): string | undefined {
-    return str(this.headers['Job-UUID']);
+    return this.header('Job-UUID');
   }
   get jobCommand(): string | undefined {
-    return str(this.headers['Job-Command']);
+    return this.header('Job-Command');
   }
   get jobCommandArg(): string | undefined {
-    return str(this.headers['Job-Command-Arg']);
+    return this.header('Job-Command-Arg');
   }
   get sessionCount(): number | undefined {
-    return num(this.headers['Session-Count']);
+    return num(this.header('Session-Count'));
   }
   get maxSessions(): number | undefined {
-    return num(this.headers['Max-Sessions']);
+    return num(this.header('Max-Sessions'));
   }
   get sessionsPerSecondMax(): number | undefined {
-    return num(this.headers['Session-Per-Sec-Max']);
+    return num(this.header('Session-Per-Sec-Max'));
   }
   get idleCpu(): number | undefined {
-    return num(this.headers['Idle-CPU']);
+    return num(this.header('Idle-CPU'));
   }
   get uptimeMsec(): number | undefined {
-    return num(this.headers['Uptime-msec']);
+    return num(this.header('Uptime-msec'));
   }
   get subclass(): string | undefined {
-    return str(this.headers['Event-Subclass']);
+    return this.header('Event-Subclass');
   }
   /** AMD verdict: mod_amd forks (AMD-Result / variable_amd_result) or avmd's Beep-Status. */
   get result(): string | undefined {
-    return (
-      str(this.headers['AMD-Result']) ??
-      str(this.headers['variable_amd_result']) ??
-      str(this.headers['Beep-Status'])
-    );
+    return this.header('AMD-Result') ?? this.header('variable_amd_result') ?? this.header('Beep-Status');
   }
   get cause(): string | undefined {
-    return str(this.headers['AMD-Cause']) ?? str(this.headers['variable_amd_cause']);
+    return this.header('AMD-Cause') ?? this.header('variable_amd_cause');
   }
 }
 
@@ -173,37 +195,52 @@ function num(v: HeaderValue | undefined): number | undefined {
  * a header its kind needs comes back as `{ ok: false, reason }`.
  */
 export function parseJsonEvent(body: string): ParseResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch (error) {
-    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data))
-    return { ok: false, reason: 'not a JSON object' };
-  const headers = data as Record<string, unknown>;
-  const name = headers['Event-Name'];
-  if (typeof name !== 'string' || name === '') return { ok: false, reason: 'no Event-Name' };
-  const kind = kindOf(name, headers);
+  // FreeSWITCH sends a flat, unformatted object. Checked cheaply here; the full parse
+  // happens only if someone reads `headers` (or an unusual value needs it).
+  const first = body.charCodeAt(0);
+  const last = body.charCodeAt(body.length - 1);
+  if (first !== 123 /* { */ || (last !== 125 /* } */ && body.trimEnd().slice(-1) !== '}'))
+    return { ok: false, reason: whyNotAnObject(body) };
+  const event = new JsonEvent('other', '', body);
+  const name = event.header('Event-Name');
+  if (!name) return { ok: false, reason: missingReason(body, 'no Event-Name') };
+  const kind = kindOf(name, (key) => event.header(key));
   for (const key of REQUIRED[kind] ?? []) {
-    const v = headers[key];
-    if (typeof v !== 'string' || v === '') return { ok: false, reason: `${name} without ${key}` };
+    if (!event.header(key)) return { ok: false, reason: missingReason(body, `${name} without ${key}`) };
   }
-  // Values are strings, or arrays of strings for array headers (reference 1.6). Checked on
-  // the fields we read by type; a number where a string belongs is still reported.
-  const core = headers['Core-UUID'];
-  if (core !== undefined && typeof core !== 'string')
-    return { ok: false, reason: `${name}: Core-UUID not a string` };
-  return { ok: true, event: new JsonEvent(kind, name, headers as EventHeaders) as unknown as EslEvent };
+  event.kind = kind;
+  event.name = name;
+  return { ok: true, event: event as unknown as EslEvent };
 }
 
-function kindOf(name: string, headers: Record<string, unknown>): EslEventKind {
+function whyNotAnObject(body: string): string {
+  try {
+    const v: unknown = JSON.parse(body);
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? 'not a flat JSON object'
+      : 'not a JSON object';
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+}
+
+/** On the (rare) error path, say "not JSON" when that is the real problem. */
+function missingReason(body: string, reason: string): string {
+  try {
+    JSON.parse(body);
+    return reason;
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+}
+
+function kindOf(name: string, read: (key: string) => string | undefined): EslEventKind {
   const k = KIND_BY_NAME[name];
   if (k) return k;
   if (CHANNEL_EVENT_SET.has(name as ChannelEventName)) return 'channel';
   if (name === 'CUSTOM') {
-    const sub = headers['Event-Subclass'];
-    return typeof sub === 'string' && AMD_SUBCLASS.test(sub) ? 'amd' : 'custom';
+    const sub = read('Event-Subclass');
+    return sub !== undefined && AMD_SUBCLASS.test(sub) ? 'amd' : 'custom';
   }
   return 'other';
 }
