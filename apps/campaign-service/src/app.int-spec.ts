@@ -39,3 +39,17 @@ it('has a database that matches its Prisma schema exactly (no drift)', async () 
   });
   expect(report.problems).toEqual([]);
 });
+
+it('exposes its own counters on /metrics', async () => {
+  const response = await fetch(`http://127.0.0.1:${service.httpPort}/metrics`);
+  const text = await response.text();
+  for (const name of [
+    'autotelesale_campaign_import_rows_total',
+    'autotelesale_campaign_contacts_leased_total',
+    'autotelesale_campaign_lease_expirations_total',
+    'autotelesale_campaign_outcomes_total',
+    'autotelesale_campaign_lease_duration_seconds',
+  ]) {
+    expect(text).toContain(name);
+  }
+});

@@ -12,6 +12,7 @@ import { ContactQueueService } from './contacts/contact-queue.service';
 import { DispositionService } from './dispositions/disposition.service';
 import { CallbackService } from './callbacks/callback.service';
 import { CampaignRpcController } from './rpc/campaign-rpc.controller';
+import { CampaignMetrics } from './metrics/campaign-metrics';
 
 export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', database: CAMPAIGN_DATABASE };
 
@@ -22,6 +23,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', databas
     campaignPoolProvider,
     CampaignPoolCloser,
     OutboxRelay,
+    CampaignMetrics,
     CampaignService,
     ListService,
     ListImportService,

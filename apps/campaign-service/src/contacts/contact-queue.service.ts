@@ -33,6 +33,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { loadCallback } from '../callbacks/callback-row';
 import { CONTACT_COLUMNS, toContact, type ContactRow } from './contact-row';
 import { applyContactDecision } from './contact-transition';
+import { CampaignMetrics } from '../metrics/campaign-metrics';
 import { loadSegmentFilter } from './contact-selector-sql';
 import { segmentFilterSql } from './contact-filter-sql';
 
@@ -72,6 +73,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     @Inject(CAMPAIGN_POOL) private readonly pool: Pool,
     private readonly bus: NatsBus,
     private readonly outbox: OutboxRelay,
+    private readonly metrics: CampaignMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,6 +91,14 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async lease(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
+    const started = process.hrtime.bigint();
+    const reply = await this.leaseFromQueue(request);
+    this.metrics.leased.inc(reply.contacts.length);
+    this.metrics.leaseSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return reply;
+  }
+
+  private async leaseFromQueue(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
     const first = await this.leaseOnce(request);
     if (first.contacts.length > 0) {
       // Expired leases of this campaign wait behind these: reclaim them without holding up the reply.
@@ -304,7 +314,10 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       );
       return rows.length;
     });
-    if (reclaimed > 0) this.outbox.kick();
+    if (reclaimed > 0) {
+      this.metrics.leaseExpirations.inc(reclaimed);
+      this.outbox.kick();
+    }
     return reclaimed;
   }
 
@@ -466,7 +479,10 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       );
       return { result, changed: true };
     });
-    if (changed) this.outbox.kick();
+    if (changed) {
+      this.metrics.outcomes.inc({ outcome: result.outcome });
+      this.outbox.kick();
+    }
     return result;
   }
 

@@ -28,6 +28,7 @@ import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { CampaignService } from '../campaigns/campaign.service';
 import { toImportReject, toImportStatus, type ImportRejectRow, type ListImportRow } from './import-row';
 import { upsertContactDrafts } from '../contacts/contact-upsert';
+import { CampaignMetrics } from '../metrics/campaign-metrics';
 
 const IMPORT_COLUMNS = `id, list_id, campaign_id, state, format, options, parser_state, next_seq, bytes_received,
   total_bytes, rows_in, accepted, merged, rejected, blank_lines, file_name, error, started_at, updated_at, completed_at`;
@@ -46,6 +47,7 @@ export class ListImportService {
     private readonly bus: NatsBus,
     private readonly outbox: OutboxRelay,
     private readonly campaigns: CampaignService,
+    private readonly metrics: CampaignMetrics,
   ) {}
 
   async start(request: StartImportRequest): Promise<ImportStatus> {
@@ -282,6 +284,10 @@ export class ListImportService {
       // Never commit a report that does not add up.
       throw new AtsError('INTERNAL', 'import counts do not add up', counts);
     }
+    // Counted before the commit: a chunk that then fails to commit is retried and counted again.
+    this.metrics.importRows.inc({ result: 'accepted' }, counts.accepted);
+    this.metrics.importRows.inc({ result: 'merged' }, counts.merged);
+    this.metrics.importRows.inc({ result: 'rejected' }, counts.rejected);
     return counts;
   }
 
