@@ -190,28 +190,30 @@ export class CallbackService {
   /** Cancels a scheduled callback (idempotent: a closed one is returned as it is); its contact leaves the callback lane. */
   async cancel(callbackId: string): Promise<Callback> {
     const { callback, changed } = await inTransaction(this.pool, async (tx) => {
+      // Contact first, then the callback: the order of every path that touches both (no deadlock).
+      const contact = await queryOne<ContactRow>(
+        tx,
+        `SELECT ${CONTACT_COLUMNS} FROM contact c
+          WHERE c.id = (SELECT contact_id FROM callback WHERE id = $1) FOR UPDATE`,
+        [callbackId],
+      );
       const row = await queryOne<CallbackRow>(
         tx,
         `SELECT ${CALLBACK_COLUMNS} FROM callback WHERE id = $1 FOR UPDATE`,
         [callbackId],
       );
-      if (!row) throw new AtsError('NOT_FOUND', `callback ${callbackId} not found`);
+      if (!row || !contact) throw new AtsError('NOT_FOUND', `callback ${callbackId} not found`);
       if (row.state !== 'scheduled') return { callback: toCallback(row), changed: false };
-      const contact = await queryOne<ContactRow>(
-        tx,
-        `SELECT ${CONTACT_COLUMNS} FROM contact c WHERE c.id = $1 FOR UPDATE`,
-        [row.contact_id],
-      );
       await tx.query(`UPDATE callback SET state = 'cancelled', closed_at = now() WHERE id = $1`, [
         callbackId,
       ]);
-      let version = contact!.version;
-      if (contact!.callback_id === callbackId) {
+      let version = contact.version;
+      if (contact.callback_id === callbackId) {
         const updated = await queryOne<{ version: number }>(
           tx,
           `UPDATE contact SET lane = 1, callback_id = NULL, callback_agent_id = NULL, version = version + 1, updated_at = now()
             WHERE id = $1 RETURNING version`,
-          [contact!.id],
+          [contact.id],
         );
         version = updated!.version;
       }
