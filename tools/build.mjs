@@ -5,7 +5,17 @@
 // so the output runs with plain `node` and needs no path-alias loader.
 // Usage: node tools/build.mjs <projectRoot> [<projectRoot> ...]
 import { transformFile } from '@swc/core';
-import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
+import {
+  readFileSync,
+  readdirSync,
+  statSync,
+  mkdirSync,
+  writeFileSync,
+  rmSync,
+  copyFileSync,
+  existsSync,
+  renameSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,8 +60,12 @@ function rewriteAliases(code, outFile) {
 
 async function buildProject(projectRoot) {
   const srcRoot = join(workspaceRoot, projectRoot);
-  const outRoot = join(workspaceRoot, 'dist', projectRoot);
+  const finalRoot = join(workspaceRoot, 'dist', projectRoot);
+  // Build beside the old output and swap it in at the end, so a process running the old
+  // build (a test's fs-sim child, a benchmark) never sees a half-deleted tree.
+  const outRoot = `${finalRoot}.building-${process.pid}`;
   rmSync(outRoot, { recursive: true, force: true });
+  mkdirSync(outRoot, { recursive: true });
   const files = walk(srcRoot);
   let compiled = 0;
   for (const file of files) {
@@ -76,7 +90,11 @@ async function buildProject(projectRoot) {
       copyFileSync(file, join(outRoot, rel));
     }
   }
-  console.log(`build: ${projectRoot}: ${compiled} files -> ${relative(workspaceRoot, outRoot)}`);
+  const oldRoot = `${finalRoot}.old-${process.pid}`;
+  if (existsSync(finalRoot)) renameSync(finalRoot, oldRoot);
+  renameSync(outRoot, finalRoot);
+  rmSync(oldRoot, { recursive: true, force: true });
+  console.log(`build: ${projectRoot}: ${compiled} files -> ${relative(workspaceRoot, finalRoot)}`);
 }
 
 const roots = process.argv.slice(2);
