@@ -260,3 +260,24 @@ describe('extra env (`<service>.env`)', () => {
     expect([...schema.definitions.envMap.propertyNames.not.enum].sort()).toEqual(setByChart);
   });
 });
+
+describe('the templates as Go templates', () => {
+  it.each([...templates().keys()])('%s opens and closes its blocks in order', (file) => {
+    const text = templates()
+      .get(file)!
+      .replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, '');
+    const stack: string[] = [];
+    const problems: string[] = [];
+    for (const m of text.matchAll(/\{\{-?\s*(if|range|with|define|else|end)\b/g)) {
+      const keyword = m[1];
+      if (keyword === 'end') {
+        if (stack.pop() === undefined) problems.push(`an end without a block at ${m.index}`);
+      } else if (keyword === 'else') {
+        if (!['if', 'with', 'range'].includes(stack[stack.length - 1] ?? ''))
+          problems.push(`a stray else at ${m.index}`);
+      } else stack.push(keyword);
+    }
+    expect([...problems, ...stack.map((open) => `an unclosed ${open}`)]).toEqual([]);
+    expect((text.match(/\{\{/g) ?? []).length).toBe((text.match(/\}\}/g) ?? []).length);
+  });
+});
