@@ -34,6 +34,7 @@ export type EslEventKind =
   | 'execute'
   | 'dtmf'
   | 'record'
+  | 'playback'
   | 'job'
   | 'heartbeat'
   | 'amd'
@@ -123,6 +124,16 @@ export interface RecordEvent extends EslEventBase {
   variable(name: string): string | undefined;
 }
 
+export interface PlaybackEvent extends EslEventBase {
+  readonly kind: 'playback';
+  readonly name: 'PLAYBACK_START' | 'PLAYBACK_STOP';
+  readonly uniqueId: string;
+  readonly playbackFilePath: string | undefined;
+  /** PLAYBACK_STOP only: done | break (uuid_break, hangup). */
+  readonly playbackStatus: string | undefined;
+  variable(name: string): string | undefined;
+}
+
 export interface BackgroundJobEvent extends EslEventBase {
   readonly kind: 'job';
   readonly name: 'BACKGROUND_JOB';
@@ -175,6 +186,7 @@ export type EslEvent =
   | ChannelEvent
   | DtmfEvent
   | RecordEvent
+  | PlaybackEvent
   | BackgroundJobEvent
   | HeartbeatEvent
   | AmdEvent

@@ -65,6 +65,16 @@ describe('parseJsonEvent', () => {
     expect(dtmf.kind === 'dtmf' && [dtmf.digit, dtmf.durationSamples]).toEqual(['#', 2000]);
     const rec = parse({ 'Event-Name': 'RECORD_STOP', 'Unique-ID': 'u1', 'Record-File-Path': '/r/a.wav' });
     expect(rec.kind === 'record' && rec.recordFilePath).toBe('/r/a.wav');
+    const play = parse({
+      'Event-Name': 'PLAYBACK_STOP',
+      'Unique-ID': 'u1',
+      'Playback-File-Path': '/sounds/intro.wav',
+      'Playback-Status': 'done',
+    });
+    expect(play.kind === 'playback' && [play.playbackFilePath, play.playbackStatus]).toEqual([
+      '/sounds/intro.wav',
+      'done',
+    ]);
     const br = parse({ 'Event-Name': 'CHANNEL_BRIDGE', 'Unique-ID': 'a', 'Bridge-B-Unique-ID': 'b' });
     expect(br.kind === 'bridge' && br.otherUniqueId).toBe('b');
     const ex = parse({

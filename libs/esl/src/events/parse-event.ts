@@ -23,6 +23,8 @@ const KIND_BY_NAME: Record<string, EslEventKind> = {
   DTMF: 'dtmf',
   RECORD_START: 'record',
   RECORD_STOP: 'record',
+  PLAYBACK_START: 'playback',
+  PLAYBACK_STOP: 'playback',
   BACKGROUND_JOB: 'job',
   HEARTBEAT: 'heartbeat',
 };
@@ -35,6 +37,7 @@ const REQUIRED: Partial<Record<EslEventKind, readonly string[]>> = {
   execute: ['Unique-ID', 'Application'],
   dtmf: ['Unique-ID', 'DTMF-Digit'],
   record: ['Unique-ID', 'Record-File-Path'],
+  playback: ['Unique-ID'],
   job: ['Job-UUID'],
   amd: ['Unique-ID'],
 };
@@ -139,6 +142,12 @@ class JsonEvent {
   }
   get completionCause(): string | undefined {
     return this.header('Record-Completion-Cause');
+  }
+  get playbackFilePath(): string | undefined {
+    return this.header('Playback-File-Path');
+  }
+  get playbackStatus(): string | undefined {
+    return this.header('Playback-Status');
   }
   get jobUuid(): string | undefined {
     return this.header('Job-UUID');
