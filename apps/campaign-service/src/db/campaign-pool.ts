@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Pool } from 'pg';
 import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { CAMPAIGN_DATABASE } from './campaign-db.constants';
@@ -16,12 +16,19 @@ const POOL_SIZE = Number(process.env['ATS_CAMPAIGN_DB_POOL_SIZE'] ?? 16);
 export const campaignPoolProvider: Provider = {
   provide: CAMPAIGN_POOL,
   inject: [SERVICE_CONFIG, PG_POOL],
-  useFactory: (config: ServiceConfig) =>
-    new Pool({
+  useFactory: (config: ServiceConfig) => {
+    const pool = new Pool({
       connectionString: config.databaseUrl,
       options: `-c search_path=${CAMPAIGN_DATABASE.schema}`,
       max: POOL_SIZE,
-    }),
+    });
+    // An idle connection dropped by the server (restart, failover, a dropped database) is
+    // an 'error' event on the pool: without a listener it would take the process down.
+    // The pool discards that connection and opens a new one on the next query.
+    const logger = new Logger('campaign-pool');
+    pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+    return pool;
+  },
 };
 
 @Injectable()
