@@ -362,6 +362,8 @@ export class EslClient implements EslConnection {
   }
 
   private onMessage(session: Session, message: EslMessage): void {
+    // A listener may have closed us while the rest of this chunk is still being framed.
+    if (session !== this.session) return;
     const type = message.headers['Content-Type'];
     switch (type) {
       case 'text/event-json':
@@ -515,6 +517,8 @@ export class EslClient implements EslConnection {
       this.counters.disconnects++;
       this.downSince = Date.now();
     }
+    // Listeners of `disconnected` (the pool's health among them) must already see the drop.
+    if (!closing) this.currentState = this.everConnected ? 'reconnecting' : 'connecting';
     if (wasReady || closing) {
       this.emitter.emit('disconnected', {
         reason,
@@ -533,14 +537,18 @@ export class EslClient implements EslConnection {
       for (const w of this.connectWaiters.splice(0)) w.reject(authError);
       return;
     }
-    this.scheduleReconnect();
+    this.scheduleReconnect(reason, error);
   }
 
-  private scheduleReconnect(): void {
-    this.currentState = this.everConnected ? 'reconnecting' : 'connecting';
+  private scheduleReconnect(reason: DisconnectReason, error: Error | undefined): void {
     const delayMs = backoffDelay(this.attempts, this.opts.backoff);
     this.attempts++;
-    this.emitter.emit('reconnecting', { attempt: this.attempts, delayMs });
+    this.emitter.emit('reconnecting', {
+      attempt: this.attempts,
+      delayMs,
+      reason,
+      ...(error ? { error: error.message } : {}),
+    });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.currentState !== 'closed') this.openSession();

@@ -120,7 +120,7 @@ export interface EslConnectionEvents {
   reconnected: [ReconnectedInfo];
   disconnected: [DisconnectedInfo];
   /** A reconnect attempt is scheduled. */
-  reconnecting: [{ attempt: number; delayMs: number }];
+  reconnecting: [{ attempt: number; delayMs: number; reason: DisconnectReason; error?: string }];
   /** An event we could not parse; it was skipped. */
   malformedEvent: [MalformedEventInfo];
   /** A listener threw or rejected; the connection carries on. */

@@ -32,9 +32,13 @@ describe('faults', () => {
       disconnected: [] as DisconnectedInfo[],
       reconnected: [] as ReconnectedInfo[],
       delays: [] as number[],
+      stateAtDisconnect: [] as string[],
     };
     c.on('event', (e) => void log.events.push(e));
-    c.on('disconnected', (d) => void log.disconnected.push(d));
+    c.on('disconnected', (d) => {
+      log.disconnected.push(d);
+      log.stateAtDisconnect.push(c.state);
+    });
     c.on('reconnected', (r) => void log.reconnected.push(r));
     c.on('reconnecting', (r) => void log.delays.push(r.delayMs));
     return { c, log };
@@ -81,6 +85,7 @@ describe('faults', () => {
     expect((error as { details: { jobUuid: string } }).details.jobUuid).toEqual(expect.any(String));
     expect(Date.now() - cutAt).toBeLessThan(1_000);
     expect(log.disconnected[0]).toMatchObject({ reason: 'SOCKET_CLOSED', failedRequests: 1 });
+    expect(log.stateAtDisconnect[0]).toBe('reconnecting');
     await expect(c.api('status')).rejects.toMatchObject({ code: 'ESL_NOT_CONNECTED' });
 
     await waitFor(() => log.reconnected.length === 1, { description: 'reconnected', timeoutMs: 5_000 });
