@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { callAgentConnectedEvent, campaignEvents, createEvent } from '@autotelesale/contracts';
+import {
+  callAgentConnectedEvent,
+  callEndedEvent,
+  campaignEvents,
+  createEvent,
+} from '@autotelesale/contracts';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
 import { collect, grpcClients } from '../test/grpc-client';
 import { restClient } from '../test/http-client';
@@ -174,6 +179,65 @@ describe('server streams', () => {
     await arrived(2);
     expect(received[1]).toMatchObject({ eventId: second.id, kind: 'outcome' });
     stream.cancel();
+  });
+
+  it('streams the call records the dialer publishes on the calls stream, for one campaign', async () => {
+    const topology = gateway.topology;
+    const ended = (forCampaign: string) => {
+      const callId = randomUUID();
+      const at = new Date().toISOString();
+      return createEvent(callEndedEvent, {
+        aggregateId: callId,
+        aggregateVersion: 4,
+        producer: 'test-dialer',
+        payload: {
+          callId,
+          campaignId: forCampaign,
+          attemptId: randomUUID(),
+          contactId: randomUUID(),
+          dialerId: 'dialer-1',
+          node: 'fs-1',
+          mode: 'predictive',
+          phone: '+84961166133',
+          outcome: 'answered',
+          liveAnswer: true,
+          abandoned: false,
+          abandonReason: null,
+          amd: 'human',
+          agentId: agentId,
+          extension: '1001',
+          dialedAt: at,
+          answeredAt: at,
+          connectedAt: at,
+          endedAt: at,
+          ringSeconds: 4.5,
+          holdSeconds: 0.4,
+          talkSeconds: 95,
+          hangupCause: 'NORMAL_CLEARING',
+          hangupBy: 'customer',
+          recordingPath: '/recordings/call.wav',
+        },
+      });
+    };
+    const elsewhere = ended(randomUUID());
+    const ours = ended(campaignId);
+    const ack = await gateway.bus.publishEvent(topology.events.call(elsewhere.payload.callId), elsewhere);
+    await gateway.bus.publishEvent(topology.events.call(ours.payload.callId), ours);
+    const stream = grpc.clients.events.WatchCallRecords(
+      { campaignId, afterSequence: ack.seq - 1 },
+      grpc.metadataOf({ apiKey: supervisorKey }),
+    );
+    const [record] = await collect(stream, 1);
+    stream.cancel();
+    expect(record).toMatchObject({
+      eventId: ours.id,
+      callId: ours.payload.callId,
+      phone: '+84961166133',
+      extension: '1001',
+      talkSeconds: 95,
+      hangupCause: 'NORMAL_CLEARING',
+      recordingPath: '/recordings/call.wav',
+    });
   });
 
   it("pops an agent's screen with its own calls only", async () => {

@@ -3,6 +3,7 @@ import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
 import {
   EventEnvelope,
   callAgentConnectedEvent,
+  callEndedEvent,
   campaignEvents,
   campaignRpcs,
   parseEvent,
@@ -125,6 +126,30 @@ export function eventStreams(
     );
   }
 
+  /** Call records (`call.ended`) from the calls stream, for one campaign or all. */
+  async function watchCallRecords(
+    request: { campaignId?: string; afterSequence?: number },
+    _principal: Principal,
+    sink: StreamSink,
+  ): Promise<void> {
+    await pump(
+      bus,
+      sink,
+      {
+        stream: topology.streams.calls.name,
+        filter: topology.events.allCalls,
+        afterSequence: request.afterSequence,
+      },
+      async (event, sequence) => {
+        if (event.type !== callEndedEvent.type) return undefined;
+        const { payload } = parseEvent(callEndedEvent, event);
+        if (request.campaignId && payload.campaignId !== request.campaignId) return undefined;
+        return { sequence, eventId: event.id, ...payload };
+      },
+      track,
+    );
+  }
+
   /** Customers connected to agents, from the calls stream, with the contact read from campaign-service. */
   async function watchScreenPops(
     request: { agentId?: string; afterSequence?: number },
@@ -163,5 +188,5 @@ export function eventStreams(
     );
   }
 
-  return { watchCallResults, watchScreenPops };
+  return { watchCallResults, watchCallRecords, watchScreenPops };
 }

@@ -89,6 +89,8 @@ export class GatewayGrpcServer implements OnApplicationBootstrap, OnApplicationS
           implementation[methodName] = this.clientStream(key, handlers.clientStream[key]!);
         } else if (key === 'EventService/WatchCallResults') {
           implementation[methodName] = this.serverStream(key, streams.watchCallResults);
+        } else if (key === 'EventService/WatchCallRecords') {
+          implementation[methodName] = this.serverStream(key, streams.watchCallRecords);
         } else if (key === 'EventService/WatchScreenPops') {
           implementation[methodName] = this.serverStream(key, streams.watchScreenPops);
         } else {

@@ -32,5 +32,6 @@ export const GRPC_METHOD_ROLES: Readonly<Record<string, readonly GatewayRole[]>>
   'AgentService/Logout': ['admin', 'supervisor', 'agent'],
   'AgentService/GetStatus': ['admin', 'supervisor', 'agent'],
   'EventService/WatchCallResults': ['admin', 'supervisor'],
+  'EventService/WatchCallRecords': ['admin', 'supervisor'],
   'EventService/WatchScreenPops': ['admin', 'supervisor', 'agent'],
 };
