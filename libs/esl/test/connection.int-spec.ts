@@ -19,6 +19,9 @@ const EVENTS = [
   'CHANNEL_HANGUP_COMPLETE',
   'CHANNEL_DESTROY',
   'DTMF',
+  'RECORD_START',
+  'RECORD_STOP',
+  'CUSTOM avmd::start avmd::beep avmd::stop',
 ];
 
 describe('EslClient against fs-sim', () => {
@@ -136,6 +139,28 @@ describe('EslClient against fs-sim', () => {
       timeoutSec: 5,
     });
     expect(timedOut).toMatchObject({ ok: false, cause: 'NO_ANSWER' });
+  });
+
+  it('types DTMF, RECORD_START/STOP and the AMD CUSTOM events of a live call', async () => {
+    const uuid = randomUUID();
+    expect(await client.originate({ uuid, endpoint: gw(NUMBERS.machine) })).toMatchObject({ ok: true });
+    expect(await client.api(`avmd ${uuid} start`)).toMatch(/^\+OK/);
+    expect(await client.api(`uuid_record ${uuid} start /tmp/esl-test.wav`)).toBe('+OK Success\n');
+    await sim.control('POST', `/channels/${uuid}/dtmf`, { digits: '5' });
+    expect(await client.api(`uuid_record ${uuid} stop /tmp/esl-test.wav`)).toBe('+OK Success\n');
+    await waitFor(() => forCall(uuid).some((e) => e.kind === 'amd' && e.subclass === 'avmd::beep'), {
+      description: 'the beep',
+    });
+    const dtmf = forCall(uuid).find((e) => e.kind === 'dtmf');
+    expect(dtmf?.kind === 'dtmf' && dtmf.digit).toBe('5');
+    const records = forCall(uuid).filter((e) => e.kind === 'record');
+    expect(records.map((e) => e.kind === 'record' && [e.name, e.recordFilePath])).toEqual([
+      ['RECORD_START', '/tmp/esl-test.wav'],
+      ['RECORD_STOP', '/tmp/esl-test.wav'],
+    ]);
+    const beep = forCall(uuid).find((e) => e.kind === 'amd' && e.subclass === 'avmd::beep');
+    expect(beep?.kind === 'amd' && beep.result).toBe('DETECTED');
+    await client.api(`uuid_kill ${uuid}`);
   });
 
   it('reports a malformed event and keeps going', async () => {

@@ -20,6 +20,7 @@ export const NUMBERS = {
   busy: '15550000486',
   noAnswer: '15550000000',
   ringsForever: '15550000009',
+  machine: '15550000777',
 };
 export const gw = (number: string) => `sofia/gateway/gw1/${number}`;
 
