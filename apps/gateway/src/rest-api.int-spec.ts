@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
+import { expectEventually } from '@autotelesale/testing';
 import { restClient, type Caller } from '../test/http-client';
 import { AppModule, SERVICE_OPTIONS } from './app.module';
 import { requestHash } from './http/idempotency.interceptor';
@@ -197,6 +198,13 @@ describe('API keys', () => {
 
     const listed = await api('GET', '/api/v1/api-keys', { as: admin });
     expect(JSON.stringify(listed.body)).not.toContain(key);
+    // Admins see when a key was last used (recorded in the background).
+    await expectEventually(async () => {
+      const keys = (await api('GET', '/api/v1/api-keys', { as: admin })).body.items;
+      expect(keys.find((k: { id: string }) => k.id === created.body.id).lastUsedAt).toEqual(
+        expect.any(String),
+      );
+    });
 
     await api('POST', `/api/v1/api-keys/${created.body.id}/revoke`, { as: admin });
     expect((await api('GET', '/api/v1/auth/me', { as: system })).status).toBe(401);

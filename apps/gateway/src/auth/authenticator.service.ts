@@ -40,10 +40,20 @@ export class Authenticator {
     if (!parsed || !row || row.revokedAt || !secretMatches(parsed.secret, row.secretHash)) {
       throw new AtsError('UNAUTHENTICATED', 'invalid or revoked API key');
     }
-    // Best effort: a lost update of last_used_at must never fail the request.
-    void this.prisma.apiKey
-      .update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })
-      .catch(() => undefined);
+    // Best effort, at most once a minute per key (a busy CRM must not write a row per
+    // request); a lost update of last_used_at never fails the request.
+    const now = new Date();
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+      void this.prisma.apiKey
+        .updateMany({
+          where: {
+            id: row.id,
+            OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }],
+          },
+          data: { lastUsedAt: now },
+        })
+        .catch(() => undefined);
+    }
     return { kind: 'apiKey', id: row.id, role: GatewayRole.parse(row.role), agentId: null };
   }
 
