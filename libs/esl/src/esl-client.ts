@@ -186,6 +186,17 @@ export class EslClient implements EslConnection {
       {},
       options.timeoutMs ?? this.opts.apiTimeoutMs,
     );
+    // A restricted ESL user gets a command/reply `-ERR permission denied`, not an api/response.
+    if (reply.headers['Content-Type'] === 'command/reply') {
+      this.counters.commandFailures++;
+      throw new EslError(
+        'ESL_COMMAND_FAILED',
+        `${this.name}: api refused: ${reply.headers['Reply-Text'] ?? ''}`,
+        {
+          reply: reply.headers['Reply-Text'],
+        },
+      );
+    }
     return reply.body ?? '';
   }
 

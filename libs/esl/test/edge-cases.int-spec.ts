@@ -105,6 +105,15 @@ describe('EslClient against a scripted peer', () => {
     expect(client.stats().inFlight).toBe(0);
   });
 
+  it('maps an api refused by permissions (a command/reply, not an api/response) to ESL_COMMAND_FAILED', async () => {
+    const { client } = await setup((line, socket) => {
+      if (line.startsWith('api '))
+        socket.write('Content-Type: command/reply\nReply-Text: -ERR permission denied\n\n');
+    });
+    await client.connect();
+    await expect(client.api('status')).rejects.toMatchObject({ code: 'ESL_COMMAND_FAILED' });
+  });
+
   it('times out a bgapi whose BACKGROUND_JOB never comes, and forgets the job', async () => {
     const { client } = await setup((line, socket) => {
       if (line.startsWith('bgapi '))
