@@ -4,11 +4,11 @@
  *  1. import: a generated CSV of N rows (default 100,000: Vietnamese numbers, 4 custom
  *     columns, 1 % bad numbers, 1 % duplicates) sent as 512 KiB base64 chunks, as the
  *     gateway forwards an upload; rows/s from importStart to the reply of the last chunk.
- *  2. lease: 4 dialers lease from one running campaign, 20 contacts per request, until
+ *  2. lease: D dialers (default 4) lease from one running campaign, B contacts per request (default 20), until
  *     L contacts (default 50,000) are leased; contacts/s. Then the same with 1 contact per
  *     request and 8 dialers (the worst case: a round trip per contact).
  *  3. outcome: 8 concurrent reporters record `busy` outcomes for leased contacts; outcomes/s.
- * Usage: npm run bench:campaign -- [--json out.json] [--rows N] [--leases L]
+ * Usage: npm run bench:campaign -- [--json out.json] [--rows N] [--leases L] [--batch B] [--dialers D]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ const flag = (name: string) => {
 };
 const ROWS = Number(flag('--rows') ?? 100_000);
 const LEASES = Number(flag('--leases') ?? 50_000);
+const BATCH = Number(flag('--batch') ?? 20);
+const DIALERS = Number(flag('--dialers') ?? 4);
 const jsonOut = flag('--json');
 const CHUNK_BYTES = 512 * 1024;
 
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
 
     // 2. leases, 20 per request, 4 dialers; then 1 per request, 8 dialers.
     const target = Math.min(LEASES, report.accepted);
-    const batched = await timed(() => leaseAll(bus, campaign.id, 4, 20, target));
+    const batched = await timed(() => leaseAll(bus, campaign.id, DIALERS, BATCH, target));
     const leasesPerSecond = batched.result.length / batched.seconds;
     const singleTarget = Math.min(5_000, report.accepted - batched.result.length);
     const single = await timed(() => leaseAll(bus, campaign.id, 8, 1, singleTarget));
@@ -215,7 +217,7 @@ async function main(): Promise<void> {
         'adds up',
       ],
       [
-        'lease x20, 4 dialers',
+        `lease x${BATCH}, ${DIALERS} dialers`,
         `${batched.result.length.toLocaleString('en')} contacts in ${batched.seconds.toFixed(2)} s`,
         `${Math.round(leasesPerSecond).toLocaleString('en')} leases/s`,
       ],
