@@ -11,3 +11,4 @@ export * from './kpis/manual-baseline';
 export * from './csv/csv-cells';
 export * from './csv/call-csv';
 export * from './paging/keyset-cursor';
+export * from './kpis/format-comparison';

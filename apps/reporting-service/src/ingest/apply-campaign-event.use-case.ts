@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Campaign, Disposition } from '@autotelesale/contracts';
-import { ReportingDatabase } from '../db/reporting-database';
+import type { ReportingTx } from '../db/reporting-database';
 import { claimMessage } from './claim-message';
 
 /** Dispositions (conversion, sale value) and campaign settings (abandon cap) from the campaigns stream. */
@@ -8,46 +8,40 @@ import { claimMessage } from './claim-message';
 export class ApplyCampaignEventUseCase {
   static readonly CONSUMER = 'campaigns';
 
-  constructor(private readonly db: ReportingDatabase) {}
-
-  async recordDisposition(eventId: string, d: Disposition): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      if (!(await claimMessage(tx, ApplyCampaignEventUseCase.CONSUMER, eventId))) return false;
-      const result = await tx.query(
-        `INSERT INTO disposition
-           (disposition_id, call_id, campaign_id, contact_id, agent_id, code, sale, sale_value, currency, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (disposition_id) DO NOTHING`,
-        [
-          d.id,
-          d.callId,
-          d.campaignId,
-          d.contactId,
-          d.agentId,
-          d.code,
-          d.sale,
-          d.saleValue,
-          d.currency,
-          new Date(d.recordedAt),
-        ],
-      );
-      return result.rowCount === 1;
-    });
+  async recordDisposition(tx: ReportingTx, eventId: string, d: Disposition): Promise<boolean> {
+    if (!(await claimMessage(tx, ApplyCampaignEventUseCase.CONSUMER, eventId))) return false;
+    const result = await tx.query(
+      `INSERT INTO disposition
+         (disposition_id, call_id, campaign_id, contact_id, agent_id, code, sale, sale_value, currency, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (disposition_id) DO NOTHING`,
+      [
+        d.id,
+        d.callId,
+        d.campaignId,
+        d.contactId,
+        d.agentId,
+        d.code,
+        d.sale,
+        d.saleValue,
+        d.currency,
+        new Date(d.recordedAt),
+      ],
+    );
+    return result.rowCount === 1;
   }
 
   /** Keeps the newest version of a campaign's settings (an older one arriving late changes nothing). */
-  async recordCampaign(eventId: string, campaign: Campaign): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      if (!(await claimMessage(tx, ApplyCampaignEventUseCase.CONSUMER, eventId))) return false;
-      const result = await tx.query(
-        `INSERT INTO campaign (campaign_id, name, abandon_rate_cap, version) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (campaign_id) DO UPDATE
-           SET name = EXCLUDED.name, abandon_rate_cap = EXCLUDED.abandon_rate_cap,
-               version = EXCLUDED.version, updated_at = now()
-           WHERE campaign.version < EXCLUDED.version`,
-        [campaign.id, campaign.name, campaign.pacing.abandonRateCap, campaign.version],
-      );
-      return result.rowCount === 1;
-    });
+  async recordCampaign(tx: ReportingTx, eventId: string, campaign: Campaign): Promise<boolean> {
+    if (!(await claimMessage(tx, ApplyCampaignEventUseCase.CONSUMER, eventId))) return false;
+    const result = await tx.query(
+      `INSERT INTO campaign (campaign_id, name, abandon_rate_cap, version) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (campaign_id) DO UPDATE
+         SET name = EXCLUDED.name, abandon_rate_cap = EXCLUDED.abandon_rate_cap,
+             version = EXCLUDED.version, updated_at = now()
+         WHERE campaign.version < EXCLUDED.version`,
+      [campaign.id, campaign.name, campaign.pacing.abandonRateCap, campaign.version],
+    );
+    return result.rowCount === 1;
   }
 }

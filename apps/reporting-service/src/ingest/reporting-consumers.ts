@@ -14,11 +14,13 @@ import { NatsBus } from '@autotelesale/messaging';
 import type { CallEvent } from '@autotelesale/reporting-domain';
 import type { z } from 'zod';
 import { REPORTING_SERVICE_CONFIG, type ReportingServiceConfig } from '../config/reporting-service.config';
+import { ReportingDatabase, type ReportingTx } from '../db/reporting-database';
 import { ReportingMetrics, type EventResult, type ReportingStream } from '../metrics/reporting-metrics';
 import { ApplyAgentStateUseCase } from './apply-agent-state.use-case';
 import { ApplyCallEventUseCase } from './apply-call-event.use-case';
 import { ApplyCampaignEventUseCase } from './apply-campaign-event.use-case';
-import { parseStreamEvent } from './parse-stream-event';
+import { consumeInBatches, type Delivered } from './batch-consumer';
+import { parseStreamEvent, type StreamEventVerdict } from './parse-stream-event';
 
 type DispositionPayload = z.output<typeof campaignEvents.dispositionRecorded.payload>;
 type CampaignPayload = z.output<typeof campaignEvents.campaignCreated.payload>;
@@ -37,13 +39,26 @@ const CAMPAIGN_EVENTS = [
   campaignEvents.campaignUpdated,
 ];
 
+/** Events applied per database transaction at most. */
+const MAX_BATCH = 256;
+
+/** One event to apply: its database work, and what to do once it is committed. */
+interface Work {
+  delivered: Delivered;
+  apply(tx: ReportingTx): Promise<{ result: EventResult; afterCommit?: () => void }>;
+}
+
 /**
  * The three durable consumers of reporting-service (`<ns>_reporting_calls`, `_agents`,
- * `_campaigns`): thin adapters that validate each event, hand it to one use case and
- * count the result. Replicas share the durables. A message is acknowledged once its
- * transaction commits; a failure (database down) leaves it to be delivered again; an
- * event that can never apply (bad payload, unknown schema version) is terminated and
- * reported, and the consumer goes on.
+ * `_campaigns`), shared by the replicas: thin adapters that validate each event, hand it
+ * to one use case and count the result.
+ *
+ * The events already received are applied together in one transaction (one commit per
+ * batch, not per event), each marked in processed_message, and acknowledged only after
+ * the commit. If the batch fails, its events are applied one transaction each, so that
+ * one failing event holds back no other; a failed one is left to be delivered again. An
+ * event that can never apply (payload breaking its schema, an unknown schema version) is
+ * terminated and reported, and the consumer goes on.
  */
 @Injectable()
 export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestroy {
@@ -52,6 +67,7 @@ export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly bus: NatsBus,
+    private readonly db: ReportingDatabase,
     private readonly calls: ApplyCallEventUseCase,
     private readonly agents: ApplyAgentStateUseCase,
     private readonly campaigns: ApplyCampaignEventUseCase,
@@ -60,89 +76,152 @@ export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { streams, events, consumers } = this.bus.topology;
-    await this.start(
-      'calls',
-      streams.calls.name,
-      events.allCalls,
-      consumers.durable('reporting', 'calls'),
-      (e, m) => this.onCallEvent(e, m),
-    );
-    await this.start(
-      'agents',
-      streams.agents.name,
-      events.allAgents,
-      consumers.durable('reporting', 'agents'),
-      (e, m) => this.onAgentEvent(e, m),
-    );
-    await this.start(
-      'campaigns',
-      streams.campaigns.name,
-      events.allCampaigns,
-      consumers.durable('reporting', 'campaigns'),
-      (e, m) => this.onCampaignEvent(e, m),
-    );
+    const { events } = this.bus.topology;
+    await this.start('calls', events.allCalls, (d) => this.callWork(d));
+    await this.start('agents', events.allAgents, (d) => this.agentWork(d));
+    await this.start('campaigns', events.allCampaigns, (d) => this.campaignWork(d));
   }
 
   async onModuleDestroy(): Promise<void> {
-    // Stop pulling and let the events in hand finish (they are acknowledged or redelivered).
+    // Stop pulling and let the batch in hand finish (it is acknowledged or redelivered).
     for (const stop of this.stops.splice(0)) await stop().catch(() => undefined);
   }
 
   private async start(
     stream: ReportingStream,
-    streamName: string,
     filterSubject: string,
-    durable: string,
-    handle: (event: EventEnvelope, msg: JsMsg) => Promise<EventResult>,
+    prepare: (delivered: Delivered) => Work | EventResult,
   ): Promise<void> {
-    const stop = await this.bus.consume(
-      { stream: streamName, durable, filterSubject, ackWaitMs: this.config.ackWaitMs, maxDeliver: -1 },
-      async (event, msg) => this.metrics.event(stream, await handle(event, msg)),
+    const { streams, consumers } = this.bus.topology;
+    const stop = await consumeInBatches(
+      this.bus,
+      {
+        stream: streams[stream].name,
+        durable: consumers.durable('reporting', stream),
+        filterSubject,
+        ackWaitMs: this.config.ackWaitMs,
+        maxBatch: MAX_BATCH,
+      },
+      async (batch) => {
+        const work: Work[] = [];
+        for (const delivered of batch) {
+          const prepared = prepare(delivered);
+          if (typeof prepared === 'string') this.metrics.event(stream, prepared);
+          else work.push(prepared);
+        }
+        if (work.length > 0) await this.applyBatch(stream, work);
+      },
+      (error, msg) =>
+        this.logger.warn(
+          { stream, seq: msg.seq, subject: msg.subject, err: String(error) },
+          'terminated a message that is not an event envelope',
+        ),
     );
     this.stops.push(stop);
   }
 
-  private async onCallEvent(envelope: EventEnvelope, msg: JsMsg): Promise<EventResult> {
-    const verdict = parseStreamEvent(CALL_EVENTS, envelope);
-    if (verdict.kind !== 'apply') return this.settle('calls', envelope, msg, verdict);
-    const event = {
+  private async applyBatch(stream: ReportingStream, work: Work[]): Promise<void> {
+    try {
+      const outcomes = await this.db.transaction(async (tx) => {
+        const results = [];
+        for (const item of work) results.push(await item.apply(tx));
+        return results;
+      });
+      outcomes.forEach((outcome, i) => this.settleApplied(stream, work[i]!, outcome));
+    } catch (batchError) {
+      if (work.length === 1) return this.retryLater(stream, work[0]!, batchError);
+      for (const item of work) {
+        try {
+          this.settleApplied(stream, item, await this.db.transaction((tx) => item.apply(tx)));
+        } catch (error) {
+          this.retryLater(stream, item, error);
+        }
+      }
+    }
+  }
+
+  private settleApplied(
+    stream: ReportingStream,
+    item: Work,
+    outcome: { result: EventResult; afterCommit?: () => void },
+  ): void {
+    item.delivered.msg.ack();
+    outcome.afterCommit?.();
+    this.metrics.event(stream, outcome.result);
+  }
+
+  private retryLater(stream: ReportingStream, item: Work, error: unknown): void {
+    const { msg, event } = item.delivered;
+    this.logger.error(
+      { stream, eventId: event.id, type: event.type, delivery: msg.info.deliveryCount, err: String(error) },
+      'could not apply an event; it will be delivered again',
+    );
+    msg.nak(Math.min(1_000 * msg.info.deliveryCount, 10_000));
+  }
+
+  private callWork({ msg, event }: Delivered): Work | EventResult {
+    const verdict = parseStreamEvent(CALL_EVENTS, event);
+    if (verdict.kind !== 'apply') return this.settle('calls', event, msg, verdict);
+    const callEvent = {
       type: verdict.event.definition.type,
-      version: envelope.aggregateVersion,
+      version: event.aggregateVersion,
       payload: verdict.event.payload,
     } as CallEvent;
-    const result = await this.calls.execute(envelope.id, event);
-    if (!result.applied) return 'replay';
-    this.metrics.callMerged(result.before, result.after);
-    return 'applied';
+    return {
+      delivered: { msg, event },
+      apply: async (tx) => {
+        const result = await this.calls.apply(tx, event.id, callEvent);
+        if (!result.applied) return { result: 'replay' };
+        return { result: 'applied', afterCommit: () => this.metrics.callMerged(result.before, result.after) };
+      },
+    };
   }
 
-  private async onAgentEvent(envelope: EventEnvelope, msg: JsMsg): Promise<EventResult> {
-    const verdict = parseStreamEvent(AGENT_EVENTS, envelope);
-    if (verdict.kind !== 'apply') return this.settle('agents', envelope, msg, verdict);
+  private agentWork({ msg, event }: Delivered): Work | EventResult {
+    const verdict = parseStreamEvent(AGENT_EVENTS, event);
+    if (verdict.kind !== 'apply') return this.settle('agents', event, msg, verdict);
     const change = verdict.event.payload;
-    return (await this.agents.execute(envelope.id, envelope.aggregateVersion, change)) ? 'applied' : 'replay';
+    return {
+      delivered: { msg, event },
+      apply: async (tx) => ({
+        result: (await this.agents.apply(tx, event.id, event.aggregateVersion, change))
+          ? 'applied'
+          : 'replay',
+      }),
+    };
   }
 
-  private async onCampaignEvent(envelope: EventEnvelope, msg: JsMsg): Promise<EventResult> {
-    const verdict = parseStreamEvent(CAMPAIGN_EVENTS, envelope);
-    if (verdict.kind !== 'apply') return this.settle('campaigns', envelope, msg, verdict);
+  private campaignWork({ msg, event }: Delivered): Work | EventResult {
+    const verdict = parseStreamEvent(CAMPAIGN_EVENTS, event);
+    if (verdict.kind !== 'apply') return this.settle('campaigns', event, msg, verdict);
     const { definition, payload } = verdict.event;
-    const applied =
-      definition === campaignEvents.dispositionRecorded
-        ? await this.campaigns.recordDisposition(envelope.id, (payload as DispositionPayload).disposition)
-        : await this.campaigns.recordCampaign(envelope.id, (payload as CampaignPayload).campaign);
-    return applied ? 'applied' : 'replay';
+    return {
+      delivered: { msg, event },
+      apply: async (tx) => {
+        const applied =
+          definition === campaignEvents.dispositionRecorded
+            ? await this.campaigns.recordDisposition(
+                tx,
+                event.id,
+                (payload as DispositionPayload).disposition,
+              )
+            : await this.campaigns.recordCampaign(tx, event.id, (payload as CampaignPayload).campaign);
+        return { result: applied ? 'applied' : 'replay' };
+      },
+    };
   }
 
-  /** Ignores an event of a type reporting does not read, or terminates and reports one that can never apply. */
+  /** Acknowledges an event of a type reporting does not read; terminates and reports one that can never apply. */
   private settle(
     stream: ReportingStream,
     envelope: EventEnvelope,
     msg: JsMsg,
-    verdict: { kind: 'ignore' } | { kind: 'reject'; reason: string; details?: unknown },
+    verdict: Exclude<StreamEventVerdict<unknown>, { kind: 'apply' }>,
   ): EventResult {
-    if (verdict.kind === 'ignore') return 'ignored';
+    if (verdict.kind === 'ignore') {
+      msg.ack();
+      return 'ignored';
+    }
     this.logger.warn(
       {
         stream,

@@ -1,4 +1,5 @@
 import { abandonWindow } from './abandon-windows';
+import { formatManualComparison } from './format-comparison';
 import { attributeAgentTime, rowKey, type AgentStateSeconds } from './agent-time';
 import { computeKpis, NO_CALLS } from './compute-kpis';
 import { estimateManualDialing } from './manual-baseline';
@@ -146,5 +147,35 @@ describe('estimateManualDialing', () => {
     expect(estimate.agentSeconds).toBe(5525);
     expect(estimate.talkMinutesPerAgentHour).toBeCloseTo(50 / (5525 / 3600), 9);
     expect(estimate.contactsPerAgentHour).toBeCloseTo(25 / (5525 / 3600), 9);
+  });
+});
+
+describe('formatManualComparison', () => {
+  it('prints the campaign beside manual dialing and the gain', () => {
+    const text = formatManualComparison({
+      campaign: {
+        dials: 1200,
+        liveAnswers: 300,
+        connects: 295,
+        abandons: 5,
+        abandonRate: 5 / 300,
+        occupancy: 0.78,
+        talkMinutesPerAgentHour: 46.8,
+        contactsPerAgentHour: 20.3,
+      },
+      manual: { talkMinutesPerAgentHour: 18.72, contactsPerAgentHour: 8.1 },
+    });
+    expect(text.split('\n')).toEqual([
+      'KPI                          campaign  manual (same list)',
+      'dials                            1200',
+      'live answers                      300',
+      'connects                          295',
+      'abandons                            5',
+      'abandon rate                    1.7 %',
+      'occupancy                      78.0 %',
+      'talk minutes per agent-hour      46.8                18.7',
+      'contacts per agent-hour          20.3                 8.1',
+      'talk time per agent-hour: 2.50x manual',
+    ]);
   });
 });
