@@ -1,4 +1,4 @@
-import { healthRpc } from '@autotelesale/contracts';
+import { dialerStatusRpc, healthRpc } from '@autotelesale/contracts';
 import { startServiceForTest, type ServiceUnderTest } from '@autotelesale/service-testing';
 import { waitFor } from '@autotelesale/testing';
 import { startFsSim, type FsSimProcess } from '../test/fs-sim-process';
@@ -44,4 +44,24 @@ it('creates the JetStream streams of its namespace at start-up', async () => {
   const names: string[] = [];
   for await (const info of dialer.bus.jsm.streams.list()) names.push(info.config.name);
   expect(names).toEqual(expect.arrayContaining(Object.values(dialer.topology.streams).map((s) => s.name)));
+});
+
+it('tells what it is doing: its id, its nodes, no campaign owned without campaign-service, no live call', async () => {
+  await waitFor(async () => (await dialer.bus.request(dialerStatusRpc, {})).nodes.every((n) => n.healthy));
+  expect(await dialer.bus.request(dialerStatusRpc, {})).toEqual({
+    dialerId: 'dialer-app-test',
+    draining: false,
+    nodes: [
+      { id: 'fs1', healthy: true, state: 'connected', inFlight: 0 },
+      { id: 'fs2', healthy: true, state: 'connected', inFlight: 0 },
+    ],
+    campaigns: [],
+    liveCalls: 0,
+  });
+});
+
+it('refuses a status request with unknown fields, with a typed error', async () => {
+  await expect(
+    dialer.bus.request(dialerStatusRpc, { verbose: true } as unknown as Record<string, never>),
+  ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
 });

@@ -5,6 +5,7 @@ import { CallDriverService } from './calls/call-driver.service';
 import { CallReconciler } from './campaigns/call-reconciler';
 import { CampaignSupervisorService } from './campaigns/campaign-supervisor.service';
 import { DIALER_SERVICE_CONFIG, loadDialerServiceConfig } from './config/dialer-service.config';
+import { DialerRpcHandlers } from './rpc/dialer-rpc.handlers';
 import { FsNodesService } from './telephony/fs-nodes.service';
 
 export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
@@ -18,6 +19,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
     CallDriverService,
     CallReconciler,
     CampaignSupervisorService,
+    DialerRpcHandlers,
   ],
 })
 export class AppModule {}

@@ -6,5 +6,6 @@ export * from './health';
 export * from './agent';
 export * from './campaign';
 export * from './call';
+export * from './dialer';
 export * from './reporting';
 export * from './gateway';

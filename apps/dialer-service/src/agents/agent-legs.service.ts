@@ -42,7 +42,12 @@ export class AgentLegsService {
   /** Makes the legs match the agents' states: call in the working ones, hang up the logged-out. */
   sync(agents: readonly AgentStatus[], nodeId: string): void {
     for (const agent of agents) {
-      const leg = this.legs.get(agent.agentId);
+      let leg = this.legs.get(agent.agentId);
+      // A leg on a switch we lost is no use: call the agent again on the campaign's node.
+      if (leg && leg.nodeId !== nodeId && !this.nodes.healthyNodeIds().includes(leg.nodeId)) {
+        this.forget(leg, 'its node is down');
+        leg = undefined;
+      }
       const working = WORKING.has(agent.state) && agent.sessionExtension !== null;
       if (working && !leg) this.call(agent.agentId, agent.sessionExtension!, nodeId);
       else if (!working && leg && agent.state === 'logged_out') void this.hangUp(leg);
@@ -96,6 +101,14 @@ export class AgentLegsService {
     if (event.variable(CHANNEL_VARS.role) !== 'agent') return;
     const leg = this.byUuid.get(event.uniqueId);
     if (leg && leg.nodeId === nodeId) this.forget(leg, event.hangupCause);
+  }
+
+  /** After a cut: legs no longer on the node hung up while we could not hear it. */
+  async reconcileNode(nodeId: string): Promise<void> {
+    const legs = [...this.legs.values()].filter((l) => l.nodeId === nodeId && l.up);
+    if (legs.length === 0) return;
+    const live = new Set((await this.nodes.connection(nodeId).showChannels()).map((r) => r.uuid));
+    for (const leg of legs) if (!live.has(leg.uuid)) this.forget(leg, 'gone during an ESL cut');
   }
 
   /** A restarted node lost every leg on it. */

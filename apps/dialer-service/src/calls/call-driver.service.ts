@@ -160,7 +160,13 @@ export class CallDriverService {
    * A call the previous owner placed, found live on a node after a take-over: driven to
    * its end from its rebuilt state (the first tick abandons a person found waiting).
    */
-  adopt(campaign: Campaign, contact: LiveCall['contact'], nodeId: string, state: LiveCall['state']): void {
+  adopt(
+    campaign: Campaign,
+    contact: LiveCall['contact'],
+    nodeId: string,
+    state: LiveCall['state'],
+    live = true,
+  ): void {
     const call: LiveCall = {
       callId: state.callId,
       campaign,
@@ -178,7 +184,47 @@ export class CallDriverService {
     this.calls.set(call.callId, call);
     if (state.agent && state.phase === 'connected')
       this.byAgentLeg.set(state.agent.agentLegUuid, call.callId);
-    if (state.phase === 'waiting') this.apply(call, { type: 'tick', at: Date.now() });
+    if (live && state.phase === 'waiting') this.apply(call, { type: 'tick', at: Date.now() });
+  }
+
+  /**
+   * The connection to a node came back (same switch, not restarted): events sent while it
+   * was down are lost, so ask the node what became of each call. A call gone from it ended
+   * during the cut (as a network failure if it had not been answered: it is retried by the
+   * campaign's rules); one answered meanwhile is taken as answered when the cut began, so
+   * it is bridged if it still may be, or abandoned properly.
+   */
+  async reconcileNode(nodeId: string, downSince: number): Promise<void> {
+    const mine = [...this.calls.values()].filter((c) => c.nodeId === nodeId);
+    if (mine.length === 0) return;
+    const rows = new Map((await this.nodes.connection(nodeId).showChannels()).map((r) => [r.uuid, r]));
+    const now = Date.now();
+    for (const call of mine) {
+      const row = rows.get(call.callId);
+      if (!row) {
+        const cause = call.state.phase === 'dialing' ? 'NORMAL_TEMPORARY_FAILURE' : 'NORMAL_CLEARING';
+        this.apply(call, { type: 'hangup', at: now, cause, by: 'network' });
+      } else if (call.state.phase === 'dialing' && (row.callstate === 'ACTIVE' || row.callstate === 'HELD')) {
+        this.apply(call, { type: 'answered', at: downSince });
+        this.apply(call, { type: 'tick', at: now });
+      }
+    }
+  }
+
+  /**
+   * A call of a dead replica that ended while nobody owned its campaign (found in the calls
+   * stream, gone from the switch): ended now, so its outcome is recorded and its agent
+   * goes to wrap-up. The hangup time is unknown; the take-over time stands for it.
+   */
+  closeLost(
+    campaign: Campaign,
+    contact: LiveCall['contact'],
+    nodeId: string,
+    state: LiveCall['state'],
+  ): void {
+    this.adopt(campaign, contact, nodeId, state, false);
+    const call = this.calls.get(state.callId);
+    if (call) this.apply(call, { type: 'hangup', at: Date.now(), cause: 'NORMAL_CLEARING', by: 'network' });
   }
 
   /** The node restarted (or is gone): every call on it ended without events. */
@@ -283,7 +329,9 @@ export class CallDriverService {
         return this.reserve(call);
       case 'bridge': {
         this.byAgentLeg.set(effect.agent.agentLegUuid, call.callId);
-        const reply = await esl().api(`uuid_bridge ${call.callId} ${effect.agent.agentLegUuid}`);
+        const reply = await esl()
+          .api(`uuid_bridge ${call.callId} ${effect.agent.agentLegUuid}`)
+          .catch((error: unknown) => `-ERR ${String(error)}`);
         if (!reply.startsWith('+OK')) {
           this.byAgentLeg.delete(effect.agent.agentLegUuid);
           this.apply(call, { type: 'bridgeFailed', at: Date.now() });

@@ -5,6 +5,7 @@ import { CHANNEL_VARS, resumeCall } from '@autotelesale/dialer-domain';
 import { AgentLegsService } from '../agents/agent-legs.service';
 import { CallDriverService } from '../calls/call-driver.service';
 import { FsNodesService } from '../telephony/fs-nodes.service';
+import { findUnfinishedCalls } from './call-history';
 
 /**
  * After a take-over: finds the old owner's legs of the campaign on every node
@@ -24,7 +25,7 @@ export class CallReconciler {
     private readonly agentLegs: AgentLegsService,
   ) {}
 
-  async adopt(campaign: Campaign, previousOwner: string): Promise<string | undefined> {
+  async adopt(campaign: Campaign, previousOwner: string, ownedSince: number): Promise<string | undefined> {
     const statuses = await this.bus.request(listAgentStatusesRpc, {
       agentIds: campaign.agents.length > 0 ? campaign.agents.map((a) => a.agentId) : undefined,
       groupIds: campaign.agentGroupId ? [campaign.agentGroupId] : undefined,
@@ -80,7 +81,39 @@ export class CallReconciler {
         customers++;
       }
     }
+    // Calls of the old owner that ended while nobody owned the campaign: the switch forgot
+    // them, the calls stream did not. Each gets its outcome and its agent its wrap-up.
+    const adopted = new Set(this.calls.liveCalls(campaign.id).map((c) => c.callId));
+    let lost = 0;
+    for (const u of await findUnfinishedCalls(
+      this.bus,
+      campaign.id,
+      previousOwner,
+      new Date(ownedSince - 60_000),
+    )) {
+      if (adopted.has(u.callId)) continue;
+      const policy = { introMs: 0, graceMs: campaign.pacing.abandonGraceSeconds * 1000 };
+      const state = u.connected
+        ? resumeCall(u.callId, policy, {
+            phase: 'connected',
+            dialedAt: u.dialedAt,
+            answeredAt: u.answeredAt ?? u.connected.at,
+            connectedAt: u.connected.at,
+            agent: { ...u.connected, agentLegUuid: '' },
+          })
+        : u.answeredAt !== null
+          ? resumeCall(u.callId, policy, { phase: 'waiting', dialedAt: u.dialedAt, answeredAt: u.answeredAt })
+          : resumeCall(u.callId, policy, { phase: 'dialing', dialedAt: u.dialedAt });
+      this.calls.closeLost(
+        campaign,
+        { id: u.contactId, attemptId: u.attemptId, phone: u.phone },
+        u.node,
+        state,
+      );
+      lost++;
+    }
     this.logger.warn({
+      lostWhileUnowned: lost,
       msg: 'took campaign over',
       campaignId: campaign.id,
       previousOwner,

@@ -46,10 +46,19 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     private readonly reconciler: CallReconciler,
   ) {
     nodes.onReconnected((nodeId, info) => {
-      if (!info.restarted) return;
-      // Every call and agent leg on a restarted switch is gone, with no hangup event.
-      this.calls.endCallsOnNode(nodeId, 'NORMAL_TEMPORARY_FAILURE');
-      this.agentLegs.forgetNode(nodeId);
+      if (info.restarted) {
+        // Every call and agent leg on a restarted switch is gone, with no hangup event.
+        this.calls.endCallsOnNode(nodeId, 'NORMAL_TEMPORARY_FAILURE');
+        this.agentLegs.forgetNode(nodeId);
+        return;
+      }
+      const downSince = Date.now() - info.downtimeMs;
+      void Promise.all([
+        this.calls.reconcileNode(nodeId, downSince),
+        this.agentLegs.reconcileNode(nodeId),
+      ]).catch((error: unknown) =>
+        this.logger.error({ msg: 'reconciling after a cut failed', node: nodeId, error: String(error) }),
+      );
     });
   }
 
@@ -106,19 +115,33 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     }
     if (runner) {
       runner.campaign = campaign;
+      if (this.nodes.healthyNodeIds().includes(runner.nodeId)) return;
+      // The campaign's switch is gone: go on from another one (live calls there end as the
+      // node reports, or when it comes back restarted).
+      const other = this.nodeForNewCampaign();
+      if (!other) return;
+      runner.stop();
+      this.runners.delete(campaign.id);
+      this.startRunner(campaign, other, false);
       return;
     }
     let adoptedNode: string | undefined;
     if (result.previousOwner)
-      adoptedNode = await this.reconciler.adopt(campaign, result.previousOwner).catch((error: unknown) => {
-        this.logger.error({ msg: 'reconciliation failed', campaignId: campaign.id, error: String(error) });
-        return undefined;
-      });
+      adoptedNode = await this.reconciler
+        .adopt(campaign, result.previousOwner, result.previousSince ?? Date.now() - 3_600_000)
+        .catch((error: unknown) => {
+          this.logger.error({ msg: 'reconciliation failed', campaignId: campaign.id, error: String(error) });
+          return undefined;
+        });
     const nodeId = adoptedNode ?? this.nodeForNewCampaign();
     if (!nodeId) {
       await this.store!.release(campaign.id);
       return;
     }
+    this.startRunner(campaign, nodeId, !!result.previousOwner);
+  }
+
+  private startRunner(campaign: Campaign, nodeId: string, takenOver: boolean): void {
     const fresh = new CampaignRunner(campaign, nodeId, {
       bus: this.bus,
       calls: this.calls,
@@ -129,12 +152,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     });
     this.runners.set(campaign.id, fresh);
     fresh.start();
-    this.logger.log({
-      msg: 'pacing campaign',
-      campaignId: campaign.id,
-      node: nodeId,
-      takenOver: !!result.previousOwner,
-    });
+    this.logger.log({ msg: 'pacing campaign', campaignId: campaign.id, node: nodeId, takenOver });
   }
 
   private async giveUp(campaignId: string, runner: CampaignRunner, why: string): Promise<void> {

@@ -50,7 +50,11 @@ it('keeps a campaign while its owner renews, and hands it over once the lease la
   clock.now += 8_999;
   expect(await b.claim(campaignId)).toMatchObject({ owned: false });
   clock.now += 1;
-  expect(await b.claim(campaignId)).toEqual({ owned: true, previousOwner: 'dialer-a' });
+  expect(await b.claim(campaignId)).toEqual({
+    owned: true,
+    previousOwner: 'dialer-a',
+    previousSince: 1_000_000,
+  });
   // The old owner's next renewal tells it the campaign is gone: it must stop dialing it.
   expect(await a.claim(campaignId)).toEqual({ owned: false, owner: 'dialer-b' });
 });

@@ -2,7 +2,9 @@ import type { KV } from '@nats-io/kv';
 import { decideOwnership, type OwnershipRecord } from '@autotelesale/dialer-domain';
 
 export type ClaimResult =
-  { owned: true; previousOwner: string | undefined } | { owned: false; owner: string | undefined };
+  /** `previousSince`: when the previous owner took the campaign (its calls start after). */
+  | { owned: true; previousOwner: string | undefined; previousSince?: number }
+  | { owned: false; owner: string | undefined };
 
 /**
  * Campaign ownership in JetStream KV (`topology.kv.campaignOwnership`), one entry per
@@ -46,10 +48,9 @@ export class CampaignOwnershipStore {
       this.revisions.delete(campaignId);
       return { owned: false, owner: undefined };
     }
-    return {
-      owned: true,
-      previousOwner: decision.action === 'takeOver' ? decision.previousOwner : undefined,
-    };
+    if (decision.action === 'takeOver')
+      return { owned: true, previousOwner: decision.previousOwner, previousSince: current?.since };
+    return { owned: true, previousOwner: undefined };
   }
 
   /** Gives the campaign up (graceful shutdown, campaign stopped); only if still ours. */

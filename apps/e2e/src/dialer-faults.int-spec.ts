@@ -1,0 +1,155 @@
+import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
+import { waitFor, waitForQuiescence } from '@autotelesale/testing';
+import {
+  agentStates,
+  collectCallEvents,
+  createAgents,
+  createRunningCampaign,
+  ofType,
+  overlappingAgentCalls,
+  phoneEnding,
+  scenario,
+} from './dialer-fixtures';
+import { buildDialer, startDialerProcess, type DialerProcess } from './dialer-process';
+import { startFsSim, type FsSimProcess } from './fs-sim-process';
+import { SERVICES } from './stack';
+
+/**
+ * The dialer when things break: the ESL connection cut, a switch restarted, a replica
+ * killed with calls live. Each time: no contact dialed twice, no outcome lost, no agent
+ * left reserved or on a call that is over.
+ */
+const EXTENSIONS = ['3001', '3002', '3003', '3004', '3005', '3006'];
+let fs: FsSimProcess;
+let stack: StackUnderTest;
+let calls: ReturnType<typeof collectCallEvents>;
+const dialers: DialerProcess[] = [];
+
+beforeAll(async () => {
+  buildDialer();
+  fs = await startFsSim({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1, heartbeatMs: 300 });
+  stack = await startStackForTest([SERVICES.campaign, SERVICES.agent], {});
+  calls = collectCallEvents(stack.bus);
+}, 90_000);
+
+afterAll(async () => {
+  calls?.stop();
+  for (const d of dialers) await d.kill();
+  await stack?.stop();
+  await fs?.stop();
+});
+
+function dialerEnv(id: string): Record<string, string> {
+  return {
+    ATS_NATS_URL: process.env['ATS_NATS_URL']!,
+    ATS_NAMESPACE: stack.topology.namespace,
+    ATS_FS_NODES: fs.nodesEnv,
+    ATS_FS_HEARTBEAT_MS: '300',
+    ATS_DIALER_ID: id,
+    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
+    ATS_DIALER_DRAIN_TIMEOUT_MS: '2000',
+  };
+}
+
+const forCampaign = (type: string, campaignId: string) =>
+  ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
+
+/** Every contact ended exactly once, each attempt dialed once; the agents are free again. */
+async function expectCleanEnd(campaignId: string, phones: string[], agents: string[]): Promise<void> {
+  await waitFor(() => forCampaign('call.ended', campaignId).length >= phones.length, {
+    timeoutMs: 60_000,
+  }).catch(async (error: unknown) => {
+    const summary = (type: string) =>
+      forCampaign(type, campaignId).map((e) => [e['callId'], e['dialerId'], e['outcome']]);
+    throw new Error(
+      `${String(error)}: dialed ${JSON.stringify(summary('call.dialed'))} ended ${JSON.stringify(summary('call.ended'))} agents ${JSON.stringify(await agentStates(stack.bus, agents))}`,
+    );
+  });
+  await waitForQuiescence(() => forCampaign('call.ended', campaignId).length, { quietMs: 1_000 });
+  const dialed = forCampaign('call.dialed', campaignId);
+  const ended = forCampaign('call.ended', campaignId);
+  expect(new Set(dialed.map((d) => d['attemptId'])).size).toBe(dialed.length);
+  expect(new Set(ended.map((e) => e['callId'])).size).toBe(ended.length);
+  // Every call dialed has ended, once: no outcome lost.
+  expect(new Set(ended.map((e) => e['callId']))).toEqual(new Set(dialed.map((d) => d['callId'])));
+  // A contact is dialed again only as a new attempt after its first ended (a scheduled retry), never twice at once.
+  for (const phone of phones) {
+    const mine = ended
+      .filter((e) => e['phone'] === phone)
+      .sort((a, b) => String(a['dialedAt']).localeCompare(String(b['dialedAt'])));
+    for (let i = 1; i < mine.length; i++)
+      expect(Date.parse(mine[i]!['dialedAt'] as string)).toBeGreaterThanOrEqual(
+        Date.parse(mine[i - 1]!['endedAt'] as string),
+      );
+  }
+  expect(overlappingAgentCalls(calls.events)).toEqual([]);
+  await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'), {
+    timeoutMs: 15_000,
+  });
+}
+
+it('survives a replica killed with calls live: another takes the campaign over and carries its calls to their outcome', async () => {
+  const first = await startDialerProcess(dialerEnv('dialer-first'));
+  dialers.push(first);
+  const agents = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
+  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    {
+      mode: 'progressive',
+      agents: agents.map((agentId) => ({ agentId })),
+      pacing: { ringTimeoutSeconds: 15 },
+    },
+    phones,
+  );
+  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
+  await first.kill();
+  const liveAtKill =
+    forCampaign('call.dialed', campaign.id).length - forCampaign('call.ended', campaign.id).length;
+  expect(liveAtKill).toBeGreaterThan(0);
+  dialers.push(await startDialerProcess(dialerEnv('dialer-second')));
+  await expectCleanEnd(campaign.id, phones, agents);
+  const enders = new Set(forCampaign('call.ended', campaign.id).map((e) => e['dialerId']));
+  expect(enders).toContain('dialer-second');
+}, 120_000);
+
+it('goes on after its ESL connection is cut mid-campaign: calls ended during the cut still get their outcome', async () => {
+  const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 4));
+  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(['01', '02', '03', '04'][i % 4]!));
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    {
+      mode: 'progressive',
+      agents: agents.map((agentId) => ({ agentId })),
+      pacing: { ringTimeoutSeconds: 15 },
+    },
+    phones,
+  );
+  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
+  await fs.control('/nodes/0/esl/cut', { durationMs: 2_500 });
+  await expectCleanEnd(campaign.id, phones, agents);
+}, 120_000);
+
+it('goes on after its switch restarts mid-campaign: calls lost with it are ended, agents called back', async () => {
+  const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
+  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    {
+      mode: 'progressive',
+      agents: agents.map((agentId) => ({ agentId })),
+      pacing: { ringTimeoutSeconds: 15 },
+    },
+    phones,
+  );
+  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
+  await fs.control('/nodes/0/restart', { downtimeMs: 500 });
+  await waitFor(
+    () =>
+      forCampaign('call.ended', campaign.id).some(
+        (e) => e['hangupCause'] === 'NORMAL_TEMPORARY_FAILURE' || e['hangupBy'] === 'network',
+      ),
+    { timeoutMs: 20_000 },
+  );
+  await expectCleanEnd(campaign.id, phones, agents);
+}, 120_000);
