@@ -88,10 +88,11 @@ export default [
     },
   },
   {
-    // apps/e2e starts the real apps side by side, so it must import them; Nx's rule forbids
-    // importing an application project outright (tags cannot allow it), so the rule is off
-    // here and only here. Apps themselves still may never import apps or e2e.
-    files: ['apps/e2e/**/*.ts'],
+    // apps/e2e (and the demo's integration tests) start the real apps side by side, so they
+    // must import them; Nx's rule forbids importing an application project outright (tags
+    // cannot allow it), so the rule is off here and only here. Apps themselves still may
+    // never import apps or e2e, and the demo's own code talks to the stack over HTTP only.
+    files: ['apps/e2e/**/*.ts', 'apps/demo/**/*.int-spec.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

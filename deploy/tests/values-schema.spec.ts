@@ -91,6 +91,13 @@ describe('values.schema.json', () => {
     expect(errors.map((e) => e.instancePath)).toContain('/freeswitch/esl/password');
   });
 
+  it('accepts the lab FreeSWITCH switched on with its defaults from values.yaml', () => {
+    const minimal = helmMerge(chartValues(), readYaml(join(examplesDir, 'minimal.yaml')));
+    expect(
+      errorsOf(helmMerge(minimal, { freeswitch: { lab: { enabled: true } } })).map(describeError),
+    ).toEqual([]);
+  });
+
   it('accepts a lab install without the dialer and so without FreeSWITCH', () => {
     const minimal = helmMerge(chartValues(), readYaml(join(examplesDir, 'minimal.yaml')));
     const noDialer = helmMerge(minimal, { dialer: { enabled: false } });

@@ -13,6 +13,11 @@ import { DispositionService } from './dispositions/disposition.service';
 import { CallbackService } from './callbacks/callback.service';
 import { CampaignRpcController } from './rpc/campaign-rpc.controller';
 import { CampaignMetrics } from './metrics/campaign-metrics';
+import { ImportProgressMetrics } from './metrics/import-progress-metrics';
+import { complianceClockProvider } from './compliance/compliance-clock';
+import { DialClearanceService } from './compliance/dial-clearance.service';
+import { DncService } from './compliance/dnc.service';
+import { ComplianceRpcController } from './rpc/compliance-rpc.controller';
 
 export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', database: CAMPAIGN_DATABASE };
 
@@ -24,6 +29,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', databas
     CampaignPoolCloser,
     OutboxRelay,
     CampaignMetrics,
+    ImportProgressMetrics,
     CampaignService,
     ListService,
     ListImportService,
@@ -32,6 +38,10 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'campaign', databas
     DispositionService,
     CallbackService,
     CampaignRpcController,
+    complianceClockProvider,
+    DialClearanceService,
+    DncService,
+    ComplianceRpcController,
   ],
 })
 export class AppModule {}

@@ -19,6 +19,18 @@ export async function startCampaignService(): Promise<ServiceUnderTest> {
   return startServiceForTest(AppModule, SERVICE_OPTIONS);
 }
 
+/**
+ * Calling hours open around the clock: the queue's tests are about the queue, and leases
+ * check hours in the contact's zone (tests of the hours themselves set their own).
+ */
+export const ALWAYS_OPEN = {
+  timeZone: 'UTC',
+  timeZonePolicy: 'campaign' as const,
+  windows: [
+    { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, start: '00:00', end: '24:00' },
+  ],
+};
+
 export async function createCampaign(
   bus: NatsBus,
   settings: Partial<z.input<typeof CampaignSettingsInput>> = {},
@@ -27,6 +39,7 @@ export async function createCampaign(
   const campaign = await bus.request(campaignRpcs.createCampaign, {
     name: 'Test campaign',
     mode: 'predictive',
+    callingHours: { ...ALWAYS_OPEN, windows: ALWAYS_OPEN.windows.map((w) => ({ ...w, days: [...w.days] })) },
     ...settings,
   });
   if (!start) return campaign;

@@ -5,6 +5,10 @@ import { CallDriverService } from './calls/call-driver.service';
 import { CallReconciler } from './campaigns/call-reconciler';
 import { CampaignSupervisorService } from './campaigns/campaign-supervisor.service';
 import { DIALER_SERVICE_CONFIG, loadDialerServiceConfig } from './config/dialer-service.config';
+import { DialerMetrics } from './metrics/dialer-metrics';
+import { CleanExit } from './drain/clean-exit';
+import { DrainController } from './drain/drain.controller';
+import { DialerAgentRpcHandlers } from './rpc/dialer-agent-rpc.handlers';
 import { DialerRpcHandlers } from './rpc/dialer-rpc.handlers';
 import { FsNodesService } from './telephony/fs-nodes.service';
 
@@ -12,6 +16,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
 
 @Module({
   imports: [ServiceKitModule.forRoot(SERVICE_OPTIONS)],
+  controllers: [DrainController],
   providers: [
     { provide: DIALER_SERVICE_CONFIG, useFactory: () => loadDialerServiceConfig() },
     FsNodesService,
@@ -20,6 +25,9 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
     CallReconciler,
     CampaignSupervisorService,
     DialerRpcHandlers,
+    DialerAgentRpcHandlers,
+    CleanExit,
+    DialerMetrics,
   ],
 })
 export class AppModule {}

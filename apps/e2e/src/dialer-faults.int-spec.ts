@@ -1,5 +1,5 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { waitFor, waitForQuiescence } from '@autotelesale/testing';
+import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
 import {
   agentStates,
   collectCallEvents,
@@ -11,7 +11,6 @@ import {
   scenario,
 } from './dialer-fixtures';
 import { buildDialer, startDialerProcess, type DialerProcess } from './dialer-process';
-import { startFsSim, type FsSimProcess } from './fs-sim-process';
 import { SERVICES } from './stack';
 
 /**
@@ -27,7 +26,12 @@ const dialers: DialerProcess[] = [];
 
 beforeAll(async () => {
   buildDialer();
-  fs = await startFsSim({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1, heartbeatMs: 300 });
+  fs = await startFsSimProcess({
+    nodes: 1,
+    scenario: scenario(EXTENSIONS),
+    timeScale: 0.1,
+    heartbeatMs: 300,
+  });
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent], {});
   calls = collectCallEvents(stack.bus);
 }, 90_000);

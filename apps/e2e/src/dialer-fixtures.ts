@@ -23,6 +23,13 @@ export const CUSTOMER_BEHAVIOURS = [
   { suffix: '04', behaviour: { kind: 'no-answer', progressMs: 50 } },
   { suffix: '05', behaviour: { kind: 'invalid-number', ringMs: 1_000 } },
   { suffix: '09', behaviour: { kind: 'answer', progressMs: 50, ringMs: 300, talkMs: 3_600_000 } },
+  // Early media (183) before the answer: manual and preview bridge the agent to it.
+  {
+    suffix: '06',
+    behaviour: { kind: 'answer', progressMs: 50, earlyMedia: true, ringMs: 12_000, talkMs: 15_000 },
+  },
+  // Early media and never an answer: the agent hears the ringback, the call ends unanswered.
+  { suffix: '07', behaviour: { kind: 'no-answer', progressMs: 50, earlyMedia: true, ringMs: 2_000 } },
 ] as const;
 
 export const EXPECTED_OUTCOME: Record<string, string> = {
@@ -31,6 +38,8 @@ export const EXPECTED_OUTCOME: Record<string, string> = {
   '03': 'busy',
   '04': 'noAnswer',
   '05': 'invalidNumber',
+  '06': 'answered',
+  '07': 'noAnswer',
 };
 
 export function scenario(agentExtensions: string[]) {

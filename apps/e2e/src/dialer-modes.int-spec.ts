@@ -1,5 +1,5 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { waitFor, waitForQuiescence } from '@autotelesale/testing';
+import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
 import {
   agentStates,
   collectCallEvents,
@@ -11,7 +11,6 @@ import {
   phoneEnding,
   scenario,
 } from './dialer-fixtures';
-import { startFsSim, type FsSimProcess } from './fs-sim-process';
 import { SERVICES } from './stack';
 
 const EXTENSIONS = ['2001', '2002', '2003', '2004', '2005', '2006', '2007'];
@@ -20,7 +19,7 @@ let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 
 beforeAll(async () => {
-  fs = await startFsSim({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
+  fs = await startFsSimProcess({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer], {
     ATS_FS_NODES: fs.nodesEnv,
     ATS_DIALER_ID: 'dialer-e2e',

@@ -18,17 +18,31 @@ export function buildDialer(): void {
 export interface DialerProcess {
   /** SIGKILL: the replica dies with its calls live and its campaigns still leased. */
   kill(): Promise<void>;
+  /** SIGTERM: the graceful drain; resolves with the exit code once the process is gone. */
+  terminate(): Promise<number | null>;
+  /** Resolves with the exit code when the process exits (by itself or after a signal). */
+  exited: Promise<number | null>;
+  /** Its HTTP port (`/health/*`, `/drain`) on 127.0.0.1. */
+  httpPort: number;
 }
 
 /** A dialer replica as its own process (so that it can really be killed). */
 export async function startDialerProcess(env: Record<string, string>): Promise<DialerProcess> {
+  const httpPort = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/apps/dialer-service/src/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ATS_HTTP_PORT: String(await freePort()), ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', ATS_HTTP_PORT: String(httpPort), ...env },
     stdio: ['ignore', process.env['DIALER_LOGS'] ? 'inherit' : 'ignore', 'pipe'],
   });
   child.stderr!.resume();
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return {
+    httpPort,
+    exited,
+    terminate: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
     kill: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

@@ -226,6 +226,29 @@ it('imports JSON and NDJSON too, and never echoes a formula cell unescaped', asy
   expect(unknownFormat.status).toBe(400);
 });
 
+it('pages a campaign’s lists, and refuses a page size it does not serve', async () => {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const query: string = cursor ? `limit=1&cursor=${encodeURIComponent(cursor)}` : 'limit=1';
+    const page = await api('GET', `/api/v1/campaigns/${campaignId}/lists?${query}`, { as: supervisor });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(1);
+    ids.push(page.body.items[0].id);
+    cursor = page.body.nextCursor;
+    pages += 1;
+  } while (cursor !== null && pages < 50);
+  expect(pages).toBeGreaterThanOrEqual(2);
+  expect(new Set(ids).size).toBe(ids.length);
+  const whole = await api('GET', `/api/v1/campaigns/${campaignId}/lists`, { as: supervisor });
+  expect(whole.body.items.map((list: { id: string }) => list.id).sort()).toEqual([...ids].sort());
+  expect(whole.body.nextCursor).toBeNull();
+  const tooBig = await api('GET', `/api/v1/campaigns/${campaignId}/lists?limit=100000`, { as: supervisor });
+  expect(tooBig.status).toBe(400);
+  expect(tooBig.body.code).toBe('VALIDATION_FAILED');
+});
+
 it('logs agents in and sets them ready, each with its own credentials', async () => {
   for (const extension of ['1001', '1002', '1003']) {
     const created = await api('POST', '/api/v1/agents', {

@@ -1,5 +1,5 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { startFsSim, type FsSimProcess } from './fs-sim-process';
+import { startFsSimProcess, type FsSimProcess } from '@autotelesale/testing';
 import { WHOLE_STACK } from './stack';
 
 let stack: StackUnderTest;
@@ -7,7 +7,7 @@ let fs: FsSimProcess;
 
 beforeAll(async () => {
   // The dialer needs its FreeSWITCH nodes (a health dependency of its own): fs-sim here.
-  fs = await startFsSim({ nodes: 1, scenario: { gateways: { gw1: {} } } });
+  fs = await startFsSimProcess({ nodes: 1, scenario: { gateways: { gw1: {} } } });
   // A free gRPC port: a gateway elsewhere on this machine may hold the default one.
   stack = await startStackForTest(WHOLE_STACK, { ATS_GRPC_PORT: '0', ATS_FS_NODES: fs.nodesEnv });
 });

@@ -6,7 +6,11 @@ export class CliUsageError extends Error {
 
 export const USAGE = `usage: fs-sim --port 8021 --password <pw> [--nodes N] [--seed S] [--time-scale X]
               [--scenario file.json] [--control-port P] [--sps N] [--max-sessions N]
-              [--jitter-ms MS] [--heartbeat-ms MS] [--host 127.0.0.1]`;
+              [--jitter-ms MS] [--heartbeat-ms MS] [--host 127.0.0.1]
+              [--event-queue-limit N] [--max-missed-events N] [--auth-timeout-ms MS]`;
+
+/** Flags where 0 would make the switch unusable (every event lost, every client cut at once). */
+const POSITIVE = new Set(['--event-queue-limit', '--auth-timeout-ms']);
 
 const NUMERIC: Record<string, keyof FsSimOptions> = {
   '--port': 'port',
@@ -18,6 +22,9 @@ const NUMERIC: Record<string, keyof FsSimOptions> = {
   '--max-sessions': 'maxSessions',
   '--jitter-ms': 'jitterMs',
   '--heartbeat-ms': 'heartbeatMs',
+  '--event-queue-limit': 'eventQueueLimit',
+  '--max-missed-events': 'maxMissedEvents',
+  '--auth-timeout-ms': 'authTimeoutMs',
 };
 
 export function parseCliOptions(argv: string[]): FsSimOptions {
@@ -35,6 +42,7 @@ export function parseCliOptions(argv: string[]): FsSimOptions {
       const n = Number(value);
       if (!Number.isFinite(n) || n < 0)
         throw new CliUsageError(`${name} must be a non-negative number, got ${value}`);
+      if (n === 0 && POSITIVE.has(name)) throw new CliUsageError(`${name} must be at least 1, got ${value}`);
       record[key] = n;
     } else if (name === '--password') {
       options.password = value;

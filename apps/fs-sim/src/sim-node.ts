@@ -43,6 +43,7 @@ export class SimNode {
     this.sw = new SimSwitch(switchOptions, scheduler, world);
     this.engine = new CallEngine(this.sw);
     this.esl = new EslServer(this.engine, password, host, limits);
+    this.sw.outboundConnector = (request) => this.esl.openOutbound(request);
   }
 
   async start(port: number): Promise<number> {

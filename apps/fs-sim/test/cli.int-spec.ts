@@ -1,24 +1,15 @@
 /** The command line: foreground process, logs where it listens, exits cleanly on SIGTERM. */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@autotelesale/testing';
+import { ensureFsSimBuilt, startFsSimProcess, waitFor } from '@autotelesale/testing';
 import { header, RawEslClient } from './raw-esl-client';
 
 const root = join(__dirname, '../../..');
 
 describe('fs-sim CLI', () => {
-  beforeAll(() => {
-    // Rebuild only when the sources are newer: other people's tests may be running the built
-    // simulator right now, and the build starts by deleting dist/apps/fs-sim.
-    const built = join(root, 'dist/apps/fs-sim/src/main.js');
-    if (!existsSync(built) || newestSource(join(root, 'apps/fs-sim/src')) > statSync(built).mtimeMs) {
-      execFileSync(process.execPath, [join(root, 'tools/build.mjs'), 'apps/fs-sim'], {
-        cwd: root,
-        stdio: 'ignore',
-      });
-    }
-  });
+  // Rebuilds only when the sources are newer: other people's tests may be running the built
+  // simulator right now, and the build starts by deleting dist/apps/fs-sim.
+  beforeAll(() => ensureFsSimBuilt());
 
   it('starts two nodes from a scenario file, serves ESL, and stops on SIGTERM', async () => {
     const child = spawn(
@@ -73,6 +64,23 @@ describe('fs-sim CLI', () => {
     expect(out).toContain('SIGTERM, shutting down');
   });
 
+  it('applies the connection limits given on the command line (first-command timeout here)', async () => {
+    const sim = await startFsSimProcess({
+      extraArgs: ['--auth-timeout-ms', '200', '--event-queue-limit', '1000', '--max-missed-events', '10'],
+    });
+    try {
+      const c = await RawEslClient.connect(sim.eslPorts[0]!);
+      // Well before FreeSWITCH's 25 s (waitClosed gives up after 5 s).
+      await c.waitClosed();
+      expect(Buffer.concat(c.allBytes).toString()).toBe(
+        'Content-Type: auth/request\n\nContent-Type: text/disconnect-notice\nContent-Length: 67\n\n' +
+          'Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n',
+      );
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('refuses an unknown option with a usage message and exit code 2', () => {
     let status = 0;
     let stderr = '';
@@ -88,12 +96,3 @@ describe('fs-sim CLI', () => {
     expect(stderr).toContain('unknown option --bogus');
   });
 });
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}

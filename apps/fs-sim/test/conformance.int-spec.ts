@@ -3,9 +3,8 @@
  * (esl-reference.md section 9). Assertions are on bytes as a client receives them.
  */
 import { expectEventually } from '@autotelesale/testing';
-import type { FsSimHandle } from '../src/index';
 import { eventName, header, plainEvent, RawEslClient, type WireMessage } from './raw-esl-client';
-import { gw, NUMBERS, PASSWORD, startTestSim } from './test-sim';
+import { gw, NUMBERS, PASSWORD, startTestSim, useTestSim } from './test-sim';
 
 const GOODBYE_BYTES =
   'Content-Type: text/disconnect-notice\nContent-Length: 67\n\nDisconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n';
@@ -13,28 +12,12 @@ const GOODBYE_BYTES =
 const json = (m: WireMessage) => JSON.parse(m.body) as Record<string, string>;
 
 describe('ESL conformance (reference section 9)', () => {
-  let sim: FsSimHandle;
-  let port: number;
-  const clients: RawEslClient[] = [];
-  const client = async () => {
-    const c = await RawEslClient.authed(port, PASSWORD);
-    clients.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    sim = await startTestSim({ authTimeoutMs: 300 });
-    port = sim.nodes[0]!.port;
-  });
-  afterEach(() => {
-    while (clients.length) clients.pop()!.close();
-  });
-  afterAll(() => sim.stop());
+  const env = useTestSim({ authTimeoutMs: 300 });
+  const client = () => env.client();
 
   describe('1. greeting, auth and the first-command timeout', () => {
     it('greets with exactly auth/request and accepts the password', async () => {
-      const c = await RawEslClient.connect(port);
-      clients.push(c);
+      const c = await env.connect();
       expect((await c.next()).raw.toString()).toBe('Content-Type: auth/request\n\n');
       c.send(`auth ${PASSWORD}`);
       expect((await c.next()).raw.toString()).toBe(
@@ -43,8 +26,7 @@ describe('ESL conformance (reference section 9)', () => {
     });
 
     it('answers a bad password with -ERR invalid, the 67-byte goodbye, and closes', async () => {
-      const c = await RawEslClient.connect(port);
-      clients.push(c);
+      const c = await env.connect();
       await c.next();
       c.send('auth ClueCon');
       await c.waitClosed();
@@ -55,8 +37,7 @@ describe('ESL conformance (reference section 9)', () => {
     });
 
     it('refuses other commands before auth but keeps the connection open', async () => {
-      const c = await RawEslClient.connect(port);
-      clients.push(c);
+      const c = await env.connect();
       await c.next();
       c.send('api status');
       expect((await c.next()).raw.toString()).toBe(
@@ -67,8 +48,7 @@ describe('ESL conformance (reference section 9)', () => {
     });
 
     it('says goodbye and closes when no first command arrives in time', async () => {
-      const c = await RawEslClient.connect(port);
-      clients.push(c);
+      const c = await env.connect();
       await c.waitClosed();
       expect(Buffer.concat(c.allBytes).toString()).toBe('Content-Type: auth/request\n\n' + GOODBYE_BYTES);
     });
@@ -700,6 +680,10 @@ describe('ESL conformance (reference section 9)', () => {
       try {
         const before = restarting.nodes[0]!;
         const c = await RawEslClient.authed(before.port, PASSWORD);
+        c.send('api global_getvar core_uuid');
+        expect((await c.nextApi()).raw.toString()).toBe(
+          `Content-Type: api/response\nContent-Length: 36\n\n${before.coreUuid}`,
+        );
         await restarting.node(0).restart();
         await c.waitClosed();
         expect(Buffer.concat(c.allBytes).toString()).toContain(
@@ -707,10 +691,39 @@ describe('ESL conformance (reference section 9)', () => {
         );
         expect(restarting.nodes[0]!.coreUuid).not.toBe(before.coreUuid);
         const again = await RawEslClient.authed(before.port, PASSWORD);
+        again.send('api global_getvar core_uuid');
+        expect((await again.nextApi()).body).toBe(restarting.nodes[0]!.coreUuid);
         again.close();
       } finally {
         await restarting.stop();
       }
+    });
+  });
+
+  describe('10b. global variables', () => {
+    it('answers global_getvar with the node identity a dialer reads, without a newline', async () => {
+      const c = await client();
+      const get = async (name: string) => {
+        c.send(`api global_getvar ${name}`);
+        return (await c.nextApi()).body;
+      };
+      expect(await get('core_uuid')).toBe(env.sim.nodes[0]!.coreUuid);
+      expect(await get('hostname')).toBe('fs-sim-1');
+      expect(await get('local_ip_v4')).toBe('127.0.0.1');
+      expect(await get('switch_serial')).toMatch(/^7f000001[0-9a-f]{4}$/);
+      expect(await get('no_such_global')).toBe('-ERR no reply\n');
+      c.send('api global_setvar campaign_mode=predictive');
+      expect((await c.nextApi()).body).toBe('+OK');
+      expect(await get('campaign_mode')).toBe('predictive');
+      const dump = await get('');
+      expect(dump.split('\n')).toEqual(
+        expect.arrayContaining([
+          `core_uuid=${env.sim.nodes[0]!.coreUuid}`,
+          'hostname=fs-sim-1',
+          'campaign_mode=predictive',
+        ]),
+      );
+      expect(dump.endsWith('\n')).toBe(true);
     });
   });
 

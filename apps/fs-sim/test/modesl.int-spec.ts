@@ -5,8 +5,7 @@
  */
 import { Connection, type Event } from 'modesl';
 import { expectEventually, waitFor } from '@autotelesale/testing';
-import type { FsSimHandle } from '../src/index';
-import { gw, NUMBERS, PASSWORD, startTestSim } from './test-sim';
+import { gw, NUMBERS, PASSWORD, useTestSim } from './test-sim';
 
 interface Seen {
   name: string;
@@ -93,19 +92,15 @@ const UNANSWERED = [
 ];
 
 describe.each(['json', 'plain'] as const)('modesl with event %s', (format) => {
-  let sim: FsSimHandle;
+  const env = useTestSim();
   let conn: Connection;
   let seen: Seen[];
 
   beforeAll(async () => {
-    sim = await startTestSim();
-    ({ conn, seen } = await open(sim.nodes[0]!.port));
+    ({ conn, seen } = await open(env.port()));
     await new Promise<void>((resolve) => conn.events(format, 'ALL', () => resolve()));
   });
-  afterAll(async () => {
-    conn.disconnect();
-    await sim.stop();
-  });
+  afterAll(() => conn.disconnect());
 
   const forCall = (uuid: string) =>
     seen.filter(

@@ -62,6 +62,11 @@ export class RawEslClient {
     socket.on('error', () => undefined);
   }
 
+  /** Wraps a socket fs-sim opened to us (outbound mode: the test is the server). */
+  static wrap(socket: Socket): RawEslClient {
+    return new RawEslClient(socket);
+  }
+
   static connect(port: number, host = '127.0.0.1'): Promise<RawEslClient> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, host, () => resolve(new RawEslClient(socket)));

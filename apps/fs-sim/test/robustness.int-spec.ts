@@ -5,34 +5,18 @@
  */
 import fc from 'fast-check';
 import { expectEventually } from '@autotelesale/testing';
-import type { FsSimHandle } from '../src/index';
 import { header, RawEslClient } from './raw-esl-client';
-import { gw, NUMBERS, PASSWORD, startTestSim } from './test-sim';
+import { gw, NUMBERS, useTestSim } from './test-sim';
 
 describe('robustness', () => {
-  let sim: FsSimHandle;
-  let port: number;
-  const clients: RawEslClient[] = [];
-  const client = async () => {
-    const c = await RawEslClient.authed(port, PASSWORD);
-    clients.push(c);
-    return c;
-  };
+  const env = useTestSim({ eventQueueLimit: 50, maxMissedEvents: 20 });
+  const client = () => env.client();
   /** The switch still answers a fresh connection. */
   const stillServing = async () => {
     const c = await client();
     c.send('api status');
     expect((await c.nextApi()).body).toMatch(/^UP /);
   };
-
-  beforeAll(async () => {
-    sim = await startTestSim({ eventQueueLimit: 50, maxMissedEvents: 20 });
-    port = sim.nodes[0]!.port;
-  });
-  afterEach(() => {
-    while (clients.length) clients.pop()!.close();
-  });
-  afterAll(() => sim.stop());
 
   it('answers garbage, binary and unknown commands with -ERR command not found and stays usable', async () => {
     const c = await client();
@@ -63,7 +47,7 @@ describe('robustness', () => {
   it('survives random bytes on many connections', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 2000 }), async (bytes) => {
-        const c = await RawEslClient.connect(port);
+        const c = await RawEslClient.connect(env.port());
         c.writeRaw(Buffer.from(bytes));
         c.writeRaw('\n\n');
         c.close();
@@ -95,9 +79,11 @@ describe('robustness', () => {
     victim.socket.pause();
     const sender = await client();
     const blob = 'z'.repeat(64 * 1024);
-    const before = sim.nodes[0]!.connections;
+    const before = env.sim.nodes[0]!.connections;
     for (let i = 0; i < 700; i++) sender.send('sendevent CUSTOM', { 'Event-Subclass': 'sim::blob' }, blob);
-    await expectEventually(() => expect(sim.nodes[0]!.connections).toBe(before - 1), { timeoutMs: 20_000 });
+    await expectEventually(() => expect(env.sim.nodes[0]!.connections).toBe(before - 1), {
+      timeoutMs: 20_000,
+    });
     await stillServing();
     sender.send(
       `api originate {origination_uuid=after-kill,ignore_early_media=true}${gw(NUMBERS.answersAndStays)} &park()`,

@@ -1,4 +1,5 @@
 import { startFsSim, type FsSimHandle, type FsSimOptions, type ScenarioSpec } from '../src/index';
+import { RawEslClient } from './raw-esl-client';
 
 export const PASSWORD = 'S3cret!';
 
@@ -78,3 +79,51 @@ export function startTestSim(extra: FsSimOptions = {}): Promise<FsSimHandle> {
 }
 
 export const gw = (number: string) => `sofia/gateway/gw1/${number}`;
+
+/** One simulator for a describe block, and raw clients that are closed after each test. */
+export interface TestSimContext {
+  /** The running simulator (set in beforeAll). */
+  readonly sim: FsSimHandle;
+  /** ESL port of a node. */
+  port(node?: number): number;
+  /** A connected client that has read nothing yet (auth/request is its first message). */
+  connect(node?: number): Promise<RawEslClient>;
+  /** An authenticated client. */
+  client(node?: number): Promise<RawEslClient>;
+  /** Closes this client after the test too. */
+  track(c: RawEslClient): RawEslClient;
+}
+
+/**
+ * Registers beforeAll/afterEach/afterAll in the calling describe block: the simulator
+ * starts once with `extra` over the test defaults (a function is called in beforeAll, after
+ * the hooks registered before it), clients close after every test.
+ */
+export function useTestSim(extra: FsSimOptions | (() => FsSimOptions) = {}): TestSimContext {
+  let sim: FsSimHandle | undefined;
+  const clients: RawEslClient[] = [];
+  const running = () => {
+    if (!sim) throw new Error('useTestSim: the simulator is not started yet (use it inside a test)');
+    return sim;
+  };
+  const ctx: TestSimContext = {
+    get sim() {
+      return running();
+    },
+    port: (node = 0) => running().nodes[node]!.port,
+    connect: async (node = 0) => ctx.track(await RawEslClient.connect(ctx.port(node))),
+    client: async (node = 0) => ctx.track(await RawEslClient.authed(ctx.port(node), PASSWORD)),
+    track: (c) => {
+      clients.push(c);
+      return c;
+    },
+  };
+  beforeAll(async () => {
+    sim = await startTestSim(typeof extra === 'function' ? extra() : extra);
+  });
+  afterEach(() => {
+    while (clients.length) clients.pop()!.close();
+  });
+  afterAll(() => sim?.stop());
+  return ctx;
+}

@@ -4,44 +4,29 @@
  * operator's failover levers (restart a node, cut its ESL port) across several nodes.
  */
 import { expectEventually, waitFor } from '@autotelesale/testing';
-import type { FsSimHandle } from '../src/index';
 import { eventName, RawEslClient, type WireMessage } from './raw-esl-client';
-import { gw, NUMBERS, PASSWORD, startTestSim } from './test-sim';
+import { gw, NUMBERS, useTestSim } from './test-sim';
 
 const json = (m: WireMessage) => JSON.parse(m.body) as Record<string, string>;
 
 describe('world and control API', () => {
-  let sim: FsSimHandle;
-  let base: string;
-  const clients: RawEslClient[] = [];
-  const client = async (node = 0) => {
-    const c = await RawEslClient.authed(sim.nodes[node]!.port, PASSWORD);
-    clients.push(c);
-    return c;
-  };
+  const env = useTestSim({ nodes: 2, controlPort: 0 });
+  const client = (node = 0) => env.client(node);
+  const base = () => `http://127.0.0.1:${env.sim.controlPort}`;
   const api = async (c: RawEslClient, cmd: string) => {
     c.send(`api ${cmd}`);
     return (await c.nextApi(10_000)).body;
   };
   const control = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
+    const res = await fetch(`${base()}${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
-  beforeAll(async () => {
-    sim = await startTestSim({ nodes: 2, controlPort: 0 });
-    base = `http://127.0.0.1:${sim.controlPort}`;
-  });
-  afterEach(() => {
-    while (clients.length) clients.pop()!.close();
-  });
-  afterAll(() => sim.stop());
-
   it('runs independent nodes with their own port, Core-UUID and hostname', async () => {
-    const [a, b] = sim.nodes;
+    const [a, b] = env.sim.nodes;
     expect(a!.port).not.toBe(b!.port);
     expect(a!.coreUuid).not.toBe(b!.coreUuid);
     expect([a!.hostname, b!.hostname]).toEqual(['fs-sim-1', 'fs-sim-2']);
@@ -62,7 +47,7 @@ describe('world and control API', () => {
     c.send('bgapi originate {origination_uuid=agent-1002-leg}user/1002 &park()', { 'Job-UUID': 'job-agent' });
     c.send('event json BACKGROUND_JOB');
     await expectEventually(async () => {
-      const agents = (await fetch(`${base}/agents`).then((r) => r.json())) as Array<{
+      const agents = (await fetch(`${base()}/agents`).then((r) => r.json())) as Array<{
         ext: string;
         channels: unknown[];
       }>;
@@ -148,8 +133,13 @@ describe('world and control API', () => {
       'Event-Subclass': 'avmd::beep',
       'Unique-ID': 'machine-1',
       'Beep-Status': 'DETECTED',
+      // As mod_avmd's avmd_fire_event: the channel's data and variables, so filters on them match.
+      'Channel-State': 'CS_EXECUTE',
+      variable_avmd_detect: 'TRUE',
     });
-    expect(beep['Channel-State']).toBeUndefined();
+    // Detection-time is in µs from the start of detection (a 3 s greeting at time scale 0.01: about 30 ms).
+    expect(Number(beep['Detection-time'])).toBeGreaterThan(0);
+    expect(Number(beep['Detection-time'])).toBeLessThan(5_000_000);
     await api(c, 'uuid_kill machine-1');
   });
 
@@ -186,7 +176,7 @@ describe('world and control API', () => {
       c,
       `originate {origination_uuid=doomed,ignore_early_media=true}${gw(NUMBERS.answersAndStays)} &park()`,
     );
-    const before = sim.nodes[1]!.coreUuid;
+    const before = env.sim.nodes[1]!.coreUuid;
     const res = await control('POST', '/nodes/1/restart', { downtimeMs: 50 });
     expect(res.body['coreUuid']).not.toBe(before);
     await c.waitClosed();
@@ -203,7 +193,7 @@ describe('world and control API', () => {
     await control('POST', '/nodes/0/esl/cut');
     await c.waitClosed();
     expect(Buffer.concat(c.allBytes).toString()).not.toContain('disconnect-notice');
-    await expect(RawEslClient.connect(sim.nodes[0]!.port)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(RawEslClient.connect(env.sim.nodes[0]!.port)).rejects.toThrow(/ECONNREFUSED/);
     await control('POST', '/nodes/0/esl/restore');
     const again = await client(0);
     expect(await api(again, 'uuid_exists survivor')).toBe('true');

@@ -1,12 +1,15 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
+import { AgentDialingController } from './api/agent-dialing.controller';
 import { AgentsController } from './api/agents.controller';
 import { CampaignsController } from './api/campaigns.controller';
+import { ComplianceController } from './api/compliance.controller';
 import { ContactImportUploader } from './api/contact-import.uploader';
 import { ContactsController } from './api/contacts.controller';
 import { DispositionsController } from './api/dispositions.controller';
 import { ListsController } from './api/lists.controller';
+import { ReportsController } from './api/reports.controller';
 import { ReservationsController } from './api/reservations.controller';
 import { AccessGuard } from './auth/access.guard';
 import { ApiKeysController } from './auth/api-keys.controller';
@@ -15,6 +18,7 @@ import { AuthController } from './auth/auth.controller';
 import { Authenticator } from './auth/authenticator.service';
 import { RouteAccessReader } from './auth/route-access';
 import { UsersController } from './auth/users.controller';
+import { LoginThrottle } from './auth/login-throttle.service';
 import { UsersService } from './auth/users.service';
 import { GATEWAY_CONFIG, loadGatewayConfig } from './config/gateway-config';
 import { GATEWAY_DATABASE } from './db/gateway-db.constants';
@@ -42,6 +46,9 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
     DispositionsController,
     AgentsController,
     ReservationsController,
+    ReportsController,
+    ComplianceController,
+    AgentDialingController,
   ],
   providers: [
     { provide: GATEWAY_CONFIG, useFactory: () => loadGatewayConfig() },
@@ -49,6 +56,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'gateway', database
     Authenticator,
     RouteAccessReader,
     UsersService,
+    LoginThrottle,
     ApiKeysService,
     IdempotencyStore,
     OpenApiDocs,

@@ -1,9 +1,29 @@
-import type { ColumnMap } from '@autotelesale/contracts';
+import { MAX_ALTERNATE_PHONES, type ColumnMap } from '@autotelesale/contracts';
 
 /** The contact's own fields an imported row may carry; every other column is a custom field. */
-export type ContactColumn = 'phone' | 'name' | 'priority' | 'timeZone' | 'ownerAgentId';
+export type ContactColumn = 'phone' | 'name' | 'priority' | 'timeZone' | 'ownerAgentId' | 'alternatePhone';
 
-const ALIASES: Record<ContactColumn, string[]> = {
+/** Usual names of alternate-number columns (besides a second column with a phone name). */
+const ALTERNATE_ALIASES = new Set([
+  'alt_phone',
+  'altphone',
+  'alternate_phone',
+  'alternative_phone',
+  'other_phone',
+  'second_phone',
+  'secondary_phone',
+  'home_phone',
+  'work_phone',
+  'office_phone',
+  'landline',
+  'sdt_phu',
+  'so_dien_thoai_phu',
+]);
+/** `phone2`, `phone_3`, `mobile2`, `sdt_2`, `tel2`: a phone name with a number after it. */
+const NUMBERED_PHONE =
+  /^(phone|phone_number|mobile|mobile_phone|cell|tel|telephone|msisdn|sdt|so_dien_thoai|dien_thoai)_?[2-9]$/;
+
+const ALIASES: Record<Exclude<ContactColumn, 'alternatePhone'>, string[]> = {
   phone: [
     'phone',
     'phone_number',
@@ -53,6 +73,8 @@ export interface ColumnRoles {
   /** Source column name -> the contact field it feeds; absent: a custom field. */
   roles: Map<string, ContactColumn>;
   phoneColumn: string | null;
+  /** The alternate-number columns, in the order their numbers are kept. */
+  alternateColumns: string[];
 }
 
 /**
@@ -62,18 +84,29 @@ export interface ColumnRoles {
 export function resolveColumnRoles(columns: readonly string[], columnMap: ColumnMap = {}): ColumnRoles {
   const roles = new Map<string, ContactColumn>();
   const taken = new Set<ContactColumn>();
-  for (const [role, source] of Object.entries(columnMap) as Array<[ContactColumn, string | undefined]>) {
+  const sameName = (source: string) =>
+    columns.find((c) => c.trim().toLowerCase() === source.trim().toLowerCase());
+  const { alternatePhones: alternateSources, ...single } = columnMap;
+  for (const [role, source] of Object.entries(single) as Array<[ContactColumn, string | undefined]>) {
     if (!source) continue;
-    const column = columns.find((c) => c.trim().toLowerCase() === source.trim().toLowerCase());
+    const column = sameName(source);
     if (column !== undefined && !roles.has(column)) {
       roles.set(column, role);
       taken.add(role);
     }
   }
+  const alternateColumns: string[] = [];
+  for (const source of alternateSources ?? []) {
+    const column = sameName(source);
+    if (column !== undefined && !roles.has(column)) {
+      roles.set(column, 'alternatePhone');
+      alternateColumns.push(column);
+    }
+  }
   for (const column of columns) {
     if (roles.has(column)) continue;
     const canonical = canonicalColumnName(column);
-    for (const role of Object.keys(ALIASES) as ContactColumn[]) {
+    for (const role of Object.keys(ALIASES) as Array<keyof typeof ALIASES>) {
       if (!taken.has(role) && ALIASES[role].includes(canonical)) {
         roles.set(column, role);
         taken.add(role);
@@ -81,8 +114,24 @@ export function resolveColumnRoles(columns: readonly string[], columnMap: Column
       }
     }
   }
+  // Unless the column map names them, alternates are the usual names, and any further
+  // column with a phone name once the main one is taken (`mobile` beside `phone`).
+  if (alternateSources === undefined) {
+    for (const column of columns) {
+      if (roles.has(column) || alternateColumns.length >= MAX_ALTERNATE_PHONES) continue;
+      const canonical = canonicalColumnName(column);
+      if (
+        ALTERNATE_ALIASES.has(canonical) ||
+        NUMBERED_PHONE.test(canonical) ||
+        (taken.has('phone') && ALIASES.phone.includes(canonical))
+      ) {
+        roles.set(column, 'alternatePhone');
+        alternateColumns.push(column);
+      }
+    }
+  }
   const phoneColumn = [...roles].find(([, role]) => role === 'phone')?.[0] ?? null;
-  return { roles, phoneColumn };
+  return { roles, phoneColumn, alternateColumns };
 }
 
 /** Header cells made usable as field names: trimmed, empty ones named `column_<n>`, repeats suffixed `_2`, `_3`. */

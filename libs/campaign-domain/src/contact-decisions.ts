@@ -22,19 +22,29 @@ export interface OutcomeContext {
   now: Date;
   /** The contact was a callback: a retry keeps its place ahead of normal contacts. */
   wasCallback: boolean;
+  /**
+   * The contact has another number still alive (an alternate not known invalid): an
+   * invalid number or a do-not-call refusal ends only the dialed number, and the contact
+   * is due again at once on its next one (within its total attempts). Default false.
+   */
+  otherNumberAlive?: boolean;
 }
 
 /**
  * The campaign's retry rules applied to one attempt: `answered` finishes the contact
- * (a disposition may reopen it), `invalidNumber` and `doNotCall` finish it for good, the
+ * (a disposition may reopen it), `invalidNumber` and `doNotCall` finish it for good (unless
+ * another of its numbers is alive: then it is due at once on that one), the
  * others retry after their delay until their own maximum or the contact's total
  * maximum is reached.
  */
 export function decideAfterOutcome(context: OutcomeContext): ContactDecision {
   const { outcome, rules } = context;
   if (outcome === 'answered') return { status: 'done', finalReason: 'answered' };
-  if (outcome === 'invalidNumber') return { status: 'done', finalReason: 'invalidNumber' };
-  if (outcome === 'doNotCall') return { status: 'done', finalReason: 'doNotCall' };
+  if (outcome === 'invalidNumber' || outcome === 'doNotCall') {
+    if (!context.otherNumberAlive) return { status: 'done', finalReason: outcome };
+    if (context.attempts >= rules.maxTotalAttempts) return { status: 'done', finalReason: 'maxAttempts' };
+    return { status: 'pending', dueAt: context.now, callback: context.wasCallback };
+  }
   const rule = rules[RETRYABLE[outcome]!];
   if (context.outcomeCount >= rule.maxAttempts || context.attempts >= rules.maxTotalAttempts) {
     return { status: 'done', finalReason: 'maxAttempts' };

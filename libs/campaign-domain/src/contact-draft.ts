@@ -1,4 +1,10 @@
-import type { CustomFields, FieldValue, ImportRejectCode } from '@autotelesale/contracts';
+import {
+  MAX_ALTERNATE_PHONES,
+  type CustomFields,
+  type FieldValue,
+  type ImportRejectCode,
+  type ImportWarningCode,
+} from '@autotelesale/contracts';
 import type { ColumnRoles } from './contact-columns';
 import { normalizePhone } from './phone-number';
 
@@ -11,10 +17,21 @@ export interface ContactDraft {
   timeZone: string | null;
   ownerAgentId: string | null;
   fields: CustomFields;
+  /** Other numbers of the contact, E.164, distinct, never the main one (at most MAX_ALTERNATE_PHONES). */
+  alternatePhones: string[];
+}
+
+/** A cell of a kept row that was left out (a bad alternate number), reported with its row. */
+export interface DraftWarning {
+  column: string;
+  code: ImportWarningCode;
+  reason: string;
+  value: string;
 }
 
 export type DraftResult =
-  { ok: true; draft: ContactDraft } | { ok: false; code: ImportRejectCode; reason: string };
+  | { ok: true; draft: ContactDraft; warnings: DraftWarning[] }
+  | { ok: false; code: ImportRejectCode; reason: string };
 
 const OWNER_ID = /^[\w.:@-]{1,100}$/;
 
@@ -47,6 +64,7 @@ export function buildContactDraft(
   let priority: number | null = null;
   let timeZone: string | null = null;
   let ownerAgentId: string | null = null;
+  const alternates: Array<{ column: string; value: FieldValue }> = [];
   const fields: CustomFields = {};
   for (const key in row) {
     const value = row[key]!;
@@ -60,6 +78,9 @@ export function buildContactDraft(
     switch (role) {
       case 'phone':
         phoneRaw = value;
+        break;
+      case 'alternatePhone':
+        if (cell !== '') alternates.push({ column: key, value });
         break;
       case 'name':
         name = cell === '' ? null : cell.slice(0, 500);
@@ -101,13 +122,51 @@ export function buildContactDraft(
   }
   const phone = normalizePhone(phoneRaw, region);
   if (!phone.ok) return { ok: false, code: phone.code, reason: phone.reason };
-  return { ok: true, draft: { phone: phone.e164, name, priority, timeZone, ownerAgentId, fields } };
+  const alternatePhones: string[] = [];
+  const warnings: DraftWarning[] = [];
+  for (const { column, value } of alternates) {
+    const shown = text(value).slice(0, 200);
+    const alternate = normalizePhone(value, region);
+    if (!alternate.ok) {
+      warnings.push({ column, code: 'ALT_PHONE_INVALID', reason: alternate.reason, value: shown });
+    } else if (alternate.e164 === phone.e164 || alternatePhones.includes(alternate.e164)) {
+      continue; // the same number twice is one number
+    } else if (alternatePhones.length >= MAX_ALTERNATE_PHONES) {
+      warnings.push({
+        column,
+        code: 'ALT_PHONE_LIMIT',
+        reason: `a contact keeps at most ${MAX_ALTERNATE_PHONES} alternate numbers`,
+        value: shown,
+      });
+    } else {
+      alternatePhones.push(alternate.e164);
+    }
+  }
+  return {
+    ok: true,
+    draft: { phone: phone.e164, name, priority, timeZone, ownerAgentId, fields, alternatePhones },
+    warnings,
+  };
+}
+
+/** The alternates of two rows of one contact: the earlier ones first, then the new ones, never the main number. */
+export function mergeAlternatePhones(
+  main: string,
+  earlier: readonly string[],
+  later: readonly string[],
+): string[] {
+  const merged: string[] = [];
+  for (const phone of [...earlier, ...later]) {
+    if (phone !== main && !merged.includes(phone) && merged.length < MAX_ALTERNATE_PHONES) merged.push(phone);
+  }
+  return merged;
 }
 
 /**
  * Two rows with the same number in one campaign are one contact: the later row fills in
  * and overrides what it gives (a non-empty name, priority, time zone, owner, and each
- * non-empty custom field); what it leaves empty keeps the earlier value.
+ * non-empty custom field); what it leaves empty keeps the earlier value. Alternate numbers
+ * add up (the earlier ones first).
  */
 export function mergeContactDrafts(earlier: ContactDraft, later: ContactDraft): ContactDraft {
   return {
@@ -117,5 +176,6 @@ export function mergeContactDrafts(earlier: ContactDraft, later: ContactDraft): 
     timeZone: later.timeZone ?? earlier.timeZone,
     ownerAgentId: later.ownerAgentId ?? earlier.ownerAgentId,
     fields: { ...earlier.fields, ...later.fields },
+    alternatePhones: mergeAlternatePhones(earlier.phone, earlier.alternatePhones, later.alternatePhones),
   };
 }

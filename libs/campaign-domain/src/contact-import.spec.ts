@@ -5,6 +5,7 @@ import {
   type ImportedRow,
   type ImportOptions,
 } from './contact-import';
+import { mergeContactDrafts } from './contact-draft';
 
 function importAll(bytes: Buffer, options: ImportOptions, cuts: number[] = []) {
   let state = newImportParserState(options);
@@ -64,6 +65,7 @@ describe('feedImportPiece (CSV)', () => {
       timeZone: null,
       ownerAgentId: null,
       fields: { 'Thành phố': 'Hà Nội', 'Ghi chú': '=HYPERLINK("http://x")' },
+      alternatePhones: [],
     });
     expect((rows[4] as Extract<ImportedRow, { ok: true }>).draft.fields).toEqual({
       'Thành phố': 'Đà Nẵng',
@@ -104,6 +106,82 @@ describe('feedImportPiece (CSV)', () => {
   it('reads a file without a header line from the given columns', () => {
     const { rows } = importAll(Buffer.from('0961166133,A\n'), { ...options, columns: ['phone', 'name'] });
     expect(rows).toMatchObject([{ line: 1, ok: true, draft: { phone: '+84961166133', name: 'A' } }]);
+  });
+});
+
+describe('alternate numbers', () => {
+  const ok = (row: ImportedRow) => row as Extract<ImportedRow, { ok: true }>;
+
+  it('reads the usual alternate columns, normalised like the main number; a bad one is reported and the row kept', () => {
+    const file = [
+      'phone,name,phone2,alt_phone,mobile,note',
+      '0961166133,A,0912 345 678,+33 6 12 34 56 78,0961166133,x',
+      '0961166134,B,12ab,,0987654321,',
+      '0961166135,C,0912345678,0912345678,,',
+    ].join('\n');
+    const { rows, fatal } = importAll(Buffer.from(file), { format: 'csv', region: 'VN' });
+    expect(fatal).toBeNull();
+    expect(rows.every((r) => r.ok)).toBe(true);
+    // The main number again in `mobile` is no second number.
+    expect(ok(rows[0]!).draft.alternatePhones).toEqual(['+84912345678', '+33612345678']);
+    expect(ok(rows[0]!).draft.fields).toEqual({ note: 'x' });
+    expect(ok(rows[0]!).warnings).toEqual([]);
+    expect(ok(rows[1]!).draft.alternatePhones).toEqual(['+84987654321']);
+    expect(ok(rows[1]!).warnings).toEqual([
+      { column: 'phone2', code: 'ALT_PHONE_INVALID', reason: expect.any(String), value: '12ab' },
+    ]);
+    expect(ok(rows[2]!).draft.alternatePhones).toEqual(['+84912345678']);
+  });
+
+  it('takes the alternates the column map names, in its order, and no others', () => {
+    const file = ['so,khac,phone2', '0961166133,0912345678,0987654321'].join('\n');
+    const { rows } = importAll(Buffer.from(file), {
+      format: 'csv',
+      region: 'VN',
+      columnMap: { phone: 'so', alternatePhones: ['KHAC'] },
+    });
+    expect(ok(rows[0]!).draft.alternatePhones).toEqual(['+84912345678']);
+    expect(ok(rows[0]!).draft.fields).toEqual({ phone2: '0987654321' });
+  });
+
+  it('keeps at most five alternates and reports the rest', () => {
+    const header = ['phone', ...[2, 3, 4, 5, 6, 7].map((n) => `phone${n}`)];
+    const numbers = ['0961166133', ...[1, 2, 3, 4, 5, 6].map((n) => `091234567${n}`)];
+    const { rows } = importAll(Buffer.from(`${header.join(',')}\n${numbers.join(',')}`), {
+      format: 'csv',
+      region: 'VN',
+      columnMap: { alternatePhones: header.slice(1, 6) },
+    });
+    expect(ok(rows[0]!).draft.alternatePhones).toHaveLength(5);
+    expect(ok(rows[0]!).draft.fields).toEqual({ phone7: '0912345676' });
+    const auto = importAll(Buffer.from(`${header.join(',')}\n${numbers.join(',')}`), {
+      format: 'csv',
+      region: 'VN',
+    });
+    // Without a map the sixth alternate column is a custom field (five columns are taken).
+    expect(ok(auto.rows[0]!).draft.alternatePhones).toHaveLength(5);
+    expect(ok(auto.rows[0]!).draft.fields).toEqual({ phone7: '0912345676' });
+  });
+
+  it('reads alternates from JSON keys too', () => {
+    const { rows } = importAll(Buffer.from('{"phone":"0961166133","alt_phone":"0912345678","sdt2":"x1"}'), {
+      format: 'ndjson',
+      region: 'VN',
+    });
+    expect(ok(rows[0]!).draft.alternatePhones).toEqual(['+84912345678']);
+    expect(ok(rows[0]!).warnings.map((w) => [w.column, w.code])).toEqual([['sdt2', 'ALT_PHONE_INVALID']]);
+  });
+
+  it('merges the alternates of two rows of one contact, earlier first', () => {
+    const file = [
+      'phone,phone2',
+      '0961166133,0912345678',
+      '0961166133,0987654321',
+      '0961166133,0912345678',
+    ].join('\n');
+    const { rows } = importAll(Buffer.from(file), { format: 'csv', region: 'VN' });
+    const merged = rows.map((r) => ok(r).draft).reduce((a, b) => mergeContactDrafts(a, b));
+    expect(merged.alternatePhones).toEqual(['+84912345678', '+84987654321']);
   });
 });
 

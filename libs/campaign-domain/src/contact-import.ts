@@ -1,6 +1,6 @@
 import type { ColumnMap, FieldValue, ImportFormat, ImportRejectCode } from '@autotelesale/contracts';
 import { resolveColumnRoles, uniqueHeader, type ColumnRoles } from './contact-columns';
-import { buildContactDraft, type ContactDraft } from './contact-draft';
+import { buildContactDraft, type ContactDraft, type DraftWarning } from './contact-draft';
 import { detectDelimiter, readCsvRecords } from './csv-records';
 import { readJsonRecords, type JsonPhase } from './json-records';
 import { decodeUtf8Piece } from './utf8-chunks';
@@ -35,7 +35,7 @@ export interface ImportParserState {
 }
 
 export type ImportedRow =
-  | { line: number; ok: true; draft: ContactDraft }
+  | { line: number; ok: true; draft: ContactDraft; warnings: DraftWarning[] }
   | { line: number; ok: false; code: ImportRejectCode; reason: string; raw: unknown };
 
 export interface ImportPieceResult {
@@ -156,7 +156,7 @@ function csvRow(
   for (let i = 0; i < header.length; i++) row[header[i]!] = usable[i]!;
   const result = buildContactDraft(row, roles, region, zoneCache);
   return result.ok
-    ? { line, ok: true, draft: result.draft }
+    ? { line, ok: true, draft: result.draft, warnings: result.warnings }
     : { line, ok: false, code: result.code, reason: result.reason, raw: truncateRaw(row) };
 }
 
@@ -214,7 +214,7 @@ function jsonRow(
   if (!roles) rolesByKeys.set(keyId, (roles = resolveColumnRoles(keys, options.columnMap)));
   const result = buildContactDraft(row, roles, options.region, zoneCache);
   return result.ok
-    ? { line, ok: true, draft: result.draft }
+    ? { line, ok: true, draft: result.draft, warnings: result.warnings }
     : { line, ok: false, code: result.code, reason: result.reason, raw: truncateRaw(row) };
 }
 

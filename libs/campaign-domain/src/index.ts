@@ -9,6 +9,7 @@ export * from './contact-columns';
 export * from './contact-draft';
 export * from './contact-import';
 export * from './contact-decisions';
+export * from './contact-numbers';
 export * from './disposition-validation';
 export * from './segment-filter';
 export * from './contact-split';

@@ -9,6 +9,8 @@ export const ErrorCode = z.enum([
   'UNAUTHENTICATED',
   'TIMEOUT',
   'UNAVAILABLE',
+  /** Too many attempts (e.g. failed sign-ins): `details.retryAfterSeconds` says when to retry. */
+  'RATE_LIMITED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

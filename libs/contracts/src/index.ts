@@ -9,3 +9,4 @@ export * from './call';
 export * from './dialer';
 export * from './reporting';
 export * from './gateway';
+export * from './compliance';

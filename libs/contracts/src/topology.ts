@@ -36,6 +36,12 @@ export function createTopology(namespace: string = DEFAULT_NAMESPACE) {
       subject: (rpc: { service: ServiceName; name: string }) => `${ns}.rpc.${rpc.service}.${rpc.name}`,
       /** A queue group per service, so replicas share requests. */
       queueGroup: (service: ServiceName) => `${ns}-${service}`,
+      /**
+       * A queue of one replica: every replica then receives the request (the dialer's agent
+       * actions go to all, and only the replica that owns the campaign answers).
+       */
+      instanceQueue: (service: ServiceName, instanceId: string) =>
+        `${ns}-${service}-${instanceId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
     },
 
     /** JetStream streams of facts others build on. */

@@ -1,3 +1,4 @@
+import { decideAmdAction, type AmdAction } from '@autotelesale/compliance-domain';
 import { DialerError } from './dialer-error';
 
 /**
@@ -11,9 +12,48 @@ import { DialerError } from './dialer-error';
  *   any -hangup-> ended
  *
  * Agent-first modes (manual, preview, progressive) reserve the agent before dialing: the
- * call starts with `agent` set and goes from answer straight to bridging.
+ * call starts with `agent` set and goes from answer straight to bridging. Manual and
+ * preview (`bridgeOnMedia`) bridge even sooner, on the first media (`media`: early media
+ * or the answer), so the agent hears the ringback like on a phone; the call is then
+ * connected at the answer, and the dialer enforces the ring time itself (`cancelRing`),
+ * because FreeSWITCH stops timing the ring once it has media.
+ *
+ * Answering-machine detection (`policy.amd`): the answer leads to `detecting` while
+ * mod_avmd listens for a voicemail beep (an agent is reserved meanwhile). A beep
+ * (`machineDetected`) is a machine: the campaign's action hangs up (`machine`), leaves
+ * the message then hangs up (`machine`), or goes on like a person. No beep by the end of
+ * the window is a person (avmd has no other verdict): on to the intro or the bridge. The
+ * person has been live since the answer, so the grace runs from the answer, detection
+ * included (`abandonVerdict`: the clock starts at the answer, or at the intro's end).
+ *
+ *   dialing -answered-> detecting -window over-> (intro ->) waiting | bridging -> ...
+ *                                 \-machineDetected-> machine (hang up / message) -hangup-> ended
  */
-export type CallPhase = 'dialing' | 'intro' | 'waiting' | 'bridging' | 'connected' | 'abandoned' | 'ended';
+export type CallPhase =
+  | 'dialing'
+  | 'detecting'
+  | 'intro'
+  | 'waiting'
+  | 'bridging'
+  | 'connected'
+  | 'abandoned'
+  | 'machine'
+  | 'ended';
+
+/**
+ * What detection said: `notRun` (no AMD on the campaign), `human` (the window ended with
+ * no beep), `machine` (a beep), `unknown` (the call ended before a verdict: unsure).
+ */
+export type CallAmd = 'notRun' | 'human' | 'machine' | 'unknown';
+
+export interface AmdPolicy {
+  /** What the campaign does with a machine. */
+  action: AmdAction;
+  /** The campaign has a message to leave (without one `leaveMessage` hangs up). */
+  hasMessage: boolean;
+  /** How long after the answer a beep is waited for; no beep by then is a person. */
+  windowMs: number;
+}
 
 export type CallOutcome =
   'answered' | 'busy' | 'noAnswer' | 'machine' | 'failed' | 'abandoned' | 'invalidNumber';
@@ -33,7 +73,16 @@ export interface CallTimingPolicy {
   introMs: number;
   /** The campaign's grace: an answered person gets an agent within it or is abandoned. */
   graceMs: number;
+  /** Manual and preview: bridge the pre-reserved agent on the first media, before the answer. */
+  bridgeOnMedia?: boolean;
+  /** With `bridgeOnMedia`: hang up a call still unanswered this long after the dial. */
+  ringTimeoutMs?: number;
+  /** Answering-machine detection after the answer (not with `bridgeOnMedia`: the agent already listens). */
+  amd?: AmdPolicy;
 }
+
+/** Where a bridge made before the answer stands (`bridgeOnMedia`). */
+export type EarlyBridge = 'none' | 'bridging' | 'bridged';
 
 export interface CallState {
   readonly phase: CallPhase;
@@ -54,15 +103,25 @@ export interface CallState {
   /** A reservation was asked for and not answered yet (predictive). */
   readonly reserving: boolean;
   readonly outcome: CallOutcome | null;
+  /** A bridge to the agent made before the answer (absent: none). */
+  readonly earlyBridge?: EarlyBridge;
+  /** Detection's verdict (absent: `notRun`). */
+  readonly amd?: CallAmd;
+  /** When detection gave its verdict (absent or null: it did not). */
+  readonly amdDecidedAt?: number | null;
 }
 
 export type CallInput =
   | { type: 'answered'; at: number }
+  /** The customer leg has media (early media, or the answer): originate returned. */
+  | { type: 'media'; at: number }
   | { type: 'introEnded'; at: number }
   /** agent-service answered a reserve for this call (null: no agent was ready). */
   | { type: 'agentReserved'; at: number; agent: AgentAssignment | null }
   | { type: 'bridged'; at: number }
   | { type: 'bridgeFailed'; at: number }
+  /** Detection heard a voicemail beep (mod_avmd `avmd::beep`). */
+  | { type: 'machineDetected'; at: number }
   /** A timer fired (or any moment the caller wants the deadlines checked). */
   | { type: 'tick'; at: number }
   | { type: 'hangup'; at: number; cause: string; by: HangupBy };
@@ -82,7 +141,15 @@ export type CallEffect =
   | { type: 'recordOutcome'; outcome: CallOutcome }
   | { type: 'publishEnded' }
   /** When the caller should come back with a `tick` (the grace deadline). */
-  | { type: 'wakeAt'; at: number };
+  | { type: 'wakeAt'; at: number }
+  /** Hang the unanswered customer leg up (NO_ANSWER): its ring time is over. */
+  | { type: 'cancelRing' }
+  /** Detection is over (a person): stop the detector. */
+  | { type: 'stopAmd' }
+  /** A machine: hang up on it. */
+  | { type: 'hangupMachine' }
+  /** A machine, after its beep: play the campaign's message, then hang up. */
+  | { type: 'leaveMessage' };
 
 export interface Transition {
   state: CallState;
@@ -198,8 +265,16 @@ function end(state: CallState, at: number, cause: string, by: HangupBy): Transit
     case 'abandoned':
       outcome = 'abandoned';
       break;
+    case 'machine':
+      outcome = 'machine';
+      break;
     default: {
       // intro, waiting or bridging: a person hung up before reaching an agent.
+      // During detection: nobody knows who it was (unsure); the answer is published now.
+      if (state.phase === 'detecting') {
+        state = { ...state, amd: 'unknown', amdDecidedAt: null };
+        effects.push({ type: 'publishAnswered' });
+      }
       const abandoned = abandon(state, at, 'customerHungUpWaiting');
       effects.push(...abandoned.effects);
       next = { ...abandoned.state, phase: 'ended', endedAt: at, hangupCause: cause, hangupBy: by };
@@ -225,6 +300,30 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       if (state.phase !== 'dialing') return { state, effects: [] };
       const answered: CallState = { ...state, answeredAt: input.at };
       const effects: CallEffect[] = [{ type: 'publishAnswered' }];
+      if (state.agent && state.earlyBridge === 'bridged') {
+        // The agent has been on the line since the ringback: connected at the answer.
+        return {
+          state: { ...answered, phase: 'connected', agentNeededAt: input.at, connectedAt: input.at },
+          effects: [
+            ...effects,
+            { type: 'confirmReservation', reservationId: state.agent.reservationId },
+            { type: 'publishAgentConnected' },
+          ],
+        };
+      }
+      if (state.agent && state.earlyBridge === 'bridging')
+        return { state: { ...answered, phase: 'bridging', agentNeededAt: input.at }, effects };
+      const amd = state.policy.amd;
+      if (amd && !state.policy.bridgeOnMedia) {
+        // The answer is published with the verdict; an agent is reserved while detection runs.
+        const detecting: CallEffect[] = [];
+        if (!state.agent && !state.reserving) detecting.push({ type: 'reserveAgent' });
+        detecting.push({ type: 'wakeAt', at: input.at + amd.windowMs });
+        return {
+          state: { ...answered, phase: 'detecting', agentNeededAt: input.at, reserving: !state.agent },
+          effects: detecting,
+        };
+      }
       if (state.policy.introMs > 0) {
         effects.push({ type: 'playIntro' });
         // Predictive: ask for an agent while the intro plays, so one is usually there at its end.
@@ -233,6 +332,15 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       }
       const next = needAgent(answered, input.at);
       return { state: next.state, effects: [...effects, ...next.effects] };
+    }
+    case 'media': {
+      if (state.phase !== 'dialing' || !state.agent || !state.policy.bridgeOnMedia)
+        return { state, effects: [] };
+      if (state.earlyBridge === 'bridging' || state.earlyBridge === 'bridged') return { state, effects: [] };
+      const effects: CallEffect[] = [{ type: 'bridge', agent: state.agent }];
+      if (state.policy.ringTimeoutMs !== undefined)
+        effects.push({ type: 'wakeAt', at: state.dialedAt + state.policy.ringTimeoutMs });
+      return { state: { ...state, earlyBridge: 'bridging' }, effects };
     }
     case 'introEnded': {
       if (state.phase !== 'intro') return { state, effects: [] };
@@ -246,12 +354,13 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
         if (state.agent.reservationId === agent.reservationId) return { state, effects: [] };
         return { state, effects: [{ type: 'releaseReservation', reservationId: agent.reservationId }] };
       }
-      if (state.phase === 'intro' || state.phase === 'waiting') {
+      if (state.phase === 'intro' || state.phase === 'waiting' || state.phase === 'detecting') {
         if (!agent) {
           // Nobody ready: ask again while the grace lasts (the caller decides how often).
           return { state: { ...state, reserving: false }, effects: [] };
         }
-        if (state.phase === 'intro') return { state: { ...state, agent, reserving: false }, effects: [] };
+        if (state.phase === 'intro' || state.phase === 'detecting')
+          return { state: { ...state, agent, reserving: false }, effects: [] };
         if (isPastGrace(state, input.at)) {
           const abandoned = abandon(state, input.at, 'noAgentWithinGrace');
           abandoned.effects.push({ type: 'releaseReservation', reservationId: agent.reservationId });
@@ -267,6 +376,8 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       return { state, effects: [] };
     }
     case 'bridged': {
+      if (state.phase === 'dialing' && state.earlyBridge === 'bridging')
+        return { state: { ...state, earlyBridge: 'bridged' }, effects: [] };
       if (state.phase !== 'bridging' || !state.agent) return { state, effects: [] };
       return {
         state: { ...state, phase: 'connected', connectedAt: input.at },
@@ -277,6 +388,11 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       };
     }
     case 'bridgeFailed': {
+      // Bridged on the answer instead.
+      if (state.phase === 'dialing' && state.earlyBridge === 'bridging')
+        return { state: { ...state, earlyBridge: 'none' }, effects: [] };
+      if (state.phase === 'bridging' && state.earlyBridge === 'bridging' && state.agent)
+        return needAgent({ ...state, earlyBridge: 'none' }, state.agentNeededAt ?? input.at);
       if (state.phase !== 'bridging' || !state.agent) return { state, effects: [] };
       const released: CallEffect = { type: 'releaseReservation', reservationId: state.agent.reservationId };
       const back = needAgent({ ...state, agent: null, reserving: false }, state.agentNeededAt ?? input.at);
@@ -289,7 +405,18 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
         effects: [released, ...back.effects.filter((e) => e.type !== 'playHoldMusic')],
       };
     }
+    case 'machineDetected': {
+      if (state.phase !== 'detecting') return { state, effects: [] };
+      return afterDetection(state, input.at, 'machine');
+    }
     case 'tick': {
+      if (state.phase === 'detecting') {
+        if (input.at < state.answeredAt! + state.policy.amd!.windowMs) return { state, effects: [] };
+        return afterDetection(state, input.at, 'human');
+      }
+      const ringLimit = state.policy.bridgeOnMedia ? state.policy.ringTimeoutMs : undefined;
+      if (state.phase === 'dialing' && ringLimit !== undefined && input.at >= state.dialedAt + ringLimit)
+        return { state, effects: [{ type: 'cancelRing' }] };
       if (state.phase === 'waiting' && isPastGrace(state, input.at))
         return abandon(state, input.at, 'noAgentWithinGrace');
       return { state, effects: [] };
@@ -297,6 +424,39 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
     default:
       return illegal(state, input);
   }
+}
+
+/**
+ * Detection's verdict applied: a person (or a machine the campaign passes to an agent)
+ * goes on to the intro or the agent, the grace still counted from the answer; a machine
+ * is hung up on or left the message, and a reservation made meanwhile goes back.
+ */
+function afterDetection(state: CallState, at: number, verdict: 'human' | 'machine'): Transition {
+  const amd = state.policy.amd!;
+  const decided: CallState = { ...state, amd: verdict, amdDecidedAt: at };
+  const decision = decideAmdAction(verdict, amd.action, amd.hasMessage);
+  if (decision.action !== 'continue') {
+    const effects: CallEffect[] = [];
+    if (state.agent) effects.push({ type: 'releaseReservation', reservationId: state.agent.reservationId });
+    effects.push({ type: 'publishAnswered' });
+    effects.push({ type: decision.action === 'hangup' ? 'hangupMachine' : 'leaveMessage' });
+    return {
+      state: { ...decided, phase: 'machine', agent: null, reserving: false, agentNeededAt: null },
+      effects,
+    };
+  }
+  const effects: CallEffect[] = [{ type: 'stopAmd' }, { type: 'publishAnswered' }];
+  if (state.policy.introMs > 0) {
+    effects.push({ type: 'playIntro' });
+    return { state: { ...decided, phase: 'intro' }, effects };
+  }
+  // A verdict after the grace (a late timer): that person can no longer reach an agent in time.
+  if (isPastGrace(decided, at)) {
+    const abandoned = abandon(decided, at, 'noAgentWithinGrace');
+    return { state: abandoned.state, effects: [...effects, ...abandoned.effects] };
+  }
+  const next = needAgent(decided, state.agentNeededAt ?? state.answeredAt ?? at);
+  return { state: next.state, effects: [...effects, ...next.effects] };
 }
 
 /** Seconds between two epoch-ms instants, never negative, to the millisecond. */

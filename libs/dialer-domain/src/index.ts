@@ -4,3 +4,4 @@ export * from './call-machine';
 export * from './campaign-ownership';
 export * from './channel-variables';
 export * from './originate-plan';
+export * from './preview-offer';

@@ -12,6 +12,13 @@ const customer = {
 };
 
 describe('customerLegPlan', () => {
+  it('starts mod_avmd on the answer when the campaign detects machines', () => {
+    expect(customerLegPlan({ ...customer, detectMachine: true }).variables).toEqual({
+      execute_on_answer: 'avmd_start',
+    });
+    expect(customerLegPlan(customer).variables).toEqual({});
+  });
+
   it('dials the number through the gateway, parks on answer, ignores early media and tags the leg', () => {
     expect(customerLegPlan({ ...customer, callerId: { number: '+842838', name: 'ACME' } })).toEqual({
       uuid: customer.callId,
@@ -29,6 +36,15 @@ describe('customerLegPlan', () => {
       },
       variables: { origination_caller_id_number: '+842838', origination_caller_id_name: 'ACME' },
     });
+  });
+
+  it.each([
+    [25, 25],
+    [15, 15],
+    [5, 15],
+    [14.2, 15],
+  ])('rings a ring timeout of %s s for %s s (never under the 15 s minimum)', (asked, rung) => {
+    expect(customerLegPlan({ ...customer, ringTimeoutSec: asked }).timeoutSec).toBe(rung);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { effectiveRingTimeout } from '@autotelesale/compliance-domain';
 import { CHANNEL_VARS } from './channel-variables';
 import { DialerError } from './dialer-error';
 
@@ -23,6 +24,16 @@ export interface CustomerLegInput {
   gateway: string;
   ringTimeoutSec: number;
   callerId?: { number: string; name?: string } | null;
+  /**
+   * Manual and preview: originate returns on early media (183), so the agent can be
+   * bridged to the ringback; the call is then taken as answered only on CHANNEL_ANSWER.
+   */
+  earlyMedia?: boolean;
+  /**
+   * Answering-machine detection: mod_avmd's `avmd_start` runs on the answer
+   * (`execute_on_answer`), with no ESL round trip, and reports a beep as CUSTOM `avmd::beep`.
+   */
+  detectMachine?: boolean;
 }
 
 const GATEWAY = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -43,12 +54,14 @@ export function customerLegPlan(input: CustomerLegInput): OriginatePlan {
     variables['origination_caller_id_number'] = input.callerId.number;
     if (input.callerId.name) variables['origination_caller_id_name'] = input.callerId.name;
   }
+  if (input.detectMachine) variables['execute_on_answer'] = 'avmd_start';
   return {
     uuid: input.callId,
     endpoint: `sofia/gateway/${input.gateway}/${digits}`,
     application: '&park()',
-    timeoutSec: Math.max(1, Math.round(input.ringTimeoutSec)),
-    ignoreEarlyMedia: true,
+    // Never below the regulators' 15 s minimum ring time, whatever the caller asks.
+    timeoutSec: effectiveRingTimeout(input.ringTimeoutSec),
+    ignoreEarlyMedia: !input.earlyMedia,
     tracking: {
       [CHANNEL_VARS.dialerId]: input.dialerId,
       [CHANNEL_VARS.callId]: input.callId,

@@ -19,6 +19,7 @@ import type { EslEvent } from './events/esl-event';
 import { parseJsonEvent } from './events/parse-event';
 import { buildOriginateArgs, type OriginateSpec } from './originate';
 import { parseOriginateResult, parseShowChannels, type ChannelRow } from './show-channels';
+import { traceCommand } from './trace-command';
 import { TypedEmitter } from './typed-emitter';
 import { EslFramer, type EslMessage } from './wire/esl-framer';
 
@@ -178,7 +179,12 @@ export class EslClient implements EslConnection {
     for (const w of this.connectWaiters.splice(0)) w.reject(this.closedError());
   }
 
-  async api(command: string, options: RequestOptions = {}): Promise<string> {
+  /** One CLIENT span per api command (traceCommand). */
+  api(command: string, options: RequestOptions = {}): Promise<string> {
+    return traceCommand(this.name, 'api', command, () => this.sendApi(command, options));
+  }
+
+  private async sendApi(command: string, options: RequestOptions): Promise<string> {
     checkLine(command);
     const reply = await this.request(
       'api',
@@ -200,7 +206,12 @@ export class EslClient implements EslConnection {
     return reply.body ?? '';
   }
 
-  async bgapi(command: string, options: BgapiOptions = {}): Promise<BackgroundJobResult> {
+  /** One CLIENT span per bgapi command, from the send to its BACKGROUND_JOB (traceCommand). */
+  bgapi(command: string, options: BgapiOptions = {}): Promise<BackgroundJobResult> {
+    return traceCommand(this.name, 'bgapi', command, () => this.sendBgapi(command, options));
+  }
+
+  private async sendBgapi(command: string, options: BgapiOptions): Promise<BackgroundJobResult> {
     checkLine(command);
     const jobUuid = options.jobUuid ?? randomUUID();
     checkLine(jobUuid);

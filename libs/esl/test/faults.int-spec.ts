@@ -9,7 +9,7 @@ import {
   type ReconnectedInfo,
 } from '../src/index';
 import { FreezableProxy } from './tcp-proxy';
-import { gw, NUMBERS, PASSWORD, startFsSim, type FsSimProcess } from './fs-sim-process';
+import { gw, NUMBERS, PASSWORD, startTestSim, type FsSimProcess } from './test-sim';
 
 const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, factor: 2, jitter: 0.5 };
 
@@ -45,7 +45,7 @@ describe('faults', () => {
   }
 
   beforeAll(async () => {
-    sim = await startFsSim({ heartbeatMs: 0 });
+    sim = await startTestSim({ heartbeatMs: 0 });
   });
   afterAll(async () => {
     for (const c of clients) await c.close();
@@ -76,7 +76,7 @@ describe('faults', () => {
     await waitFor(() => c.stats().inFlight > 0, { description: 'the originate in flight' });
 
     const cutAt = Date.now();
-    await sim.control('POST', '/nodes/0/esl/cut', { durationMs: 300 });
+    await sim.control('/nodes/0/esl/cut', { durationMs: 300 });
     const error = await inFlight.then(
       () => undefined,
       (e: unknown) => e,
@@ -107,7 +107,7 @@ describe('faults', () => {
       endpoint: gw(NUMBERS.answersShort),
       tracking: { ats_dialer_id: 'd2' },
     });
-    await sim.control('POST', `/channels/${live}/hangup`, {});
+    await sim.control(`/channels/${live}/hangup`, {});
     await waitFor(
       () =>
         log.events.some(
@@ -116,7 +116,7 @@ describe('faults', () => {
       { description: 'the live call hang-up after reconnect' },
     );
     expect(log.events.some((e) => 'uniqueId' in e && e.uniqueId === foreign)).toBe(false);
-    await sim.control('POST', `/channels/${ringing}/hangup`, {}).catch(() => undefined);
+    await sim.control(`/channels/${ringing}/hangup`, {}).catch(() => undefined);
   });
 
   it('a node restart is reported as a new Core-UUID, and its calls are gone', async () => {
@@ -124,7 +124,7 @@ describe('faults', () => {
     await c.connect();
     const before = c.coreUuid;
     await c.originate({ uuid: randomUUID(), endpoint: gw(NUMBERS.answersAndStays) });
-    await sim.control('POST', '/nodes/0/restart', { downtimeMs: 100 });
+    await sim.control('/nodes/0/restart', { downtimeMs: 100 });
     await waitFor(() => log.reconnected.length === 1, {
       description: 'reconnected after restart',
       timeoutMs: 5_000,
@@ -138,7 +138,7 @@ describe('faults', () => {
   });
 
   it('a silent (half-open) connection is caught by the HEARTBEAT watchdog', async () => {
-    const beating = await startFsSim({ heartbeatMs: 100 });
+    const beating = await startTestSim({ heartbeatMs: 100 });
     const proxy = new FreezableProxy(beating.nodes[0]!.port);
     try {
       const c = new EslClient({

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import { EslClient, type EslEvent } from '../src/index';
-import { gw, NUMBERS, PASSWORD, startFsSim, type FsSimProcess } from './fs-sim-process';
+import { gw, NUMBERS, PASSWORD, startTestSim, type FsSimProcess } from './test-sim';
 
 describe('filters on our own channel variable', () => {
   let sim: FsSimProcess;
@@ -26,7 +26,7 @@ describe('filters on our own channel variable', () => {
   };
 
   beforeAll(async () => {
-    sim = await startFsSim();
+    sim = await startTestSim();
   });
   afterAll(async () => {
     for (const c of clients) await c.close();
@@ -46,7 +46,7 @@ describe('filters on our own channel variable', () => {
     );
     // Each bgapi resolved: BACKGROUND_JOB has no channel variables and passes by Event-Name.
     expect(results.every((r) => r.ok)).toBe(true);
-    await sim.control('POST', '/nodes/0/heartbeat');
+    await sim.control('/nodes/0/heartbeat');
     for (const id of ['dialer-a', 'dialer-b']) {
       const other = id === 'dialer-a' ? 'dialer-b' : 'dialer-a';
       await waitFor(

@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@autotelesale/testing';
 import { EslNodePool, type NodeHealth } from '../src/index';
-import { gw, NUMBERS, PASSWORD, startFsSim, type FsSimProcess } from './fs-sim-process';
+import { gw, NUMBERS, PASSWORD, startTestSim, type FsSimProcess } from './test-sim';
 
 describe('EslNodePool', () => {
   let sim: FsSimProcess;
   let pool: EslNodePool;
 
   beforeAll(async () => {
-    sim = await startFsSim({ nodes: 2 });
+    sim = await startTestSim({ nodes: 2 });
     pool = new EslNodePool(
       sim.nodes.map((n, i) => ({ id: `fs-${i}`, host: '127.0.0.1', port: n.port, password: PASSWORD })),
       { reconnect: { initialDelayMs: 20, maxDelayMs: 100 }, events: ['CHANNEL_ANSWER'] },
@@ -43,7 +43,7 @@ describe('EslNodePool', () => {
   it('keeps originating on the other node when one fails, and takes it back when it returns', async () => {
     const disconnected: string[] = [];
     pool.on('disconnected', (id) => void disconnected.push(id));
-    await sim.control('POST', '/nodes/1/esl/cut');
+    await sim.control('/nodes/1/esl/cut');
     await waitFor(() => disconnected.includes('fs-1'), { description: 'fs-1 disconnected' });
     expect(byId('fs-1')).toMatchObject({ healthy: false });
     expect(byId('fs-0')).toMatchObject({ healthy: true });
@@ -55,7 +55,7 @@ describe('EslNodePool', () => {
     );
     expect(results.map((r) => [r.ok, r.nodeId])).toEqual(Array.from({ length: 10 }, () => [true, 'fs-0']));
 
-    await sim.control('POST', '/nodes/1/esl/restore');
+    await sim.control('/nodes/1/esl/restore');
     await waitFor(() => byId('fs-1').healthy, { description: 'fs-1 healthy again', timeoutMs: 5_000 });
     expect(byId('fs-1').errors.disconnects).toBe(1);
     const again = await Promise.all(
@@ -67,15 +67,15 @@ describe('EslNodePool', () => {
   });
 
   it('refuses with ESL_NO_HEALTHY_NODE when every node is down', async () => {
-    await sim.control('POST', '/nodes/0/esl/cut');
-    await sim.control('POST', '/nodes/1/esl/cut');
+    await sim.control('/nodes/0/esl/cut');
+    await sim.control('/nodes/1/esl/cut');
     await waitFor(() => pool.health().every((h) => !h.healthy), { description: 'both down' });
     await expect(
       pool.originate({ uuid: randomUUID(), endpoint: gw(NUMBERS.answersShort) }),
     ).rejects.toMatchObject({
       code: 'ESL_NO_HEALTHY_NODE',
     });
-    await sim.control('POST', '/nodes/0/esl/restore');
-    await sim.control('POST', '/nodes/1/esl/restore');
+    await sim.control('/nodes/0/esl/restore');
+    await sim.control('/nodes/1/esl/restore');
   });
 });

@@ -1,1 +1,2 @@
 export * from './nats-bus';
+export * from './nats-bus-observer';

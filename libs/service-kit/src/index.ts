@@ -5,3 +5,5 @@ export * from './service-kit.module';
 export * from './health.service';
 export * from './bootstrap-service';
 export * from './run-service';
+export * from './metrics/service-metrics';
+export * from './http/http-telemetry.middleware';

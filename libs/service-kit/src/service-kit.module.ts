@@ -1,4 +1,14 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { topologyFromEnv } from '@autotelesale/contracts';
 import { migrate, quoteSchemaName } from '@autotelesale/db';
@@ -7,6 +17,8 @@ import { createMetricsRegistry } from '@autotelesale/telemetry';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { HealthService } from './health.service';
+import { HttpTelemetryMiddleware } from './http/http-telemetry.middleware';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { loadServiceConfig, type ServiceConfig } from './service-config';
 import { METRICS_REGISTRY, PG_POOL, SERVICE_CONFIG, SERVICE_KIT_OPTIONS } from './service-kit.constants';
 import type { ServiceKitOptions } from './service-kit.options';
@@ -17,7 +29,7 @@ import type { ServiceKitOptions } from './service-kit.options';
  */
 @Global()
 @Module({})
-export class ServiceKitModule implements OnApplicationShutdown {
+export class ServiceKitModule implements OnApplicationShutdown, NestModule {
   constructor(
     private readonly bus: NatsBus,
     @Inject(PG_POOL) private readonly pool: Pool | null,
@@ -26,6 +38,7 @@ export class ServiceKitModule implements OnApplicationShutdown {
   static forRoot(options: ServiceKitOptions): DynamicModule {
     return {
       module: ServiceKitModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_KIT_OPTIONS, useValue: options },
@@ -43,6 +56,7 @@ export class ServiceKitModule implements OnApplicationShutdown {
               servers: config.natsUrl,
               name: config.instanceId,
               topology: topologyFromEnv(),
+              service: config.service,
               onError: (error, context) => logger.error({ err: String(error), ...context }),
             });
             await bus.ensureStreams();
@@ -78,9 +92,24 @@ export class ServiceKitModule implements OnApplicationShutdown {
           },
         },
         HealthService,
+        ServiceMetrics,
+        HttpTelemetryMiddleware,
       ],
-      exports: [SERVICE_CONFIG, SERVICE_KIT_OPTIONS, NatsBus, PG_POOL, HealthService, METRICS_REGISTRY],
+      exports: [
+        SERVICE_CONFIG,
+        SERVICE_KIT_OPTIONS,
+        NatsBus,
+        PG_POOL,
+        HealthService,
+        METRICS_REGISTRY,
+        ServiceMetrics,
+      ],
     };
+  }
+
+  /** HTTP latency and server spans for every route of the service (see HttpTelemetryMiddleware). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpTelemetryMiddleware).forRoutes('{*path}');
   }
 
   async onApplicationShutdown(): Promise<void> {

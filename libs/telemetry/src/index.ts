@@ -34,7 +34,13 @@ export {
   type HistogramDefinition,
   type LabelValues,
 } from './metrics/metrics';
+export { metricNamesInPromQL, exportedMetricNames, exposedLabelValues } from './metrics/promql-metric-names';
 export { startTracing, type StartTracingOptions, type TracingHandle } from './tracing/start-tracing';
 export { tracingConfigFromEnv, type TracingDecision } from './tracing/tracing-config';
-export { injectTraceContext, extractTraceContext, type TraceHeaders } from './tracing/trace-context';
+export {
+  injectTraceContext,
+  extractTraceContext,
+  traceLinksFromHeaders,
+  type TraceHeaders,
+} from './tracing/trace-context';
 export { withSpan, type WithSpanOptions } from './tracing/with-span';

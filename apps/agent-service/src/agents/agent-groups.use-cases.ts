@@ -64,12 +64,27 @@ export class AgentGroupsUseCases {
     };
   }
 
-  async list(): Promise<{ items: AgentGroup[] }> {
-    const groups = await this.prisma.agentGroup.findMany({
-      orderBy: { name: 'asc' },
+  /** Groups in name order, a page at a time; the cursor is the last group's (name, id). */
+  async list(page: { limit: number; cursor?: string } = { limit: 100 }): Promise<{
+    items: AgentGroup[];
+    nextCursor: string | null;
+  }> {
+    const after = groupCursorAfter(page.cursor);
+    const rows = await this.prisma.agentGroup.findMany({
+      where: after
+        ? { OR: [{ name: { gt: after.name } }, { name: after.name, groupId: { gt: after.groupId } }] }
+        : {},
+      orderBy: [{ name: 'asc' }, { groupId: 'asc' }],
+      take: page.limit + 1,
       include: { members: { select: { agentId: true }, orderBy: { agentId: 'asc' } } },
     });
+    const groups = rows.slice(0, page.limit);
+    const last = groups[groups.length - 1];
     return {
+      nextCursor:
+        rows.length > page.limit && last
+          ? Buffer.from(JSON.stringify({ name: last.name, groupId: last.groupId })).toString('base64url')
+          : null,
       items: groups.map((group) => ({
         groupId: group.groupId,
         name: group.name,
@@ -177,4 +192,17 @@ export class AgentGroupsUseCases {
       });
     }
   }
+}
+
+function groupCursorAfter(cursor: string | undefined): { name: string; groupId: string } | null {
+  if (cursor === undefined) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof value['name'] === 'string' && typeof value['groupId'] === 'string') {
+      return { name: value['name'], groupId: value['groupId'] };
+    }
+  } catch {
+    // not ours: refused below
+  }
+  throw new AtsError('VALIDATION_FAILED', 'cursor is not one this service issued', { cursor });
 }

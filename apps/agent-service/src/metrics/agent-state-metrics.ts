@@ -26,6 +26,46 @@ export class AgentStateMetrics {
         }
       },
     });
+    // Per agent, for the agent view: logged-in agents only (logged-out ones leave), labelled
+    // by id alone (names and extensions stay out of Prometheus).
+    let perAgent:
+      { at: number; rows: Promise<Array<{ agent_id: string; state: string; seconds: number }>> } | undefined;
+    const loggedIn = () => {
+      const now = Date.now();
+      if (!perAgent || now - perAgent.at > 1_000)
+        perAgent = {
+          at: now,
+          rows: db
+            .query<{ agent_id: string; state: string; seconds: number }>(
+              `SELECT agent_id::text, state::text, extract(epoch FROM now() - state_since)::float8 AS seconds
+                 FROM agent WHERE state <> 'logged_out'`,
+            )
+            .then((r) => r.rows)
+            // A scrape while the database is away shows no agents rather than failing whole.
+            .catch(() => []),
+        };
+      return perAgent.rows;
+    };
+    createGauge(registry, {
+      name: 'autotelesale_agent_state',
+      help: 'The state of each logged-in agent (1 on the series of its current state)',
+      labelNames: ['agent_id', 'state'] as const,
+      collect: async (gauge) => {
+        const rows = await loggedIn();
+        gauge.reset();
+        for (const r of rows) gauge.set({ agent_id: r.agent_id, state: r.state }, 1);
+      },
+    });
+    createGauge(registry, {
+      name: 'autotelesale_agent_state_age_seconds',
+      help: 'Seconds each logged-in agent has been in its current state',
+      labelNames: ['agent_id', 'state'] as const,
+      collect: async (gauge) => {
+        const rows = await loggedIn();
+        gauge.reset();
+        for (const r of rows) gauge.set({ agent_id: r.agent_id, state: r.state }, Math.max(0, r.seconds));
+      },
+    });
     createGauge(registry, {
       name: 'autotelesale_agent_events_unpublished',
       help: 'Agent events committed but not yet published to the agents stream',

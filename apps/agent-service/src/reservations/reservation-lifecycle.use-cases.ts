@@ -50,9 +50,8 @@ export class ReservationLifecycleUseCases {
         decision,
         now,
         'confirmed',
-        async (agent) => {
-          await this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now);
-        },
+        async (agent) =>
+          (await this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now)).status,
         callId,
       );
     });
@@ -70,9 +69,8 @@ export class ReservationLifecycleUseCases {
         decideRelease(toFacts(reservation)),
         now,
         'released',
-        async (agent) => {
-          await this.transitions.apply(tx, agent, { type: 'release', reservationId }, now);
-        },
+        async (agent) =>
+          (await this.transitions.apply(tx, agent, { type: 'release', reservationId }, now)).status,
       );
     });
   }
@@ -86,9 +84,16 @@ export class ReservationLifecycleUseCases {
       const reservation = await lockReservation(tx, reservationId);
       const now = await tx.now();
       const decision = decideCallEnded(toFacts(reservation), callId);
-      return this.applyOrReplay(tx, reservation, decision, now, 'ended', async (agent) => {
-        await this.transitions.apply(tx, agent, { type: 'callEnded', reservationId, wrapUpSeconds }, now);
-      });
+      return this.applyOrReplay(
+        tx,
+        reservation,
+        decision,
+        now,
+        'ended',
+        async (agent) =>
+          (await this.transitions.apply(tx, agent, { type: 'callEnded', reservationId, wrapUpSeconds }, now))
+            .status,
+      );
     });
     if (reply.agent.wrapUpEndsAt) this.sweeper.wakeAt(new Date(reply.agent.wrapUpEndsAt));
     return reply;
@@ -109,12 +114,15 @@ export class ReservationLifecycleUseCases {
     decision: ReservationDecision,
     now: Date,
     closeAs: 'confirmed' | 'released' | 'ended',
-    change: (agent: AgentRow) => Promise<void>,
+    change: (agent: AgentRow) => Promise<ReservationChangeReply['agent']>,
     callId?: string,
   ): Promise<ReservationChangeReply> {
     if (decision === 'replay') return this.answer(tx, reservation);
-    await change(await this.transitions.lockAgent(tx, reservation.agent_id));
-    return this.answer(tx, await closeReservation(tx, reservation.reservation_id, closeAs, now, callId));
+    // The agent as the change left it: no second read (each statement waits its turn for
+    // the database under load).
+    const agent = await change(await this.transitions.lockAgent(tx, reservation.agent_id));
+    const closed = await closeReservation(tx, reservation.reservation_id, closeAs, now, callId);
+    return { reservation: reservationOf(closed), agent };
   }
 
   private async answer(tx: AgentTx, reservation: ReservationRow): Promise<ReservationChangeReply> {

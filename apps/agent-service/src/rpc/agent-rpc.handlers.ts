@@ -60,7 +60,7 @@ export class AgentRpcHandlers implements OnApplicationBootstrap {
 
     this.serve(createGroupRpc, (r) => this.groups.create(r));
     this.serve(getGroupRpc, (r) => this.groups.get(r.groupId));
-    this.serve(listGroupsRpc, () => this.groups.list());
+    this.serve(listGroupsRpc, (request) => this.groups.list(request));
     this.serve(updateGroupRpc, (r) => this.groups.rename(r.groupId, r.name));
     this.serve(deleteGroupRpc, (r) => this.groups.delete(r.groupId));
     this.serve(addGroupMembersRpc, (r) => this.groups.addMembers(r.groupId, r.agentIds));

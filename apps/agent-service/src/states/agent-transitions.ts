@@ -74,13 +74,57 @@ export class AgentTransitions {
     now: Date,
   ): Promise<void> {
     const next = result.snapshot;
+    const event = createEvent(agentStateChangedEvent, {
+      aggregateId: agentId,
+      aggregateVersion: next.version,
+      producer: this.config.instanceId,
+      occurredAt: now,
+      payload: {
+        agentId,
+        from: result.from,
+        to: result.to,
+        cause: result.cause,
+        at: next.stateSince.toISOString(),
+        sessionExtension: next.sessionExtension,
+        reasonCode: next.reasonCode,
+        campaignId: next.campaignId,
+        reservationId: next.reservationId,
+        callId: next.callId,
+        reservationExpiresAt: next.reservationExpiresAt?.toISOString() ?? null,
+        wrapUpEndsAt: next.wrapUpEndsAt?.toISOString() ?? null,
+      },
+    });
+    const newInterval = opensNewInterval(result);
+    let moved: number;
     try {
-      // The version check makes this a compare-and-set even for a caller that did not lock.
-      const updated = await tx.query(
-        `UPDATE agent SET version = $3, state = $4, state_since = $5, session_extension = $6, reason_code = $7,
-                campaign_id = $8, reservation_id = $9, call_id = $10, reservation_expires_at = $11,
-                wrap_up_ends_at = $12, updated_at = $13
-          WHERE agent_id = $1 AND version = $2`,
+      // One statement, one round trip: under load every statement waits its turn for the
+      // database, and a transition used to take four (row, interval closed, interval
+      // opened, outbox). The version check makes the row's UPDATE a compare-and-set even
+      // for a caller that did not lock; the other parts read `moved`, so they do nothing
+      // when it changed no row. The open interval is closed before the new one is
+      // inserted (the insert waits for `closed` through its sub-select), which the
+      // one-open-interval-per-agent index requires. Time logged out is nobody's working
+      // time: it is the gap between intervals, so logging out opens none.
+      const { rows } = await tx.query<{ moved: number }>(
+        `WITH moved AS (
+           UPDATE agent SET version = $3, state = $4, state_since = $5, session_extension = $6, reason_code = $7,
+                  campaign_id = $8, reservation_id = $9, call_id = $10, reservation_expires_at = $11,
+                  wrap_up_ends_at = $12, updated_at = $13
+            WHERE agent_id = $1 AND version = $2
+           RETURNING agent_id
+         ), closed AS (
+           UPDATE agent_state_interval SET ended_at = $13
+            WHERE $14::boolean AND ended_at IS NULL AND agent_id IN (SELECT agent_id FROM moved)
+           RETURNING agent_id
+         ), opened AS (
+           INSERT INTO agent_state_interval (agent_id, state, campaign_id, reason_code, started_at)
+           SELECT agent_id, $4::agent_state, $8::text, $7::text, $13::timestamptz FROM moved
+            WHERE $15::boolean AND (SELECT count(*) FROM closed) >= 0
+         ), queued AS (
+           INSERT INTO agent_event_outbox (event_id, agent_id, version, envelope)
+           SELECT $16::uuid, agent_id, $3::integer, $17::jsonb FROM moved
+         )
+         SELECT count(*)::int AS moved FROM moved`,
         [
           agentId,
           before.version,
@@ -95,11 +139,13 @@ export class AgentTransitions {
           next.reservationExpiresAt,
           next.wrapUpEndsAt,
           now,
+          newInterval,
+          newInterval && next.state !== 'logged_out',
+          event.id,
+          JSON.stringify(event),
         ],
       );
-      if (updated.rowCount !== 1) {
-        throw new AtsError('CONFLICT', `agent ${agentId} changed meanwhile`, { reason: 'VERSION_MISMATCH' });
-      }
+      moved = rows[0]?.moved ?? 0;
     } catch (error) {
       if (isUniqueViolation(error, 'agent_session_extension_key')) {
         throw new AtsError('CONFLICT', `extension ${next.sessionExtension} is in use by another session`, {
@@ -109,43 +155,10 @@ export class AgentTransitions {
       }
       throw error;
     }
-    if (opensNewInterval(result)) {
-      await tx.query(
-        `UPDATE agent_state_interval SET ended_at = $2 WHERE agent_id = $1 AND ended_at IS NULL`,
-        [agentId, now],
-      );
-      // Time logged out is nobody's working time: it is the gap between intervals.
-      if (next.state !== 'logged_out') {
-        await tx.query(
-          `INSERT INTO agent_state_interval (agent_id, state, campaign_id, reason_code, started_at)
-           VALUES ($1, $2, $3, $4, $5)`,
-          [agentId, next.state, next.campaignId, next.reasonCode, now],
-        );
-      }
+    if (moved !== 1) {
+      throw new AtsError('CONFLICT', `agent ${agentId} changed meanwhile`, { reason: 'VERSION_MISMATCH' });
     }
-    await enqueueAgentEvent(
-      tx,
-      createEvent(agentStateChangedEvent, {
-        aggregateId: agentId,
-        aggregateVersion: next.version,
-        producer: this.config.instanceId,
-        occurredAt: now,
-        payload: {
-          agentId,
-          from: result.from,
-          to: result.to,
-          cause: result.cause,
-          at: next.stateSince.toISOString(),
-          sessionExtension: next.sessionExtension,
-          reasonCode: next.reasonCode,
-          campaignId: next.campaignId,
-          reservationId: next.reservationId,
-          callId: next.callId,
-          reservationExpiresAt: next.reservationExpiresAt?.toISOString() ?? null,
-          wrapUpEndsAt: next.wrapUpEndsAt?.toISOString() ?? null,
-        },
-      }),
-    );
+    tx.eventsEnqueued += 1;
   }
 
   /** Enqueues a profile event (created, updated, deleted) at the given version. */

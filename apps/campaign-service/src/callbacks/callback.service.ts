@@ -69,6 +69,7 @@ export class CallbackService {
             timeZone: null,
             ownerAgentId: null,
             fields: {},
+            alternatePhones: [],
           },
         ]);
         contactId = upserted.ids.get(phone.e164);

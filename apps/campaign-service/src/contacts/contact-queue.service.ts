@@ -20,8 +20,10 @@ import {
   type RecordOutcomeRequest,
 } from '@autotelesale/contracts';
 import {
+  contactNumbers,
   decideAfterDisposition,
   decideAfterOutcome,
+  nextNumberAfterOutcome,
   isCampaignDialable,
   type ContactDecision,
 } from '@autotelesale/campaign-domain';
@@ -36,6 +38,7 @@ import { applyContactDecision } from './contact-transition';
 import { CampaignMetrics } from '../metrics/campaign-metrics';
 import { loadSegmentFilter } from './contact-selector-sql';
 import { segmentFilterSql } from './contact-filter-sql';
+import { DialClearanceService, type LeasedNumberFacts } from '../compliance/dial-clearance.service';
 
 const SWEEP_INTERVAL_MS = Number(process.env['ATS_CAMPAIGN_LEASE_SWEEP_MS'] ?? 1_000);
 const RECLAIM_BATCH = 1_000;
@@ -50,6 +53,9 @@ interface AttemptRow {
   dialer_id: string;
   attempt_number: number;
   lease_expires_at: Date;
+  /** The number this attempt dialed (null: leased before alternate numbers existed). */
+  phone: string | null;
+  phone_index: number | null;
   ended: 'outcome' | 'expired' | 'released' | null;
   outcome: string | null;
   result: OutcomeResult | null;
@@ -74,6 +80,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     private readonly bus: NatsBus,
     private readonly outbox: OutboxRelay,
     private readonly metrics: CampaignMetrics,
+    private readonly clearance: DialClearanceService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,6 +100,15 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
   async lease(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
     const started = process.hrtime.bigint();
     const reply = await this.leaseFromQueue(request);
+    // Compliance at lease time: a contact outside its hours, listed, capped or dead is not
+    // handed out (it is finished, or due again when the rules allow); one more round fills the gap.
+    const facts = (c: LeasedContact) => this.leasedFacts.get(c);
+    const kept = await this.clearance.screenLeased(request.campaignId, reply.contacts, facts);
+    if (kept.length < reply.contacts.length && reply.contacts.length === request.count) {
+      const more = await this.leaseFromQueue({ ...request, count: request.count - kept.length });
+      kept.push(...(await this.clearance.screenLeased(request.campaignId, more.contacts, facts)));
+    }
+    reply.contacts = kept;
     this.metrics.leased.inc(reply.contacts.length);
     this.metrics.leaseSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply;
@@ -155,12 +171,15 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
         callback_due_at: Date | null;
         callback_notes: string | null;
         campaign_status: string;
+        campaign_version: number;
         expired: boolean;
+        dnc_entries: LeasedNumberFacts['dnc'] | null;
+        number_invalid: boolean;
       }
     >(
       this.pool,
       `WITH camp AS (
-         SELECT status FROM campaign WHERE id = $1
+         SELECT status, version FROM campaign WHERE id = $1
        ), picked AS (
          SELECT c.id FROM contact c
           WHERE ${clauses.join(' AND ')} AND (SELECT status FROM camp) = 'running'
@@ -174,14 +193,23 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
            FROM picked WHERE c.id = picked.id
          RETURNING ${CONTACT_COLUMNS}
        ), attempt AS (
-         INSERT INTO contact_attempt (attempt_id, contact_id, campaign_id, dialer_id, attempt_number, leased_at, lease_expires_at)
-         SELECT lease_attempt_id, id, campaign_id, leased_by, attempts + 1, now(), lease_expires_at FROM leased
+         INSERT INTO contact_attempt (attempt_id, contact_id, campaign_id, dialer_id, attempt_number, leased_at, lease_expires_at,
+                                      phone, phone_index)
+         SELECT lease_attempt_id, id, campaign_id, leased_by, attempts + 1, now(), lease_expires_at,
+                CASE WHEN phone_index BETWEEN 1 AND cardinality(alt_phones) THEN alt_phones[phone_index] ELSE phone END,
+                CASE WHEN phone_index BETWEEN 1 AND cardinality(alt_phones) THEN phone_index ELSE 0 END
+           FROM leased
        ), waiting AS (
          SELECT EXISTS (SELECT 1 FROM contact
                          WHERE campaign_id = $1 AND status = 'leased' AND lease_expires_at < now()) AS expired
        )
        SELECT c.*, cb.due_at AS callback_due_at, cb.notes AS callback_notes,
-              (SELECT status FROM camp) AS campaign_status, waiting.expired
+              (SELECT status FROM camp) AS campaign_status, (SELECT version FROM camp) AS campaign_version,
+              waiting.expired,
+              -- What the compliance check needs about each number, in the same round trip.
+              (SELECT json_agg(json_build_object('kind', d.kind, 'scope', d.scope, 'expiresAt', d.expires_at))
+                 FROM dnc_entry d WHERE d.phone = c.phone) AS dnc_entries,
+              EXISTS (SELECT 1 FROM invalid_number i WHERE i.phone = c.phone) AS number_invalid
          FROM leased c CROSS JOIN waiting LEFT JOIN callback cb ON cb.id = c.callback_id`,
       params,
     );
@@ -195,15 +223,29 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     return {
       status: rows[0]?.campaign_status ?? null,
       expired: rows[0]?.expired ?? false,
-      contacts: rows.map((row) => ({
-        ...toContact(row),
-        dueAt: iso(row.due_at),
-        attemptId: row.lease_attempt_id!,
-        attemptNumber: row.attempts + 1,
-        leaseExpiresAt: iso(row.lease_expires_at)!,
-      })),
+      contacts: rows.map((row) => {
+        const contact: LeasedContact = {
+          ...toContact(row),
+          // The screen below puts the number to dial for this attempt in `phone`.
+          primaryPhone: row.phone,
+          phoneIndex: row.phone_index >= 1 && row.phone_index <= row.alt_phones.length ? row.phone_index : 0,
+          dueAt: iso(row.due_at),
+          attemptId: row.lease_attempt_id!,
+          attemptNumber: row.attempts + 1,
+          leaseExpiresAt: iso(row.lease_expires_at)!,
+        };
+        this.leasedFacts.set(contact, {
+          dnc: row.dnc_entries ?? [],
+          invalid: row.number_invalid,
+          campaignVersion: row.campaign_version,
+        });
+        return contact;
+      }),
     };
   }
+
+  /** The DNC entries and invalid flag of each leased contact's number, read by the lease statement itself. */
+  private readonly leasedFacts = new WeakMap<LeasedContact, LeasedNumberFacts>();
 
   private readonly reclaiming = new Set<string>();
 
@@ -339,7 +381,8 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       if (!contact) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
       const attempt = (await queryOne<AttemptRow>(
         tx,
-        `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at, ended, outcome, result
+        `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at, phone, phone_index,
+                ended, outcome, result
            FROM contact_attempt WHERE attempt_id = $1 FOR UPDATE`,
         [request.attemptId],
       ))!;
@@ -366,6 +409,20 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       let nextDueAt: Date | null = contact.status === 'pending' ? contact.due_at : null;
       let finalReason = contact.final_reason;
       let version: number;
+      // The number this attempt dialed: an invalid one is retired for good (this number, not the contact's others).
+      const dialedIndex = attempt.phone_index ?? 0;
+      if (request.outcome === 'invalidNumber')
+        await this.clearance.markInvalid(tx, attempt.phone ?? contact.phone, attempt.attempt_id);
+      const numbers = contactNumbers({ phone: contact.phone, alternatePhones: contact.alt_phones });
+      const after =
+        numbers.length > 1
+          ? nextNumberAfterOutcome({
+              outcome: request.outcome,
+              count: numbers.length,
+              dialedIndex,
+              dead: await this.deadNumbers(tx, numbers),
+            })
+          : { next: 0, otherAlive: false };
       if (applied) {
         const pending = contact.pending_disposition
           ? await this.takePendingDisposition(tx, contact.id, settings.dispositionSet)
@@ -384,22 +441,24 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
               rules: settings.retryRules,
               now,
               wasCallback: contact.lane === 0,
+              otherNumberAlive: after.otherAlive,
             });
-        const after = await applyContactDecision(tx, contact, {
+        const changed = await applyContactDecision(tx, contact, {
           decision,
           callback: pending?.callback,
           attempts,
           outcomeCounts,
           lastOutcome: request.outcome,
           lastAttemptAt: now,
+          phoneIndex: after.next ?? dialedIndex,
           ...(pending ? { lastDisposition: pending.code.code } : {}),
         });
-        status = after.status;
-        nextDueAt = after.dueAt;
-        finalReason = after.finalReason;
-        version = after.version;
-        if (after.closedCallbackId) {
-          const callback = await loadCallback(tx, after.closedCallbackId);
+        status = changed.status;
+        nextDueAt = changed.dueAt;
+        finalReason = changed.finalReason;
+        version = changed.version;
+        if (changed.closedCallbackId) {
+          const callback = await loadCallback(tx, changed.closedCallbackId);
           events.push(
             campaignEvent(
               this.bus.topology,
@@ -484,6 +543,17 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       this.outbox.kick();
     }
     return result;
+  }
+
+  /** The indexes of a contact's numbers known invalid (retired for good, by any contact). */
+  private async deadNumbers(tx: Tx, numbers: string[]): Promise<Set<number>> {
+    const rows = await queryRows<{ phone: string }>(
+      tx,
+      'SELECT phone FROM invalid_number WHERE phone = ANY($1::text[])',
+      [numbers],
+    );
+    const dead = new Set(rows.map((r) => r.phone));
+    return new Set(numbers.flatMap((phone, index) => (dead.has(phone) ? [index] : [])));
   }
 
   /**

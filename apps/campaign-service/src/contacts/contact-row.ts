@@ -13,6 +13,10 @@ export interface ContactRow {
   campaign_id: string;
   list_id: string | null;
   phone: string;
+  /** Alternate numbers, tried after the main one. */
+  alt_phones: string[];
+  /** The number the next attempt starts from: 0 the main one, n alt_phones[n - 1]. */
+  phone_index: number;
   name: string | null;
   fields: CustomFields;
   time_zone: string | null;
@@ -40,7 +44,7 @@ export interface ContactRow {
   callback_notes?: string | null;
 }
 
-export const CONTACT_COLUMNS = `c.id, c.campaign_id, c.list_id, c.phone, c.name, c.fields, c.time_zone, c.priority,
+export const CONTACT_COLUMNS = `c.id, c.campaign_id, c.list_id, c.phone, c.alt_phones, c.phone_index, c.name, c.fields, c.time_zone, c.priority,
   c.owner_agent_id, c.status, c.lane, c.due_at, c.attempts, c.outcome_counts, c.last_outcome, c.last_attempt_at,
   c.last_disposition, c.final_reason, c.callback_id, c.callback_agent_id, c.lease_attempt_id, c.leased_by,
   c.lease_expires_at, c.version, c.created_at, c.updated_at`;
@@ -56,6 +60,7 @@ export function toContact(row: ContactRow): Contact {
     campaignId: row.campaign_id,
     listId: row.list_id,
     phone: row.phone,
+    alternatePhones: row.alt_phones,
     name: row.name === null ? null : (escapeFormula(row.name) as string),
     fields: escapeFormulaRecord(row.fields) as CustomFields,
     timeZone: row.time_zone,

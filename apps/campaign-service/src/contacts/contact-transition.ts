@@ -13,6 +13,8 @@ export interface ContactChange {
   lastOutcome?: string;
   lastAttemptAt?: Date;
   lastDisposition?: string;
+  /** Which of the contact's numbers the next attempt starts from (0 the main one). */
+  phoneIndex?: number;
 }
 
 export interface ContactAfter {
@@ -66,7 +68,8 @@ export async function applyContactDecision(
             lease_attempt_id = NULL, leased_by = NULL, lease_expires_at = NULL,
             attempts = coalesce($8, attempts), outcome_counts = coalesce($9, outcome_counts),
             last_outcome = coalesce($10, last_outcome), last_attempt_at = coalesce($11, last_attempt_at),
-            last_disposition = coalesce($12, last_disposition), version = version + 1, updated_at = now()
+            last_disposition = coalesce($12, last_disposition), phone_index = coalesce($13, phone_index),
+            version = version + 1, updated_at = now()
       WHERE id = $1 RETURNING version`,
     [
       contact.id,
@@ -81,6 +84,7 @@ export async function applyContactDecision(
       change.lastOutcome ?? null,
       change.lastAttemptAt ?? null,
       change.lastDisposition ?? null,
+      change.phoneIndex ?? null,
     ],
   );
   return {

@@ -7,6 +7,7 @@ const BATCH = 5_000;
 interface ExistingContact {
   id: string;
   phone: string;
+  alt_phones: string[];
   name: string | null;
   fields: ContactDraft['fields'];
   time_zone: string | null;
@@ -34,7 +35,7 @@ export async function upsertContactDrafts(
     const batch = drafts.slice(start, start + BATCH);
     const existing = await queryRows<ExistingContact>(
       tx,
-      `SELECT id, phone, name, fields, time_zone, priority, owner_agent_id FROM contact
+      `SELECT id, phone, alt_phones, name, fields, time_zone, priority, owner_agent_id FROM contact
         WHERE campaign_id = $1 AND phone = ANY($2::text[])`,
       [campaignId, batch.map((d) => d.phone)],
     );
@@ -55,6 +56,7 @@ export async function upsertContactDrafts(
           timeZone: current.time_zone,
           ownerAgentId: current.owner_agent_id,
           fields: current.fields,
+          alternatePhones: current.alt_phones,
         },
         draft,
       );
@@ -64,9 +66,10 @@ export async function upsertContactDrafts(
     if (updates.length > 0) {
       await tx.query(
         `UPDATE contact c SET name = u.name, fields = u.fields, time_zone = u.time_zone, priority = u.priority,
-                owner_agent_id = u.owner_agent_id, version = c.version + 1, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::int[], $6::text[])
-                AS u(id, name, fields, time_zone, priority, owner_agent_id)
+                owner_agent_id = u.owner_agent_id, alt_phones = ARRAY(SELECT jsonb_array_elements_text(u.alts)),
+                version = c.version + 1, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::int[], $6::text[], $7::jsonb[])
+                AS u(id, name, fields, time_zone, priority, owner_agent_id, alts)
           WHERE c.id = u.id`,
         [
           updates.map((u) => u.id),
@@ -75,6 +78,7 @@ export async function upsertContactDrafts(
           updates.map((u) => u.draft.timeZone),
           updates.map((u) => u.draft.priority ?? 0),
           updates.map((u) => u.draft.ownerAgentId),
+          updates.map((u) => JSON.stringify(u.draft.alternatePhones)),
         ],
       );
       merged += updates.length;
@@ -82,10 +86,11 @@ export async function upsertContactDrafts(
     if (inserts.length > 0) {
       const newIds = inserts.map(() => randomUUID());
       await tx.query(
-        `INSERT INTO contact (id, campaign_id, list_id, phone, name, fields, time_zone, priority, owner_agent_id, due_at)
-         SELECT u.id, $1, $2, u.phone, u.name, u.fields, u.time_zone, u.priority, u.owner_agent_id, now()
-           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::int[], $9::text[])
-                AS u(id, phone, name, fields, time_zone, priority, owner_agent_id)`,
+        `INSERT INTO contact (id, campaign_id, list_id, phone, alt_phones, name, fields, time_zone, priority, owner_agent_id, due_at)
+         SELECT u.id, $1, $2, u.phone, ARRAY(SELECT jsonb_array_elements_text(u.alts)), u.name, u.fields, u.time_zone,
+                u.priority, u.owner_agent_id, now()
+           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::int[], $9::text[], $10::jsonb[])
+                AS u(id, phone, name, fields, time_zone, priority, owner_agent_id, alts)`,
         [
           campaignId,
           listId,
@@ -96,6 +101,7 @@ export async function upsertContactDrafts(
           inserts.map((d) => d.timeZone),
           inserts.map((d) => d.priority ?? 0),
           inserts.map((d) => d.ownerAgentId),
+          inserts.map((d) => JSON.stringify(d.alternatePhones)),
         ],
       );
       inserts.forEach((d, i) => ids.set(d.phone, newIds[i]!));

@@ -11,7 +11,8 @@ import {
   type SegmentFilter,
 } from '@autotelesale/contracts';
 import { dealContacts, escapeFormula, normalizePhone } from '@autotelesale/campaign-domain';
-import { inTransaction, iso, queryOne, queryRows } from '../db/sql';
+import { encodeCursor, inTransaction, iso, queryOne, queryRows } from '../db/sql';
+import { keysetAfter } from '../lists/list.service';
 import { CampaignService } from '../campaigns/campaign.service';
 import { CONTACT_WITH_CALLBACK, JOIN_CALLBACK, toContact, type ContactRow } from './contact-row';
 import { segmentFilterSql } from './contact-filter-sql';
@@ -172,13 +173,28 @@ export class ContactService {
     return { ...this.segmentView(segment), contactCount: Number(count!.n) };
   }
 
-  async listSegments(campaignId: string) {
+  async listSegments(campaignId: string, page: { limit: number; cursor?: string } = { limit: 50 }) {
     await this.campaigns.get(campaignId);
+    const after = keysetAfter(page.cursor);
     const segments = await this.prisma.segment.findMany({
-      where: { campaignId },
-      orderBy: { createdAt: 'asc' },
+      where: {
+        campaignId,
+        ...(after && {
+          OR: [{ createdAt: { gt: after.t } }, { createdAt: after.t, id: { gt: after.id } }],
+        }),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
     });
-    return { items: segments.map((s) => this.segmentView(s)) };
+    const items = segments.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((s) => this.segmentView(s)),
+      nextCursor:
+        segments.length > page.limit && last
+          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
   }
 
   async deleteSegment(segmentId: string) {

@@ -1,4 +1,10 @@
-import type { ImportFormat, ImportReject, ImportState, ImportStatus } from '@autotelesale/contracts';
+import type {
+  ImportFormat,
+  ImportReject,
+  ImportState,
+  ImportStatus,
+  ImportWarning,
+} from '@autotelesale/contracts';
 import { escapeFormulaDeep, type ImportOptions, type ImportParserState } from '@autotelesale/campaign-domain';
 import { iso } from '../db/sql';
 
@@ -17,6 +23,7 @@ export interface ListImportRow {
   accepted: number;
   merged: number;
   rejected: number;
+  warnings: number;
   blank_lines: number;
   file_name: string | null;
   error: string | null;
@@ -45,6 +52,7 @@ export function toImportStatus(row: ListImportRow): ImportStatus {
     accepted: row.accepted,
     merged: row.merged,
     rejected: row.rejected,
+    warnings: row.warnings,
     blankLines: row.blank_lines,
     startedAt: iso(row.started_at)!,
     updatedAt: iso(row.updated_at)!,
@@ -69,5 +77,26 @@ export function toImportReject(row: ImportRejectRow): ImportReject {
     code: row.code,
     reason: row.reason,
     raw: row.raw === null ? null : escapeFormulaDeep(row.raw),
+  };
+}
+
+export interface ImportWarningRow {
+  row_no: number;
+  line: number;
+  column_name: string;
+  code: ImportWarning['code'];
+  reason: string;
+  value: string;
+}
+
+/** A warning as returned: the column name and the cell formula-escaped (they came from the file). */
+export function toImportWarning(row: ImportWarningRow): ImportWarning {
+  return {
+    line: row.line,
+    row: row.row_no,
+    column: escapeFormulaDeep(row.column_name) as string,
+    code: row.code,
+    reason: row.reason,
+    value: escapeFormulaDeep(row.value) as string,
   };
 }

@@ -8,6 +8,7 @@ import {
   type ImportChunkRequest,
   type ImportRejectsPage,
   type ImportStatus,
+  type ImportWarningsPage,
   type StartImportRequest,
 } from '@autotelesale/contracts';
 import {
@@ -26,12 +27,19 @@ import { appendToOutbox } from '../outbox/outbox';
 import { campaignEvent } from '../outbox/campaign-event';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { CampaignService } from '../campaigns/campaign.service';
-import { toImportReject, toImportStatus, type ImportRejectRow, type ListImportRow } from './import-row';
+import {
+  toImportReject,
+  toImportStatus,
+  toImportWarning,
+  type ImportRejectRow,
+  type ImportWarningRow,
+  type ListImportRow,
+} from './import-row';
 import { upsertContactDrafts } from '../contacts/contact-upsert';
 import { CampaignMetrics } from '../metrics/campaign-metrics';
 
 const IMPORT_COLUMNS = `id, list_id, campaign_id, state, format, options, parser_state, next_seq, bytes_received,
-  total_bytes, rows_in, accepted, merged, rejected, blank_lines, file_name, error, started_at, updated_at, completed_at`;
+  total_bytes, rows_in, accepted, merged, rejected, warnings, blank_lines, file_name, error, started_at, updated_at, completed_at`;
 
 /**
  * Streamed list imports. Each chunk is one transaction: lock the import row (a re-sent or
@@ -131,7 +139,7 @@ export class ListImportService {
       }
       await lockCampaignContacts(tx, row.campaign_id);
       const piece = feedImportPiece(row.parser_state, bytes, request.last, row.options);
-      let counts = { accepted: 0, merged: 0, rejected: 0, rowsIn: 0 };
+      let counts = { accepted: 0, merged: 0, rejected: 0, rowsIn: 0, warnings: 0 };
       let state: ListImportRow['state'] = request.last ? 'completed' : 'receiving';
       let error: string | null = null;
       if (piece.fatal) {
@@ -145,7 +153,7 @@ export class ListImportService {
         `UPDATE list_import SET
            next_seq = next_seq + 1, bytes_received = bytes_received + $2, parser_state = $3,
            rows_in = rows_in + $4, accepted = accepted + $5, merged = merged + $6, rejected = rejected + $7,
-           blank_lines = blank_lines + $8, state = $9, error = $10, updated_at = now(),
+           blank_lines = blank_lines + $8, state = $9, error = $10, warnings = warnings + $11, updated_at = now(),
            completed_at = CASE WHEN $9 = 'receiving' THEN NULL ELSE now() END
          WHERE id = $1 RETURNING ${IMPORT_COLUMNS}`,
         [
@@ -159,6 +167,7 @@ export class ListImportService {
           piece.blankLines,
           state,
           error,
+          counts.warnings,
         ],
       );
       const status = toImportStatus(updated!);
@@ -203,6 +212,31 @@ export class ListImportService {
     };
   }
 
+  /** Cells left out of kept rows (bad alternate numbers), paged by row: a row's warnings stay on one page. */
+  async warnings(request: {
+    importId: string;
+    afterRow: number;
+    limit: number;
+  }): Promise<ImportWarningsPage> {
+    const status = await this.status(request.importId);
+    const rows = await queryRows<ImportWarningRow>(
+      this.pool,
+      `SELECT row_no, line, column_name, code, reason, value FROM import_warning
+        WHERE import_id = $1 AND row_no IN (SELECT DISTINCT row_no FROM import_warning
+                                             WHERE import_id = $1 AND row_no > $2 ORDER BY row_no LIMIT $3)
+        ORDER BY row_no, column_name`,
+      [request.importId, request.afterRow, request.limit + 1],
+    );
+    const rowNos = [...new Set(rows.map((r) => r.row_no))];
+    const more = rowNos.length > request.limit;
+    const kept = more ? rows.filter((r) => r.row_no <= rowNos[request.limit - 1]!) : rows;
+    return {
+      items: kept.map(toImportWarning),
+      nextAfterRow: more ? rowNos[request.limit - 1]! : null,
+      totalWarnings: status.warnings ?? 0,
+    };
+  }
+
   async abort(importId: string, reason: string): Promise<ImportStatus> {
     const status = await inTransaction(this.pool, async (tx) => {
       const row = await this.lockImport(tx, importId);
@@ -238,6 +272,14 @@ export class ListImportService {
    */
   private async applyRows(tx: Tx, row: ListImportRow, rows: ImportedRow[]) {
     const rejects: Array<{ rowNo: number; line: number; code: string; reason: string; raw: unknown }> = [];
+    const warnings: Array<{
+      rowNo: number;
+      line: number;
+      column: string;
+      code: string;
+      reason: string;
+      value: string;
+    }> = [];
     const byPhone = new Map<string, ContactDraft>();
     let mergedInChunk = 0;
     rows.forEach((imported, index) => {
@@ -252,6 +294,7 @@ export class ListImportService {
         });
         return;
       }
+      for (const warning of imported.warnings) warnings.push({ rowNo, line: imported.line, ...warning });
       const earlier = byPhone.get(imported.draft.phone);
       if (earlier) mergedInChunk++;
       byPhone.set(
@@ -274,7 +317,23 @@ export class ListImportService {
         ],
       );
     }
+    if (warnings.length > 0) {
+      await tx.query(
+        `INSERT INTO import_warning (import_id, row_no, line, column_name, code, reason, value)
+         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        [
+          row.id,
+          warnings.map((w) => w.rowNo),
+          warnings.map((w) => w.line),
+          warnings.map((w) => w.column),
+          warnings.map((w) => w.code),
+          warnings.map((w) => w.reason),
+          warnings.map((w) => w.value),
+        ],
+      );
+    }
     const counts = {
+      warnings: warnings.length,
       rowsIn: rows.length,
       accepted: upserted.inserted,
       merged: mergedInChunk + upserted.merged,

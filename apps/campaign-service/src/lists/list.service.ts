@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AtsError, type ContactList } from '@autotelesale/contracts';
 import { assertCampaignOpen, escapeFormula } from '@autotelesale/campaign-domain';
 import { PrismaService } from '../db/prisma.service';
+import { decodeCursor, encodeCursor } from '../db/sql';
 import { CampaignService } from '../campaigns/campaign.service';
 
 type ListRecord = { id: string; campaignId: string; name: string; defaultRegion: string; createdAt: Date };
@@ -58,13 +59,32 @@ export class ListService {
     return this.view(list);
   }
 
-  async listForCampaign(campaignId: string): Promise<{ items: ContactList[] }> {
+  /** A campaign's lists, oldest first, a page at a time (keyset on creation time and id). */
+  async listForCampaign(
+    campaignId: string,
+    page: { limit: number; cursor?: string } = { limit: 50 },
+  ): Promise<{ items: ContactList[]; nextCursor: string | null }> {
     await this.campaigns.get(campaignId);
+    const after = keysetAfter(page.cursor);
     const lists = await this.prisma.contactList.findMany({
-      where: { campaignId },
-      orderBy: { createdAt: 'asc' },
+      where: {
+        campaignId,
+        ...(after && {
+          OR: [{ createdAt: { gt: after.t } }, { createdAt: after.t, id: { gt: after.id } }],
+        }),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: page.limit + 1,
     });
-    return { items: await Promise.all(lists.map((l) => this.view(l))) };
+    const items = lists.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items: await Promise.all(items.map((l) => this.view(l))),
+      nextCursor:
+        lists.length > page.limit && last
+          ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id })
+          : null,
+    };
   }
 
   private async view(list: ListRecord): Promise<ContactList> {
@@ -83,4 +103,15 @@ export class ListService {
       createdAt: list.createdAt.toISOString(),
     };
   }
+}
+
+/** The (creation time, id) a page continues after; a cursor we did not issue is refused. */
+export function keysetAfter(cursor: string | undefined): { t: Date; id: string } | null {
+  if (cursor === undefined) return null;
+  const decoded = decodeCursor<{ t?: unknown; id?: unknown }>(cursor);
+  const t = typeof decoded?.t === 'string' ? new Date(decoded.t) : null;
+  if (!t || Number.isNaN(t.getTime()) || typeof decoded?.id !== 'string') {
+    throw new AtsError('VALIDATION_FAILED', 'cursor is not one this service issued', { cursor });
+  }
+  return { t, id: decoded.id };
 }

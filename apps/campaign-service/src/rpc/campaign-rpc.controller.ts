@@ -47,11 +47,12 @@ export class CampaignRpcController implements OnApplicationBootstrap, BeforeAppl
 
       serve(r.createList, (req) => this.lists.create(req)),
       serve(r.getList, (req) => this.lists.get(req.listId)),
-      serve(r.listLists, (req) => this.lists.listForCampaign(req.campaignId)),
+      serve(r.listLists, (req) => this.lists.listForCampaign(req.campaignId, req)),
       serve(r.startImport, (req) => this.imports.start(req)),
       serve(r.importChunk, (req) => this.imports.chunk(req)),
       serve(r.importStatus, (req) => this.imports.status(req.importId)),
       serve(r.importRejects, (req) => this.imports.rejects(req)),
+      serve(r.importWarnings, (req) => this.imports.warnings(req)),
       serve(r.abortImport, (req) => this.imports.abort(req.importId, req.reason)),
 
       serve(r.getContact, (req) => this.contacts.get(req.contactId)),
@@ -60,7 +61,7 @@ export class CampaignRpcController implements OnApplicationBootstrap, BeforeAppl
       serve(r.assignContacts, (req) => this.contacts.assign(req)),
       serve(r.createSegment, (req) => this.contacts.createSegment(req)),
       serve(r.getSegment, (req) => this.contacts.getSegment(req.segmentId)),
-      serve(r.listSegments, (req) => this.contacts.listSegments(req.campaignId)),
+      serve(r.listSegments, (req) => this.contacts.listSegments(req.campaignId, req)),
       serve(r.deleteSegment, (req) => this.contacts.deleteSegment(req.segmentId)),
 
       serve(r.leaseContacts, (req) => this.queue.lease(req)),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { context, type Context } from '@opentelemetry/api';
 import {
   AtsError,
   callAbandonedEvent,
@@ -26,6 +27,8 @@ import {
   type AgentAssignment,
   type CallEffect,
   type CallInput,
+  type CallPhase,
+  type CallState,
   type HangupBy,
 } from '@autotelesale/dialer-domain';
 import type { EslEvent } from '@autotelesale/esl';
@@ -39,6 +42,8 @@ import type { LiveCall } from './live-call';
 /** What happened to a call, for the campaign's pacer to learn from (epoch ms). */
 export type CallFact =
   | { type: 'answered'; at: number; ringSec: number }
+  /** AMD took the answer for a machine and hung up on it or left the message (not a live answer). */
+  | { type: 'machineDetected'; at: number; ringSec: number }
   | { type: 'noAnswer'; at: number }
   | { type: 'connected'; at: number; waitSec: number }
   | { type: 'abandoned'; at: number }
@@ -48,6 +53,17 @@ const HOLD_MUSIC = 'local_stream://moh';
 const DEFAULT_IDENTIFICATION = '/sounds/identification.wav';
 const RESERVE_RETRY_MS = 100;
 const OUTCOME_RETRY_MS = 500;
+/** What the bridge to an agent reserved during detection needs after the verdict. */
+const AMD_BRIDGE_MARGIN_MS = 700;
+
+/**
+ * How long a beep is waited for after the answer: the person is live from the answer and
+ * the grace runs meanwhile, so detection ends early enough to bridge within it (1.3 s of
+ * the 2 s grace). A machine whose beep comes later is taken for a person.
+ */
+export function amdWindowMs(graceMs: number): number {
+  return Math.max(0, graceMs - AMD_BRIDGE_MARGIN_MS);
+}
 
 /**
  * Drives every customer leg of this replica: originates it, feeds what FreeSWITCH and
@@ -63,6 +79,8 @@ export class CallDriverService {
   private readonly calls = new Map<string, LiveCall>();
   private readonly byAgentLeg = new Map<string, string>();
   private readonly factListeners = new Map<string, (fact: CallFact) => void>();
+  /** Each call's trace (its pacing tick): effects of later ESL events run in it, so one call is one trace. */
+  private readonly traces = new Map<string, Context>();
 
   constructor(
     @Inject(DIALER_SERVICE_CONFIG) private readonly config: DialerServiceConfig,
@@ -90,17 +108,24 @@ export class CallDriverService {
 
   /**
    * Places one call for a leased contact on `nodeId`. With `agent` (agent-first modes) the
-   * agent is already reserved and the customer is bridged the moment they answer.
+   * agent is already reserved and the customer is bridged the moment they answer; with
+   * `bridgeOnMedia` (manual, preview) already on the first media, so the agent hears the
+   * ringback, and the ring time is then timed here (FreeSWITCH stops at early media).
    */
   async dial(
     campaign: Campaign,
     contact: LeasedContact,
     nodeId: string,
     agent?: AgentAssignment,
+    options: { callId?: string; bridgeOnMedia?: boolean } = {},
   ): Promise<void> {
-    const callId = randomUUID();
+    const callId = options.callId ?? randomUUID();
     const now = Date.now();
     const introMs = campaign.introMessage ? 6_000 : 0;
+    const early = options.bridgeOnMedia === true && agent !== undefined;
+    const graceMs = campaign.pacing.abandonGraceSeconds * 1000;
+    const amdSettings = campaign.compliance?.amd;
+    const detect = amdSettings?.enabled === true && !early;
     const call: LiveCall = {
       callId,
       campaign,
@@ -110,7 +135,20 @@ export class CallDriverService {
       state: startCall(
         callId,
         now,
-        { introMs, graceMs: campaign.pacing.abandonGraceSeconds * 1000 },
+        {
+          introMs,
+          graceMs,
+          ...(detect
+            ? {
+                amd: {
+                  action: amdSettings.action,
+                  hasMessage: Boolean(amdSettings.message?.audio),
+                  windowMs: amdWindowMs(graceMs),
+                },
+              }
+            : {}),
+          ...(early ? { bridgeOnMedia: true, ringTimeoutMs: campaign.pacing.ringTimeoutSeconds * 1000 } : {}),
+        },
         agent ?? null,
       ),
       eventVersion: 0,
@@ -120,6 +158,7 @@ export class CallDriverService {
       timer: undefined,
     };
     this.calls.set(callId, call);
+    this.traces.set(callId, context.active());
     await this.publish(call, callDialedEvent, {
       callId,
       campaignId: campaign.id,
@@ -141,9 +180,13 @@ export class CallDriverService {
       gateway: this.config.gateway,
       ringTimeoutSec: campaign.pacing.ringTimeoutSeconds,
       callerId: campaign.callerId,
+      earlyMedia: early,
+      detectMachine: detect,
     });
     try {
       const result = await this.nodes.originate(plan, nodeId);
+      // Originate returns on the first media (early media when early, else the answer).
+      if (result.ok && early) this.apply(call, { type: 'media', at: Date.now() });
       // Success is handled on CHANNEL_ANSWER (it arrives first); a failure that never created
       // a channel has no hangup event, so the job's cause ends the call here.
       if (!result.ok)
@@ -247,6 +290,10 @@ export class CallDriverService {
       case 'CHANNEL_BRIDGE':
         this.apply(call, { type: 'bridged', at });
         break;
+      case 'CUSTOM':
+        if (event.kind === 'amd' && event.subclass === 'avmd::beep' && event.result === 'DETECTED')
+          this.apply(call, { type: 'machineDetected', at });
+        break;
       case 'PLAYBACK_STOP':
         if (call.state.phase === 'intro') this.apply(call, { type: 'introEnded', at });
         break;
@@ -277,18 +324,21 @@ export class CallDriverService {
 
   private apply(call: LiveCall, input: CallInput): void {
     const transition = advanceCall(call.state, input);
+    const trace = this.traces.get(call.callId) ?? context.active();
     const before = call.state;
     call.state = transition.state;
     if (before.phase !== 'ended' && call.state.phase === 'ended') this.finish(call);
     for (const effect of transition.effects) {
-      this.run(call, effect).catch((error: unknown) =>
-        this.logger.error({
-          msg: 'call effect failed',
-          callId: call.callId,
-          effect: effect.type,
-          error: String(error),
-        }),
-      );
+      context
+        .with(trace, () => this.run(call, effect))
+        .catch((error: unknown) =>
+          this.logger.error({
+            msg: 'call effect failed',
+            callId: call.callId,
+            effect: effect.type,
+            error: String(error),
+          }),
+        );
     }
   }
 
@@ -296,6 +346,7 @@ export class CallDriverService {
     if (call.timer) clearTimeout(call.timer);
     call.timer = undefined;
     this.calls.delete(call.callId);
+    this.traces.delete(call.callId);
     const s = call.state;
     const fact = this.factListeners.get(call.campaign.id);
     if (s.answeredAt === null) fact?.({ type: 'noAnswer', at: s.endedAt! });
@@ -308,15 +359,32 @@ export class CallDriverService {
     const fact = this.factListeners.get(call.campaign.id);
     const esl = () => this.nodes.connection(call.nodeId);
     switch (effect.type) {
-      case 'publishAnswered':
-        fact?.({ type: 'answered', at: s.answeredAt!, ringSec: secondsBetween(s.dialedAt, s.answeredAt) });
+      case 'publishAnswered': {
+        const ringSec = secondsBetween(s.dialedAt, s.answeredAt);
+        // A machine hung up on (or left the message) is not a live answer.
+        if (s.phase === 'machine') fact?.({ type: 'machineDetected', at: s.answeredAt!, ringSec });
+        else fact?.({ type: 'answered', at: s.answeredAt!, ringSec });
         await this.publish(call, callAnsweredEvent, {
           callId: call.callId,
           campaignId: call.campaign.id,
           answeredAt: iso(s.answeredAt),
-          amd: 'notRun',
+          amd: s.amd ?? 'notRun',
+          ...amdDetection(s),
         });
         return;
+      }
+      case 'stopAmd':
+        await esl().api(`uuid_broadcast ${call.callId} avmd_stop:: aleg`);
+        return;
+      case 'hangupMachine':
+        await esl().api(`uuid_kill ${call.callId} NORMAL_CLEARING`);
+        return;
+      case 'leaveMessage': {
+        // After the beep (detection's verdict): the machine records the message, then the call ends.
+        const file = call.campaign.compliance?.amd.message?.audio ?? DEFAULT_IDENTIFICATION;
+        await esl().api(`uuid_transfer ${call.callId} playback:${file},hangup:NORMAL_CLEARING inline`);
+        return;
+      }
       case 'playIntro':
         await esl().api(
           `uuid_broadcast ${call.callId} ${call.campaign.introMessage?.audio ?? '/sounds/intro.wav'} aleg`,
@@ -417,10 +485,11 @@ export class CallDriverService {
           mode: call.mode,
           phone: call.contact.phone,
           outcome: s.outcome!,
-          liveAnswer: s.answeredAt !== null,
+          liveAnswer: s.answeredAt !== null && s.outcome !== 'machine',
           abandoned: s.outcome === 'abandoned',
           abandonReason: s.abandonReason,
-          amd: 'notRun',
+          amd: s.amd ?? 'notRun',
+          ...amdDetection(s),
           agentId: s.connectedAt !== null ? (s.agent?.agentId ?? null) : null,
           extension: s.connectedAt !== null ? (s.agent?.extension ?? null) : null,
           dialedAt: iso(s.dialedAt),
@@ -434,6 +503,9 @@ export class CallDriverService {
           hangupBy: s.hangupBy ?? 'system',
           recordingPath: null,
         });
+        return;
+      case 'cancelRing':
+        await esl().api(`uuid_kill ${call.callId} NO_ANSWER`);
         return;
       case 'wakeAt':
         if (call.timer) clearTimeout(call.timer);
@@ -451,7 +523,7 @@ export class CallDriverService {
    * lasts and nobody is free, ask again every 100 ms.
    */
   private async reserve(call: LiveCall): Promise<void> {
-    if (call.state.phase !== 'intro' && call.state.phase !== 'waiting') return;
+    if (!NEEDS_AGENT.has(call.state.phase)) return;
     call.reserveAttempts++;
     const reservationId = randomUUID();
     let agent: AgentAssignment | null = null;
@@ -481,7 +553,7 @@ export class CallDriverService {
       this.logger.warn({ msg: 'reserve failed', callId: call.callId, error: String(error) });
     }
     this.apply(call, { type: 'agentReserved', at: Date.now(), agent });
-    if (!agent && (call.state.phase === 'waiting' || call.state.phase === 'intro'))
+    if (!agent && NEEDS_AGENT.has(call.state.phase))
       setTimeout(() => void this.reserve(call), RESERVE_RETRY_MS);
   }
 
@@ -514,6 +586,14 @@ export class CallDriverService {
     });
     await this.bus.publishEvent(this.bus.topology.events.call(call.callId), event);
   }
+}
+
+/** Phases in which a reservation is (still) wanted: detection and the intro reserve ahead. */
+const NEEDS_AGENT = new Set<CallPhase>(['detecting', 'intro', 'waiting']);
+
+function amdDetection(s: CallState): { amdDetectionMs?: number } {
+  if (s.amdDecidedAt === null || s.amdDecidedAt === undefined || s.answeredAt === null) return {};
+  return { amdDetectionMs: Math.max(0, Math.round(s.amdDecidedAt - s.answeredAt)) };
 }
 
 function iso(ms: number | null): string {

@@ -18,6 +18,16 @@ import {
 } from '@autotelesale/pacing';
 import type { AgentLegsService } from '../agents/agent-legs.service';
 import type { CallDriverService, CallFact } from '../calls/call-driver.service';
+import type { LiveCall } from '../calls/live-call';
+import { clearedToDial } from '../compliance/clear-to-dial';
+import {
+  AbandonWindowCounter,
+  abandonThrottle,
+  type ThrottleDecision,
+} from '@autotelesale/compliance-domain';
+import { withSpan } from '@autotelesale/telemetry';
+import { throttledDials } from './abandon-pace';
+import { AgentStateFeed } from './agent-state-feed';
 
 export interface CampaignRunnerDeps {
   bus: NatsBus;
@@ -32,6 +42,12 @@ export interface CampaignRunnerDeps {
 const MAX_DIALS_PER_TICK = 50;
 const LEASE_SECONDS = 300;
 const RENEW_EVERY_MS = 60_000;
+/** The abandon rate is watched over the last 24 hours (the UK rule's window; the US one is 30 days). */
+const ABANDON_WINDOW_MS = 24 * 3_600_000;
+/** How often a campaign's pacing summary is logged (what the pacer saw, decided and learned). */
+const SUMMARY_EVERY_MS = 10_000;
+/** Talks (and wrap-ups) over which the pacer's duration priors fade. */
+export const DURATION_PRIOR_MEMORY = 10;
 
 const AGENT_STATE: Record<AgentStatus['state'], AgentSnapshot['state']> = {
   logged_out: 'notReady',
@@ -53,6 +69,10 @@ export function pacerFor(campaign: Campaign): Pacer {
         graceSec: campaign.pacing.abandonGraceSeconds,
         noAnswerTimeoutSec: campaign.pacing.ringTimeoutSeconds,
         maxLinesPerAgent: campaign.pacing.maxLinesPerAgent,
+        // The forecast of when agents free up is the observed talks' and wrap-ups' after a
+        // few calls, not the 180 s / 30 s priors' for hundreds: right in any clock the world
+        // runs (a time-scaled fs-sim talks about 7 s).
+        durationPriorMemory: DURATION_PRIOR_MEMORY,
       });
     default:
       return new AgentFirstPacer('progressive');
@@ -74,7 +94,15 @@ export class CampaignRunner {
   private readonly pacer: Pacer;
   private lastRenewal = Date.now();
   /** Contacts leased, dials started; for the status operation and tests. */
-  readonly counters = { dialed: 0, ticks: 0, leaseShortfalls: 0 };
+  readonly counters = { dialed: 0, ticks: 0, leaseShortfalls: 0, throttledTicks: 0 };
+  /** Live answers and abandons of the window: the campaign slows as its rate nears the cap, and stops at it. */
+  private readonly abandons = new AbandonWindowCounter(ABANDON_WINDOW_MS);
+  private dialCredit = 0;
+  private throttleState: ThrottleDecision['state'] = 'normal';
+  /** Wrap-ups as agent-service times them, for the forecast of when busy agents free up. */
+  readonly agentFeed = new AgentStateFeed();
+  /** Sums since the last pacing summary (the log line that shows why agents wait, or not). */
+  private summary = newSummary(Date.now());
 
   constructor(
     public campaign: Campaign,
@@ -105,8 +133,12 @@ export class CampaignRunner {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      await this.paceOnce();
+      // One trace per pacing decision: the leases, dials and every effect of the calls it starts.
+      const started = Date.now();
+      await withSpan('dialer', 'pacing tick', { 'ats.campaign.id': this.campaign.id }, () => this.paceOnce());
+      this.summary.tickMs += Date.now() - started;
       await this.renewLeases();
+      this.logSummary();
     } catch (error) {
       this.deps.logger.warn({
         msg: 'pacing tick failed',
@@ -127,6 +159,7 @@ export class CampaignRunner {
       groupIds: c.agentGroupId ? [c.agentGroupId] : undefined,
     });
     agentLegs.sync(statuses.items, this.nodeId);
+    for (const event of this.agentFeed.update(statuses.items)) this.pacer.observe(event);
     if (this.stopped) return;
     const now = Date.now();
     const agents: AgentSnapshot[] = statuses.items.map((a) => {
@@ -139,23 +172,58 @@ export class CampaignRunner {
     const live = calls.liveCalls(c.id);
     const snapshotCalls: CallSnapshot[] = [];
     for (const call of live) {
-      const s = call.state;
-      if (s.phase === 'dialing')
-        snapshotCalls.push({ id: s.callId, state: 'ringing', dialedAt: s.dialedAt / 1000 });
-      else if (s.phase === 'intro' || s.phase === 'waiting' || s.phase === 'bridging')
-        snapshotCalls.push({
-          id: s.callId,
-          state: 'waiting',
-          dialedAt: s.dialedAt / 1000,
-          answeredAt: (s.answeredAt ?? now) / 1000,
-          agentNeededAt: (s.agentNeededAt ?? s.answeredAt ?? now) / 1000,
-        });
+      const snapshot = callSnapshot(call.state, now);
+      if (snapshot) snapshotCalls.push(snapshot);
     }
     const decision = this.pacer.decide({ now: now / 1000, agents, calls: snapshotCalls });
-    const dials = Math.min(decision.dials, MAX_DIALS_PER_TICK);
+    let dials = Math.min(decision.dials, MAX_DIALS_PER_TICK);
+    if (c.mode === 'predictive')
+      dials = this.throttleForAbandons(
+        dials,
+        now,
+        agents.filter((a) => a.state === 'ready').length,
+        snapshotCalls.length,
+      );
+    const sum = this.summary;
+    sum.ticks++;
+    sum.ready += agents.filter((a) => a.state === 'ready').length;
+    sum.working += agents.filter((a) => a.state !== 'notReady').length;
+    sum.inFlight += snapshotCalls.length;
+    sum.decided += dials;
+    if (dials === 0 && agents.some((a) => a.state === 'ready') && snapshotCalls.length === 0) sum.idleTicks++;
     if (dials <= 0) return;
     if (c.mode === 'predictive') await this.dialPredictive(dials, agents);
     else await this.dialAgentFirst(dials);
+  }
+
+  /**
+   * Scales the pacer's dials by the abandon throttle (fractions carried over, so a slowed
+   * campaign still dials); at the cap only calls that cannot abandon anyone (one per ready
+   * agent no call is heading for), never a stall with agents ready (`throttledDials`).
+   */
+  private throttleForAbandons(
+    dials: number,
+    now: number,
+    readyAgents: number,
+    callsInFlight: number,
+  ): number {
+    const c = this.campaign;
+    const window = this.abandons.window(now, c.compliance?.amd.falsePositiveRate ?? 0);
+    const throttle = abandonThrottle(window, c.pacing.abandonRateCap);
+    if (throttle.state !== this.throttleState) {
+      this.deps.logger.log({
+        msg: 'abandon throttle',
+        campaignId: c.id,
+        state: throttle.state,
+        rate: Number(throttle.rate.toFixed(4)),
+        cap: c.pacing.abandonRateCap,
+      });
+      this.throttleState = throttle.state;
+    }
+    if (throttle.state !== 'normal') this.counters.throttledTicks++;
+    const result = throttledDials(dials, throttle, this.dialCredit, readyAgents, callsInFlight);
+    this.dialCredit = result.credit;
+    return result.dials;
   }
 
   private async dialPredictive(dials: number, agents: AgentSnapshot[]): Promise<void> {
@@ -167,11 +235,18 @@ export class CampaignRunner {
       agentIds: agents.filter((a) => a.state === 'ready').map((a) => a.id),
     });
     if (reply.contacts.length < dials) this.counters.leaseShortfalls++;
-    for (const contact of reply.contacts) {
+    // Compliance right before the originate: every rule again at this instant (issue 8).
+    const cleared = await Promise.all(
+      reply.contacts.map((contact) =>
+        this.stopped ? true : clearedToDial(this.deps.bus, this.deps.dialerId, contact, this.deps.logger),
+      ),
+    );
+    for (const [i, contact] of reply.contacts.entries()) {
       if (this.stopped) {
         await this.releaseLeases([contact.attemptId]);
         continue;
       }
+      if (!cleared[i]) continue;
       this.counters.dialed++;
       void this.deps.calls.dial(this.campaign, contact, this.nodeId);
     }
@@ -209,6 +284,10 @@ export class CampaignRunner {
         await bus.request(releaseReservationRpc, { reservationId: r.reservationId });
         return;
       }
+      if (!(await clearedToDial(bus, this.deps.dialerId, contact, this.deps.logger))) {
+        await bus.request(releaseReservationRpc, { reservationId: r.reservationId });
+        continue;
+      }
       this.counters.dialed++;
       void this.deps.calls.dial(c, contact, this.nodeId, {
         agentId: r.agentId,
@@ -241,12 +320,52 @@ export class CampaignRunner {
     });
   }
 
+  /** Every SUMMARY_EVERY_MS: per tick averages of what the pacer saw and decided, and what it has learned. */
+  private logSummary(): void {
+    const now = Date.now();
+    const sum = this.summary;
+    if (now - sum.from < SUMMARY_EVERY_MS || sum.ticks === 0) return;
+    this.summary = newSummary(now);
+    const p = this.pacer;
+    const avg = (n: number) => Number((n / sum.ticks).toFixed(2));
+    this.deps.logger.log({
+      msg: 'pacing summary',
+      campaignId: this.campaign.id,
+      seconds: (now - sum.from) / 1000,
+      ticks: sum.ticks,
+      tickMs: Math.round(sum.tickMs / sum.ticks),
+      readyAgents: avg(sum.ready),
+      workingAgents: avg(sum.working),
+      callsInFlight: avg(sum.inFlight),
+      dials: sum.decided,
+      ticksIdle: sum.idleTicks,
+      ...(p instanceof ForecastPacer
+        ? {
+            talkMeanSec: Number(p.talk.mean.toFixed(2)),
+            wrapMeanSec: Number(p.wrap.mean.toFixed(2)),
+            needsAgent: Number(p.needsAgent.mean.toFixed(3)),
+            threshold: Number(p.threshold.toFixed(4)),
+          }
+        : {}),
+      wrapsObserved: this.agentFeed.counters.wrapsObserved,
+      wrapsSkipped: this.agentFeed.counters.wrapsSkipped,
+    });
+  }
+
   private observe(fact: CallFact): void {
     const at = fact.at / 1000;
     switch (fact.type) {
       case 'answered':
+        this.abandons.record(fact.at, 'liveAnswered');
         this.pacer.observe({ type: 'answered', at, ringSec: fact.ringSec, needsAgent: true });
         this.pacer.observe({ type: 'liveAnswered', at });
+        return;
+      case 'machineDetected':
+        // Not a live answer; the UK rule counts the campaign's AMD false-positive share of
+        // these as abandons (AbandonWindowCounter with amd.falsePositiveRate).
+        this.abandons.record(fact.at, 'machineDetected');
+        this.pacer.observe({ type: 'answered', at, ringSec: fact.ringSec, needsAgent: false });
+        this.pacer.observe({ type: 'machineDetected', at });
         return;
       case 'noAnswer':
         this.pacer.observe({ type: 'noAnswer', at });
@@ -255,6 +374,7 @@ export class CampaignRunner {
         this.pacer.observe({ type: 'connected', at, waitSec: fact.waitSec });
         return;
       case 'abandoned':
+        this.abandons.record(fact.at, 'abandoned');
         this.pacer.observe({ type: 'abandoned', at });
         return;
       case 'ended':
@@ -262,4 +382,33 @@ export class CampaignRunner {
         return;
     }
   }
+}
+
+function newSummary(from: number) {
+  return { from, ticks: 0, tickMs: 0, ready: 0, working: 0, inFlight: 0, decided: 0, idleTicks: 0 };
+}
+
+/**
+ * A live call as the pacer sees it (seconds): ringing, AMD still listening (`detecting`),
+ * or a person waiting for an agent (intro, waiting, bridging); connected and ended calls
+ * are no longer the pacer's.
+ */
+export function callSnapshot(s: LiveCall['state'], now: number): CallSnapshot | undefined {
+  if (s.phase === 'dialing') return { id: s.callId, state: 'ringing', dialedAt: s.dialedAt / 1000 };
+  if (s.phase === 'detecting')
+    return {
+      id: s.callId,
+      state: 'detecting',
+      dialedAt: s.dialedAt / 1000,
+      answeredAt: (s.answeredAt ?? now) / 1000,
+    };
+  if (s.phase === 'intro' || s.phase === 'waiting' || s.phase === 'bridging')
+    return {
+      id: s.callId,
+      state: 'waiting',
+      dialedAt: s.dialedAt / 1000,
+      answeredAt: (s.answeredAt ?? now) / 1000,
+      agentNeededAt: (s.agentNeededAt ?? s.answeredAt ?? now) / 1000,
+    };
+  return undefined;
 }

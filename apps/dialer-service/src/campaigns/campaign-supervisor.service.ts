@@ -13,10 +13,15 @@ import { CallDriverService } from '../calls/call-driver.service';
 import { DIALER_SERVICE_CONFIG, type DialerServiceConfig } from '../config/dialer-service.config';
 import { CampaignOwnershipStore } from '../ownership/campaign-ownership-store';
 import { FsNodesService } from '../telephony/fs-nodes.service';
+import { AgentDrivenRunner } from './agent-driven-runner';
 import { CallReconciler } from './call-reconciler';
 import { CampaignRunner } from './campaign-runner';
 
-const PACED_MODES = new Set(['progressive', 'predictive']);
+const DIALED_MODES = new Set(['manual', 'preview', 'progressive', 'predictive']);
+const AGENT_DRIVEN_MODES = new Set(['manual', 'preview']);
+
+/** Paced (progressive, predictive) or driven by the agents (manual, preview). */
+type Runner = CampaignRunner | AgentDrivenRunner;
 const DRAIN_POLL_MS = 100;
 
 /**
@@ -31,7 +36,7 @@ const DRAIN_POLL_MS = 100;
 @Injectable()
 export class CampaignSupervisorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CampaignSupervisorService.name);
-  private readonly runners = new Map<string, CampaignRunner>();
+  private readonly runners = new Map<string, Runner>();
   private store: CampaignOwnershipStore | undefined;
   private timer: NodeJS.Timeout | undefined;
   private passing = false;
@@ -84,13 +89,25 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     return this.draining;
   }
 
+  /** The manual or preview runner of a campaign this replica owns (agent actions go there). */
+  agentRunner(campaignId: string): AgentDrivenRunner | undefined {
+    const runner = this.runners.get(campaignId);
+    return runner instanceof AgentDrivenRunner ? runner : undefined;
+  }
+
+  /** Who owns the campaign, as the ownership KV says (undefined: nobody, or lapsed). */
+  async ownerOf(campaignId: string): Promise<string | undefined> {
+    const record = await this.store?.ownerOf(campaignId);
+    return record && record.expiresAt > Date.now() ? record.dialerId : undefined;
+  }
+
   /** One pass: claim or renew every running campaign, start and stop runners to match. */
   async pass(): Promise<void> {
     if (this.passing || this.draining || !this.store) return;
     this.passing = true;
     try {
       const page = await this.bus.request(campaignRpcs.listCampaigns, { status: ['running'], limit: 100 });
-      const running = new Map(page.items.filter((c) => PACED_MODES.has(c.mode)).map((c) => [c.id, c]));
+      const running = new Map(page.items.filter((c) => DIALED_MODES.has(c.mode)).map((c) => [c.id, c]));
       for (const [id, runner] of this.runners) {
         if (!running.has(id)) await this.giveUp(id, runner, 'campaign no longer running');
       }
@@ -108,9 +125,16 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     if (!result.owned) {
       if (runner) {
         this.logger.warn({ msg: 'campaign taken by another replica', campaignId: campaign.id });
-        runner.stop();
+        await runner.stop();
         this.runners.delete(campaign.id);
       }
+      return;
+    }
+    if (runner && AGENT_DRIVEN_MODES.has(campaign.mode) !== runner instanceof AgentDrivenRunner) {
+      // The mode changed between paced and agent-driven: the other kind of runner goes on.
+      await runner.stop();
+      this.runners.delete(campaign.id);
+      this.startRunner(campaign, runner.nodeId, false);
       return;
     }
     if (runner) {
@@ -120,7 +144,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       // node reports, or when it comes back restarted).
       const other = this.nodeForNewCampaign();
       if (!other) return;
-      runner.stop();
+      await runner.stop();
       this.runners.delete(campaign.id);
       this.startRunner(campaign, other, false);
       return;
@@ -142,21 +166,24 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
   }
 
   private startRunner(campaign: Campaign, nodeId: string, takenOver: boolean): void {
-    const fresh = new CampaignRunner(campaign, nodeId, {
+    const deps = {
       bus: this.bus,
       calls: this.calls,
       agentLegs: this.agentLegs,
       dialerId: this.config.dialerId,
       logger: this.logger,
       tickMs: 200,
-    });
+    };
+    const fresh = AGENT_DRIVEN_MODES.has(campaign.mode)
+      ? new AgentDrivenRunner(campaign, nodeId, { ...deps, previewOnTimeout: this.config.previewOnTimeout })
+      : new CampaignRunner(campaign, nodeId, deps);
     this.runners.set(campaign.id, fresh);
     fresh.start();
     this.logger.log({ msg: 'pacing campaign', campaignId: campaign.id, node: nodeId, takenOver });
   }
 
-  private async giveUp(campaignId: string, runner: CampaignRunner, why: string): Promise<void> {
-    runner.stop();
+  private async giveUp(campaignId: string, runner: Runner, why: string): Promise<void> {
+    await runner.stop();
     this.runners.delete(campaignId);
     await this.store!.release(campaignId);
     this.logger.log({ msg: 'stopped pacing campaign', campaignId, why });
@@ -178,14 +205,31 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
   }
 
   /**
-   * SIGTERM: no new calls, campaigns handed over at once (another replica may start
-   * pacing them), live calls carried to their outcome, then the agents' legs hung up.
+   * The start of a drain (POST /drain, or SIGTERM): no new calls, no new previews (those
+   * shown give their contact back), campaigns handed over at once so another replica
+   * takes them; live calls go on to their outcome. Idempotent: a second call waits for
+   * the first.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  startDrain(): Promise<void> {
+    this.handingOver ??= this.handOver();
+    return this.handingOver;
+  }
+
+  private handingOver: Promise<void> | undefined;
+
+  private async handOver(): Promise<void> {
     this.draining = true;
     if (this.timer) clearInterval(this.timer);
     while (this.passing) await new Promise((r) => setTimeout(r, 10));
-    for (const [id, runner] of [...this.runners]) await this.giveUp(id, runner, 'shutting down');
+    for (const [id, runner] of [...this.runners]) await this.giveUp(id, runner, 'draining');
+  }
+
+  /**
+   * SIGTERM: the drain (above), then wait for the live calls to end (at most
+   * ATS_DIALER_DRAIN_TIMEOUT_MS), then hang the agents' legs up.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.startDrain();
     const deadline = Date.now() + this.config.drainTimeoutMs;
     while (this.calls.size > 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));

@@ -21,6 +21,8 @@ export const DIALER_EVENTS = [
   'CHANNEL_UNBRIDGE',
   'CHANNEL_HANGUP_COMPLETE',
   'PLAYBACK_STOP',
+  // mod_avmd's voicemail beep (answering-machine detection); it carries the channel's variables.
+  'CUSTOM avmd::beep',
 ] as const;
 
 export type NodeEventListener = (nodeId: string, event: EslEvent) => void;
@@ -56,10 +58,14 @@ export class FsNodesService implements OnModuleInit, OnApplicationShutdown {
       reconnect: { initialDelayMs: 100, maxDelayMs: 2_000 },
     });
     for (const node of config.nodes) {
-      health.register(`freeswitch:${node.id}`, async () => {
-        const h = this.pool.health().find((n) => n.id === node.id)!;
-        return { ok: h.healthy, detail: `${h.state}${h.benchedUntil ? ' (benched)' : ''}` };
-      });
+      health.register(
+        `freeswitch:${node.id}`,
+        async () => {
+          const h = this.pool.health().find((n) => n.id === node.id)!;
+          return { ok: h.healthy, detail: `${h.state}${h.benchedUntil ? ' (benched)' : ''}` };
+        },
+        { group: 'freeswitch' },
+      );
     }
     const disconnects = createCounter(registry, {
       name: 'autotelesale_dialer_fs_disconnects_total',

@@ -5,7 +5,12 @@ import type { World } from '../world/world';
 
 /** Stable error codes of the control API. */
 export type ControlErrorCode =
-  'NOT_FOUND' | 'CHANNEL_NOT_FOUND' | 'AGENT_NOT_FOUND' | 'NODE_NOT_FOUND' | 'BAD_REQUEST';
+  | 'NOT_FOUND'
+  | 'CHANNEL_NOT_FOUND'
+  | 'AGENT_NOT_FOUND'
+  | 'NODE_NOT_FOUND'
+  | 'SESSION_REFUSED'
+  | 'BAD_REQUEST';
 
 class ControlError extends Error {
   constructor(
@@ -91,6 +96,21 @@ export class ControlServer {
       const node = this.node(index!);
       await node.restoreEsl();
       return node.info();
+    });
+    r('POST', '/nodes/:index/calls', ([index], body) => {
+      const node = this.node(index!);
+      const from = body['from'];
+      const to = body['to'];
+      const uuid = body['uuid'];
+      if (typeof from !== 'string' || !/^[^\s/@]+$/.test(from))
+        throw new ControlError(400, 'BAD_REQUEST', 'body.from must be a caller number');
+      if (typeof to !== 'string' || !/^[^\s/@]+$/.test(to))
+        throw new ControlError(400, 'BAD_REQUEST', 'body.to must be an extension');
+      if (uuid !== undefined && (typeof uuid !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(uuid)))
+        throw new ControlError(400, 'BAD_REQUEST', 'body.uuid must be a uuid');
+      const ch = node.engine.inboundCall(from, to, uuid);
+      if ('cause' in ch) throw new ControlError(503, 'SESSION_REFUSED', `no new session: ${ch.cause}`);
+      return describe(node, ch);
     });
     r('POST', '/nodes/:index/heartbeat', ([index]) => {
       this.node(index!).sw.fireHeartbeat();

@@ -374,7 +374,22 @@ export const API_COMMANDS: Record<string, ApiHandler> = {
   version: () => `FreeSWITCH Version ${FS_VERSION} (${FS_VERSION.split(' ')[0]} 64bit)\n`,
   hostname: (engine) => engine.sw.hostname,
   echo: (_engine, arg) => arg,
-  global_getvar: (engine, arg) => (arg.trim() === 'hostname' ? engine.sw.hostname : ''),
+  global_getvar: (engine, arg) => {
+    const name = arg.trim();
+    const globals = engine.sw.globals;
+    // No name: switch_core_dump_variables, one `name=value` line per global.
+    if (!name) return [...globals].map(([k, v]) => `${k}=${v}\n`).join('');
+    return globals.get(name) ?? '';
+  },
+  global_setvar: (engine, arg) => {
+    const eq = arg.indexOf('=');
+    const name = (eq < 0 ? arg : arg.slice(0, eq)).trim();
+    if (!name) return usage('<var> <value>');
+    const value = eq < 0 ? '' : arg.slice(eq + 1);
+    if (value === '') engine.sw.globals.delete(name);
+    else engine.sw.globals.set(name, value);
+    return '+OK';
+  },
 };
 
 /** Runs one API command; unknown ones answer like switch_api_execute's caller does. */
@@ -400,13 +415,17 @@ export function runBackgroundJob(
   cmd: string,
   arg: string | undefined,
   jobUuid: string,
+  ownerUuid?: string,
 ): void {
   setImmediate(() => {
     void Promise.resolve(runApi(engine, cmd, arg)).then((body) => {
       engine.sw.afterJitter(() => {
         fireApiEvent(engine, cmd, arg);
         engine.sw.fire('BACKGROUND_JOB', (ev) => {
-          ev.add('Job-UUID', jobUuid).add('Job-Command', cmd).add('Job-Command-Arg', arg);
+          ev.add('Job-UUID', jobUuid)
+            .add('Job-Owner-UUID', ownerUuid)
+            .add('Job-Command', cmd)
+            .add('Job-Command-Arg', arg);
           ev.body = body;
         });
       });

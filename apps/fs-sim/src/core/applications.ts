@@ -190,12 +190,20 @@ const conference: ApplicationImpl = {
   },
 };
 
-const answer: ApplicationImpl = {
+/**
+ * answer / pre_answer / ring_ready: they answer (183, 180) an inbound call; an originated
+ * B-leg's answer is the far end's, so there they only return.
+ */
+const answerLike = (mark: (engine: CallEngine, ch: Channel) => void): ApplicationImpl => ({
   nestable: false,
   start(engine, ch, app) {
+    if (ch.profile.direction === 'inbound') mark(engine, ch);
     done(engine, ch, app);
   },
-};
+});
+const answer = answerLike((engine, ch) => engine.answer(ch));
+const preAnswer = answerLike((engine, ch) => engine.preAnswer(ch));
+const ringReady = answerLike((engine, ch) => engine.progress(ch));
 
 const hangup: ApplicationImpl = {
   nestable: false,
@@ -272,6 +280,74 @@ const avmdStop: ApplicationImpl = {
   },
 };
 
+/**
+ * socket <host[:port][/path]>[|<host2:port>...] [async] [full] (mod_event_socket): connects
+ * out (default port 8084, next target on failure) and hands the session to that
+ * controller. `async` parks the channel while the controller's sendmsgs are queued; when
+ * the controller closes the socket the channel hangs up unless it said `resume`. No target
+ * reachable: the application just returns and the dialplan goes on ("Socket Error!").
+ */
+const socketApp: ApplicationImpl = {
+  nestable: true,
+  start(engine, ch, app) {
+    const argv = app.data.split(' ').filter((w) => w !== '');
+    const sw = engine.sw;
+    const targets: Array<{ host: string; port: number }> = [];
+    for (const spec of (argv[0] ?? '').split('|')) {
+      if (!spec) continue;
+      const slash = spec.indexOf('/');
+      const hostPort = slash < 0 ? spec : spec.slice(0, slash);
+      if (slash >= 0 && targets.length === 0) ch.setVar('socket_path', spec.slice(slash + 1));
+      const colon = hostPort.lastIndexOf(':');
+      const host = colon < 0 ? hostPort : hostPort.slice(0, colon);
+      const port = colon < 0 ? 8084 : Number(hostPort.slice(colon + 1));
+      if (host && Number.isInteger(port) && port > 0 && port < 65536) targets.push({ host, port });
+    }
+    const connector = sw.outboundConnector;
+    if (targets.length === 0 || !connector) {
+      done(engine, ch, app);
+      return;
+    }
+    ch.setVar('socket_host', targets[0]!.host);
+    const flags = new Set(argv.slice(1).map((w) => w.toLowerCase()));
+    const isAsync = flags.has('async');
+    let parked = false;
+    const unpark = () => {
+      if (!parked) return;
+      parked = false;
+      sw.fireChannel('CHANNEL_UNPARK', ch);
+    };
+    app.stop = () => {
+      unpark();
+      return undefined;
+    };
+    const running = () => !ch.hungUp && ch.appStack.includes(app);
+    connector({
+      channel: ch,
+      targets,
+      async: isAsync,
+      full: flags.has('full'),
+      connected: () => {
+        if (!running() || !isAsync) return;
+        parked = true;
+        sw.fireChannel('CHANNEL_PARK', ch);
+      },
+      failed: () => {
+        if (running()) engine.completeApp(ch, app);
+      },
+      closed: () => {
+        if (!running()) return;
+        if (/^(true|yes|on|1)$/i.test(ch.vars.get('socket_resume') ?? '')) {
+          unpark();
+          engine.completeApp(ch, app);
+          return;
+        }
+        engine.hangup(ch, 'NORMAL_CLEARING', ch.answered ? 'send_bye' : 'send_cancel');
+      },
+    });
+  },
+};
+
 /** Media loops that only end with the call (echo, endless playback placeholders). */
 const untilHangup: ApplicationImpl = { nestable: false, start: () => undefined };
 
@@ -284,8 +360,8 @@ export const APPLICATIONS: Record<string, ApplicationImpl> = {
   bridge,
   conference,
   answer,
-  pre_answer: answer,
-  ring_ready: answer,
+  pre_answer: preAnswer,
+  ring_ready: ringReady,
   hangup,
   sleep,
   set,
@@ -295,4 +371,5 @@ export const APPLICATIONS: Record<string, ApplicationImpl> = {
   avmd_start: avmdStart,
   avmd_stop: avmdStop,
   echo: untilHangup,
+  socket: socketApp,
 };

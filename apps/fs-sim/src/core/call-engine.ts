@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Channel, type QueuedApp, type RunningApp, type CallState, type ChannelState } from './channel';
+import {
+  addChannelData,
+  Channel,
+  type QueuedApp,
+  type RunningApp,
+  type CallState,
+  type ChannelState,
+} from './channel';
 import { q850, sipCodeToCause } from './hangup-causes';
 import { parseDialString, type OriginateRequest } from './originate-parser';
 import type { SimSwitch } from './sim-switch';
@@ -181,6 +188,65 @@ export class CallEngine {
     });
   }
 
+  /**
+   * A call from the outside world (an inbound sofia A-leg from `from` to `to`): the channel
+   * is created ringing and the simulated dialplan runs for `to` (the scenario's `dialplan`,
+   * e.g. a `socket` to a controller, an agent phone, or park). It stays unanswered until an
+   * application (or a controller's `answer`) answers it. Returns the refusal cause when the
+   * switch takes no new session.
+   */
+  inboundCall(from: string, to: string, uuid: string = randomUUID()): Channel | { cause: string } {
+    const sw = this.sw;
+    const refusal = sw.admitSession(uuid);
+    if (refusal)
+      return { cause: refusal === 'Duplicate UUID!' ? 'DUPLICATE_UUID' : 'DESTINATION_OUT_OF_ORDER' };
+    const remote = '198.51.100.20';
+    const name = `sofia/external/${from}@${remote}`;
+    const ch = new Channel(
+      uuid,
+      name,
+      {
+        direction: 'inbound',
+        username: from,
+        dialplan: 'XML',
+        callerIdName: from,
+        callerIdNumber: from,
+        networkAddr: remote,
+        destinationNumber: to,
+        source: 'mod_sofia',
+        context: 'public',
+        createdUs: nowMicros(),
+        answeredUs: 0,
+        progressUs: 0,
+        progressMediaUs: 0,
+        hangupUs: 0,
+        transferUs: 0,
+        bridgedUs: 0,
+        lastHoldUs: 0,
+        holdAccumUs: 0,
+      },
+      sw.nextSessionId(),
+    );
+    ch.role = 'customer';
+    ch.setVar('direction', 'inbound');
+    ch.setVar('uuid', uuid);
+    ch.setVar('session_id', String(ch.sessionId));
+    ch.setVar('sip_profile_name', 'external');
+    ch.setVar('channel_name', name);
+    ch.setVar('sip_from_user', from);
+    ch.setVar('sip_to_user', to);
+    ch.setVar('sip_req_user', to);
+    ch.setVar('sip_network_ip', remote);
+    sw.registerChannel(ch);
+    this.setState(ch, 'CS_INIT');
+    sw.fireChannel('CHANNEL_CREATE', ch);
+    this.setState(ch, 'CS_ROUTING');
+    this.setCallState(ch, 'RINGING');
+    ch.hitDialplan = true;
+    this.startProgram(ch, this.routeExtension(to));
+    return ch;
+  }
+
   private driveCustomer(ch: Channel): void {
     const b = this.sw.world.scenario.behaviourFor(ch.profile.destinationNumber);
     ch.behaviour = b;
@@ -319,6 +385,8 @@ export class CallEngine {
   remoteHangup(ch: Channel, cause = 'NORMAL_CLEARING'): void {
     if (ch.hungUp) return;
     if (ch.answered) this.hangup(ch, cause, 'recv_bye');
+    // An inbound caller who gives up before the answer sends CANCEL.
+    else if (ch.profile.direction === 'inbound') this.hangup(ch, 'ORIGINATOR_CANCEL', 'recv_cancel');
     else this.remoteFailure(ch, 603);
   }
 
@@ -424,7 +492,9 @@ export class CallEngine {
   }
 
   queueApp(ch: Channel, app: QueuedApp): void {
-    for (let i = 0; i < Math.max(1, app.loops); i++) ch.appQueue.push({ ...app, loops: 1 });
+    const loops = Math.max(1, app.loops);
+    for (let i = 0; i < loops; i++)
+      ch.appQueue.push({ ...app, loops: 1, onComplete: i === loops - 1 ? app.onComplete : undefined });
     this.pump(ch);
   }
 
@@ -458,6 +528,7 @@ export class CallEngine {
     const impl = APPLICATIONS[queued.name.toLowerCase()];
     if (!impl) {
       // FreeSWITCH logs "Invalid Application" and moves on.
+      queued.onComplete?.();
       queueMicrotask(() => this.pump(ch));
       return;
     }
@@ -467,6 +538,7 @@ export class CallEngine {
       appUuid: queued.appUuid ?? randomUUID(),
       nestable: impl.nestable,
       stop: () => undefined,
+      onComplete: queued.onComplete,
     };
     ch.appStack.push(app);
     ch.setVar('current_application', app.name);
@@ -493,6 +565,9 @@ export class CallEngine {
       ['Application-Response', response || '_none_'],
       ['Application-UUID', app.appUuid],
     ]);
+    const onComplete = app.onComplete;
+    app.onComplete = undefined;
+    onComplete?.();
     if (pump && !ch.hungUp) this.pump(ch);
   }
 
@@ -619,15 +694,7 @@ export class CallEngine {
     ch.profile.transferUs = nowMicros();
     ch.hitDialplan = true;
     if (dialplan === 'inline') {
-      ch.program = dest
-        .split(',')
-        .filter((s) => s !== '')
-        .map((s) => {
-          const colon = s.indexOf(':');
-          return colon < 0
-            ? { name: s, data: '', loops: 1 }
-            : { name: s.slice(0, colon), data: s.slice(colon + 1), loops: 1 };
-        });
+      ch.program = parseInline(dest);
     } else {
       ch.profile.destinationNumber = dest;
       ch.profile.context = context;
@@ -639,8 +706,13 @@ export class CallEngine {
     if (partner) this.afterBridge(partner);
   }
 
-  /** The simulated dialplan: an agent extension is bridged to the phone, anything else is parked. */
+  /**
+   * The simulated dialplan: the scenario's `dialplan` entry for the extension if there is
+   * one, else an agent extension is bridged to the phone, anything else is parked.
+   */
   routeExtension(exten: string): QueuedApp[] {
+    const inline = this.sw.world.scenario.dialplanFor(exten);
+    if (inline) return parseInline(inline);
     const phone = this.sw.world.agent(exten);
     if (phone) return [{ name: 'bridge', data: `user/${exten}`, loops: 1 }];
     return [{ name: 'park', data: '', loops: 1 }];
@@ -715,7 +787,8 @@ export class CallEngine {
 
   avmdStart(ch: Channel): void {
     ch.avmdRunning = true;
-    this.fireAvmd(ch, 'avmd::start', [['Start-time', String(nowMicros())]]);
+    ch.avmdStartedUs = nowMicros();
+    this.fireAvmd(ch, 'avmd::start', [['Start-time', String(ch.avmdStartedUs)]]);
   }
 
   avmdStop(ch: Channel): void {
@@ -725,29 +798,42 @@ export class CallEngine {
     this.fireAvmd(ch, 'avmd::stop', [
       ['Beep-Status', detected ? 'DETECTED' : 'NOTDETECTED'],
       ['Stop-status', 'SUCCESS'],
-      ['Total-time', '0'],
+      ['Total-time', String(nowMicros() - ch.avmdStartedUs)],
     ]);
   }
 
   private machineBeep(ch: Channel): void {
     ch.setVar('machine_beep', 'true');
-    if (!ch.avmdRunning) return;
+    if (!ch.avmdRunning || ch.vars.get('avmd_detect') === 'TRUE') return;
+    // mod_avmd (avmd_report_detection): variables first, then the event; Detection-time in µs
+    // from the start of detection; it keeps listening (skipping the work) until stopped.
+    const detectionUs = nowMicros() - ch.avmdStartedUs;
+    ch.setVar('avmd_total_time', `[${Math.floor(detectionUs / 1000)}]`);
     ch.setVar('avmd_detect', 'TRUE');
+    ch.setVar('avmd_detect_timestamp', String(nowMicros()));
     this.fireAvmd(ch, 'avmd::beep', [
       ['Beep-Status', 'DETECTED'],
       ['Frequency', '1000.000000'],
       ['Frequency-variance', '0.000000'],
       ['Amplitude', '0.250000'],
       ['Amplitude-variance', '0.000000'],
-      ['Detection-time', String(ch.behaviour?.greetingMs ?? 0)],
+      ['Detection-time', String(detectionUs)],
+      ['Detector-resolution', '0'],
+      ['Detector-offset', '0'],
+      ['Detector-index', '0'],
     ]);
   }
 
-  /** mod_avmd events carry Unique-ID and Call-command only, no channel data. */
+  /**
+   * mod_avmd's events (`avmd_fire_event`): the channel's data and variables (so a dialer's
+   * `filter variable_ats_dialer_id` lets them through), then Unique-ID, Call-command and
+   * the event's own headers.
+   */
   private fireAvmd(ch: Channel, subclass: string, headers: Array<[string, string]>): void {
     this.sw.fire(
       'CUSTOM',
       (ev) => {
+        addChannelData(ev, ch, true);
         ev.add('Unique-ID', ch.uuid).add('Call-command', 'avmd');
         for (const [k, v] of headers) ev.add(k, v);
       },
@@ -760,6 +846,19 @@ function agentIp(ext: string): string {
   let n = 0;
   for (const c of ext) n = (n * 31 + c.charCodeAt(0)) % 250;
   return `10.0.1.${n + 2}`;
+}
+
+/** An inline dialplan (`app:args,app2:args`) into the applications to run in order. */
+export function parseInline(list: string): QueuedApp[] {
+  return list
+    .split(',')
+    .filter((s) => s !== '')
+    .map((s) => {
+      const colon = s.indexOf(':');
+      return colon < 0
+        ? { name: s, data: '', loops: 1 }
+        : { name: s.slice(0, colon), data: s.slice(colon + 1), loops: 1 };
+    });
 }
 
 /** `app` or `app::args` / `app args` into a queued application. */

@@ -64,6 +64,8 @@ export interface RunningApp {
   stop(reason: 'break' | 'hangup' | 'transfer'): string | undefined;
   /** park and bridge-like apps are the "base" of the stack: queued apps run nested on top. */
   nestable: boolean;
+  /** Called once after its CHANNEL_EXECUTE_COMPLETE (a static outbound socket's sendmsg waits for it). */
+  onComplete?: () => void;
 }
 
 export interface QueuedApp {
@@ -71,6 +73,7 @@ export interface QueuedApp {
   data: string;
   appUuid?: string;
   loops: number;
+  onComplete?: () => void;
 }
 
 export type ChannelRole = 'customer' | 'agent' | 'other';
@@ -109,6 +112,8 @@ export class Channel {
   onDtmf: (() => void) | undefined;
   conference: { name: string; memberId: number; flags: Set<string> } | undefined;
   avmdRunning = false;
+  /** When mod_avmd started listening (µs), for the beep's Detection-time and the stop's Total-time. */
+  avmdStartedUs = 0;
   /** The bridge app waiting on this (B) leg, if any. */
   bridgeWaiter: Channel | undefined;
 
@@ -219,6 +224,7 @@ const PROFILE_FIELDS = [
 // Header names are built once: the serialisers cache by name, and a fresh string per event
 // would be re-hashed every time.
 const CALLER_NAMES = PROFILE_FIELDS.map((f) => `Caller-${f}`);
+const CHANNEL_PROFILE_NAMES = PROFILE_FIELDS.map((f) => `Channel-${f}`);
 const OTHER_LEG_NAMES = PROFILE_FIELDS.map((f) => `Other-Leg-${f}`);
 
 const variableNames = new Map<string, string>();
@@ -268,6 +274,11 @@ function addProfile(ev: SimEvent, n: string[], ch: Channel): void {
     'false',
   ];
   for (let i = 0; i < values.length; i++) ev.add(n[i]!, values[i]);
+}
+
+/** switch_caller_profile_event_set_data(profile, "Channel", event): the caller profile as `Channel-*` headers. */
+export function addChannelProfile(ev: SimEvent, ch: Channel): void {
+  addProfile(ev, CHANNEL_PROFILE_NAMES, ch);
 }
 
 /** switch_channel_event_set_data: basic data, caller profile, Other-Leg, then variables when the type has them. */

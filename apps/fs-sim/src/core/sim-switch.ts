@@ -19,6 +19,23 @@ export interface EventListener {
   channelDown?(uuid: string): void;
 }
 
+/** What the `socket` application asks of the event socket: connect out and hand the session over. */
+export interface OutboundSocketRequest {
+  channel: Channel;
+  /** `host:port` targets in failover order (the `|`-separated list of the app). */
+  targets: Array<{ host: string; port: number }>;
+  /** `async`: the channel parks and sendmsg is queued; otherwise sendmsg runs before its reply. */
+  async: boolean;
+  /** `full`: every command; otherwise only the single-channel set. */
+  full: boolean;
+  /** TCP connected to one of the targets. */
+  connected(): void;
+  /** No target accepted the connection. */
+  failed(): void;
+  /** The socket closed while the session lives (the controller left or said `exit`). */
+  closed(): void;
+}
+
 export interface SwitchOptions {
   hostname: string;
   ipv4: string;
@@ -91,12 +108,16 @@ export class SimSwitch {
   maxSessions: number;
   sessionsPerSecond: number;
   pausedOutbound = false;
+  /** Set by the node's event socket; without it the `socket` application fails like an unreachable host. */
+  outboundConnector: ((request: OutboundSocketRequest) => void) | undefined = undefined;
   private sequence = 0;
   private spsSecond = 0;
   private spsUsed = 0;
   private spsLast = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private sessionCounter = 0;
+  /** switch_core_set_variable globals, in the order FreeSWITCH sets them (global_getvar). */
+  readonly globals = new Map<string, string>();
 
   constructor(
     readonly options: SwitchOptions,
@@ -106,6 +127,46 @@ export class SimSwitch {
     this.maxSessions = options.maxSessions;
     this.sessionsPerSecond = options.sessionsPerSecond;
     this.rng = createRng(options.seed);
+    this.initGlobals();
+  }
+
+  /**
+   * The globals switch_core_init sets (hostname, local IPs, directories of the Debian
+   * package, switch_serial), then the vanilla vars.xml ones a dialer may read, then
+   * core_uuid, which switch_core_init sets last. A restart sets them again.
+   */
+  private initGlobals(): void {
+    const g = this.globals;
+    g.clear();
+    const { hostname, ipv4 } = this.options;
+    const serialRng = createRng(this.options.seed ^ 0x5e71a1);
+    const ipHex = ipv4
+      .split('.')
+      .map((octet) => Number(octet).toString(16).padStart(2, '0'))
+      .join('');
+    let suffix = '';
+    for (let i = 0; i < 4; i++) suffix += Math.floor(serialRng() * 16).toString(16);
+    const entries: Array<[string, string]> = [
+      ['hostname', hostname],
+      ['local_ip_v4', ipv4],
+      ['local_mask_v4', '255.0.0.0'],
+      ['local_ip_v6', '::1'],
+      ['base_dir', '/usr'],
+      ['recordings_dir', '/var/lib/freeswitch/recordings'],
+      ['sound_prefix', '/usr/share/freeswitch/sounds/en/us/callie'],
+      ['sounds_dir', '/usr/share/freeswitch/sounds'],
+      ['switch_serial', ipHex + suffix],
+      ['domain', ipv4],
+      ['domain_name', ipv4],
+      ['hold_music', 'local_stream://moh'],
+      ['use_profile', 'external'],
+      ['outbound_caller_name', 'FreeSWITCH'],
+      ['outbound_caller_id', '0000000000'],
+      ['internal_sip_port', '5060'],
+      ['external_sip_port', '5080'],
+      ['core_uuid', this.coreUuid],
+    ];
+    for (const [k, v] of entries) g.set(k, v);
   }
 
   get hostname(): string {
@@ -134,6 +195,7 @@ export class SimSwitch {
     }
     this.channels.clear();
     this.coreUuid = randomUUID();
+    this.initGlobals();
     this.startedUs = nowMicros();
     this.sequence = 0;
     this.stats = { sessionsSinceStartup: 0, peakSessions: 0, peakSps: 0, eventsFired: 0, originates: 0 };
@@ -215,10 +277,25 @@ export class SimSwitch {
       }
     }
     if (!wanted) return;
+    const ev = this.newEvent(name, subclass, CALLERS[name]);
+    build(ev);
+    for (const l of this.listeners) l.offer(ev);
+  }
+
+  /**
+   * An event that is built but not fired (switch_event_create prepares the common headers
+   * at creation), e.g. the CHANNEL_DATA of an outbound socket's `connect` reply.
+   */
+  createEvent(name: string, caller: [string, string, number]): SimEvent {
+    this.sequence++;
+    return this.newEvent(name, undefined, caller);
+  }
+
+  private newEvent(name: string, subclass: string | undefined, calling?: [string, string, number]): SimEvent {
     const ev = new SimEvent(name, subclass);
     const nowUs = nowMicros();
     const dates = eventDates(nowUs / 1000);
-    const caller = CALLERS[name] ?? ['switch_event.c', 'switch_event_fire_detailed', 2000];
+    const caller = calling ?? ['switch_event.c', 'switch_event_fire_detailed', 2000];
     ev.add('Event-Name', name)
       .add('Core-UUID', this.coreUuid)
       .add('FreeSWITCH-Hostname', this.options.hostname)
@@ -233,8 +310,7 @@ export class SimSwitch {
       .add('Event-Calling-Line-Number', caller[2])
       .add('Event-Sequence', this.sequence);
     if (subclass) ev.add('Event-Subclass', subclass);
-    build(ev);
-    for (const l of this.listeners) l.offer(ev);
+    return ev;
   }
 
   /** A channel event: `pre` headers, the channel-data block (variables where FS adds them), then `post`. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { CallEngine } from '../core/call-engine';
 import { fireApiEvent, runApi, runBackgroundJob } from '../core/api-commands';
+import { addChannelData, addChannelProfile } from '../core/channel';
 import type { EventListener } from '../core/sim-switch';
 import { CommandParser, frameHeader, type CommandFrame } from './command-parser';
 import { SimEvent, type EventFormat } from './sim-event';
@@ -27,6 +28,17 @@ export interface ConnectionLimits {
   writeHighWater: number;
 }
 
+/** An outbound connection: fs-sim dialled the controller for one session (the `socket` app). */
+export interface OutboundSession {
+  uuid: string;
+  /** `async`: sendmsg is queued and answered at once; otherwise it runs before its +OK. */
+  async: boolean;
+  /** `full`: every command; otherwise only connect, getvar, myevents, resume, filter, divert_events, sendmsg, exit. */
+  full: boolean;
+  /** The socket closed (whoever closed it). */
+  onClosed(): void;
+}
+
 const LOG_LEVELS: Record<string, number> = {
   console: 0,
   alert: 1,
@@ -40,7 +52,8 @@ const LOG_LEVELS: Record<string, number> = {
 };
 
 /**
- * One inbound ESL connection, following mod_event_socket's listener thread: commands are
+ * One ESL connection, inbound (a client dialled us) or outbound (the `socket` application
+ * dialled a controller for one session), following mod_event_socket's listener thread: commands are
  * handled strictly in order, an `api` blocks the connection (and its event delivery)
  * until it returns, `bgapi` runs aside, and events are written only while the connection
  * is idle. Events that the client does not read pile up in a bounded queue; after 500
@@ -71,6 +84,7 @@ export class EslConnection implements EventListener {
     private readonly password: string,
     private readonly limits: ConnectionLimits,
     private readonly onClose: (conn: EslConnection) => void,
+    private readonly outbound?: OutboundSession,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
@@ -81,7 +95,13 @@ export class EslConnection implements EventListener {
       this.scheduleFlush();
     });
     engine.sw.listeners.add(this);
-    socket.write(AUTH_REQUEST);
+    if (outbound) {
+      // No auth/request: the controller must speak first (`connect`), within the same 25 s.
+      this.authed = true;
+      this.boundUuid = outbound.uuid;
+    } else {
+      socket.write(AUTH_REQUEST);
+    }
     this.authTimer = setTimeout(() => this.close(GOODBYE), limits.authTimeoutMs);
   }
 
@@ -125,14 +145,15 @@ export class EslConnection implements EventListener {
     if (this.boundUuid !== uuid || !this.running) return;
     if (this.linger !== undefined) {
       const name = this.engine.sw.channels.get(uuid)?.name ?? '';
-      // The queued events go first: the listener thread flushes before it checks the channel.
-      setImmediate(() => {
-        this.flush();
-        this.socket.write(
+      // Queued behind the events so far (up to CHANNEL_HANGUP); the late ones, HANGUP_COMPLETE
+      // and DESTROY, follow the notice: that is what lingering is for.
+      this.queue.push(
+        Buffer.from(
           `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: linger\nChannel-Name: ${name}\nLinger-Time: ${this.linger}\nContent-Length: 0\n\n`,
-        );
-        if (this.linger! >= 0) this.lingerTimer = setTimeout(() => this.close(GOODBYE), this.linger! * 1000);
-      });
+        ),
+      );
+      this.scheduleFlush();
+      if (this.linger >= 0) this.lingerTimer = setTimeout(() => this.close(GOODBYE), this.linger * 1000);
       return;
     }
     setImmediate(() => {
@@ -216,7 +237,12 @@ export class EslConnection implements EventListener {
     }
 
     if (lower.startsWith('filter ')) return this.reply(this.filter(cmd.slice(7)));
-    if (lower.startsWith('resume') && this.boundUuid) return this.reply('+OK');
+    if (lower.startsWith('resume') && this.boundUuid) {
+      // The dialplan goes on when the socket closes (instead of hanging up).
+      this.engine.sw.channels.get(this.boundUuid)?.setVar('socket_resume', 'true');
+      return this.reply('+OK');
+    }
+    if (this.outbound && lower.startsWith('connect')) return this.connectReply();
     if (this.boundUuid || lower.startsWith('myevents ')) {
       if (lower.startsWith('getvar') && this.boundUuid) {
         const name = cmd.split(' ')[1];
@@ -231,7 +257,13 @@ export class EslConnection implements EventListener {
       if (!value) return this.reply('-ERR missing value.');
       return this.reply(value.toLowerCase() === 'on' ? '+OK events diverted' : '+OK events not diverted');
     }
-    if (lower.startsWith('sendmsg')) return this.reply(this.sendmsg(cmd.slice(7).trim(), frame));
+    if (lower.startsWith('sendmsg')) {
+      const result = this.sendmsg(cmd.slice(7).trim(), frame);
+      if (result !== undefined) this.reply(result);
+      return;
+    }
+    // An outbound socket without `full` stops here (LFLAG_OUTBOUND && !LFLAG_FULL).
+    if (this.outbound && !this.outbound.full) return this.reply('-ERR command not found');
     if (lower.startsWith('sendevent')) return this.reply(this.sendevent(cmd.slice(9).trim(), frame));
     if (lower.startsWith('api ')) return this.api(cmd.slice(4));
     if (lower.startsWith('bgapi ')) return this.bgapi(cmd.slice(6), frame);
@@ -307,10 +339,11 @@ export class EslConnection implements EventListener {
   }
 
   private myevents(cmd: string): string {
-    if (this.sub.myUuid !== undefined || this.boundUuid) return '-ERR aready enabled.';
+    if (this.sub.myUuid !== undefined || (this.boundUuid && !this.outbound)) return '-ERR aready enabled.';
     const parts = cmd.split(' ');
-    const uuid = parts[1] ?? '';
-    const fmt = parts[2];
+    // Outbound: `myevents [format]` for the controlled session.
+    const uuid = this.outbound ? this.outbound.uuid : (parts[1] ?? '');
+    const fmt = this.outbound ? undefined : parts[2];
     const ch = this.engine.sw.channels.get(uuid);
     if (!ch && fmt) return '-ERR invalid uuid';
     if (ch) this.boundUuid = uuid;
@@ -321,12 +354,16 @@ export class EslConnection implements EventListener {
     return '+OK Events Enabled';
   }
 
-  private sendmsg(uuidArg: string, frame: CommandFrame): string {
+  /** Returns the reply, or undefined when it comes later (static outbound: after the app ran). */
+  private sendmsg(uuidArg: string, frame: CommandFrame): string | undefined {
     const uuid = uuidArg || frameHeader(frame, 'session-id') || this.boundUuid || '';
     const ch = uuid ? this.engine.sw.channels.get(uuid) : undefined;
     if (!ch || ch.destroyed) return `-ERR invalid session id [${uuid}]`;
     const command = (frameHeader(frame, 'call-command') ?? '').toLowerCase();
     const engine = this.engine;
+    // A static (not async) outbound socket runs its own session's messages in the session
+    // thread (switch_ivr_parse_event): the +OK, and everything else, waits for the app.
+    const inline = this.outbound !== undefined && !this.outbound.async && uuid === this.outbound.uuid;
     if (command === 'execute') {
       const name = frameHeader(frame, 'execute-app-name') ?? '';
       const data = frameHeader(frame, 'execute-app-arg') ?? frame.body ?? '';
@@ -334,6 +371,20 @@ export class EslConnection implements EventListener {
       const appUuid = frameHeader(frame, 'Event-UUID');
       if (name && !ch.hungUp) {
         const app = name.includes('::') ? splitApp(name) : { name, data, loops };
+        if (inline) {
+          this.busy = true;
+          engine.queueApp(ch, {
+            ...app,
+            appUuid,
+            loops,
+            onComplete: () => {
+              this.busy = false;
+              if (this.running) this.reply('+OK');
+              this.drainCommands();
+            },
+          });
+          return undefined;
+        }
         setImmediate(() => engine.queueApp(ch, { ...app, appUuid, loops }));
       }
     } else if (command === 'hangup') {
@@ -395,7 +446,27 @@ export class EslConnection implements EventListener {
     const arg = space < 0 ? undefined : text.slice(space + 1);
     const jobUuid = frameHeader(frame, 'job-uuid') || randomUUID();
     this.reply(`+OK Job-UUID: ${jobUuid}`, `Job-UUID: ${jobUuid}\n`);
-    runBackgroundJob(this.engine, cmd, arg, jobUuid);
+    // Job-Owner-UUID is the controlled session's uuid; empty (so absent) on inbound.
+    runBackgroundJob(this.engine, cmd, arg, jobUuid, this.outbound?.uuid);
+  }
+
+  /**
+   * `connect` on an outbound socket: the session's CHANNEL_DATA serialised as plain
+   * (URL-encoded) headers, with Content-Type, Reply-Text (`+OK\n`), Socket-Mode and Control
+   * appended last, written as the reply itself.
+   */
+  private connectReply(): void {
+    const out = this.outbound!;
+    const ch = this.engine.sw.channels.get(out.uuid);
+    if (!ch || ch.destroyed) return this.close(GOODBYE);
+    const ev = this.engine.sw.createEvent('CHANNEL_DATA', ['mod_event_socket.c', 'parse_command', 1916]);
+    addChannelProfile(ev, ch);
+    addChannelData(ev, ch, true);
+    ev.add('Content-Type', 'command/reply')
+      .add('Reply-Text', '+OK\n')
+      .add('Socket-Mode', out.async ? 'async' : 'static')
+      .add('Control', out.full ? 'full' : 'single-channel');
+    this.socket.write(ev.serialize('plain'));
   }
 
   // ------------------------------------------------------------- output
@@ -439,5 +510,6 @@ export class EslConnection implements EventListener {
     this.queue = [];
     this.queueHead = 0;
     this.onClose(this);
+    this.outbound?.onClosed();
   }
 }

@@ -1,5 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { CallEngine } from '../core/call-engine';
+import type { OutboundSocketRequest } from '../core/sim-switch';
 import { EslConnection, type ConnectionLimits } from './esl-connection';
 import { SHUTDOWN_NOTICE } from './wire';
 
@@ -59,6 +60,47 @@ export class EslServer {
       this.connections.delete(c),
     );
     this.connections.add(conn);
+  }
+
+  /**
+   * The `socket` application: dial the targets in order (TCP keepalive like FreeSWITCH) and
+   * run an outbound connection for the session on the first that answers. Outbound
+   * connections end with the switch (shutdown, restart), not with an ESL port cut.
+   */
+  openOutbound(request: OutboundSocketRequest): void {
+    const attempt = (index: number) => {
+      const target = request.targets[index];
+      if (!target) {
+        request.failed();
+        return;
+      }
+      const socket = connect({ host: target.host, port: target.port });
+      const onError = () => {
+        socket.destroy();
+        attempt(index + 1);
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.off('error', onError);
+        socket.setKeepAlive(true, 30_000);
+        const conn = new EslConnection(
+          socket,
+          this.engine,
+          this.password,
+          this.limits,
+          (c) => this.connections.delete(c),
+          {
+            uuid: request.channel.uuid,
+            async: request.async,
+            full: request.full,
+            onClosed: () => request.closed(),
+          },
+        );
+        this.connections.add(conn);
+        request.connected();
+      });
+    };
+    attempt(0);
   }
 
   /** Stops listening and drops every connection abruptly (no notice): a network cut. */

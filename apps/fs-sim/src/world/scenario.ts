@@ -108,6 +108,12 @@ export const scenarioSchema = z.object({
   agentDefaults: agentSchema.omit({ ext: true }).optional(),
   /** Answering-machine detection: how long the analysis takes before a verdict. */
   amd: z.object({ humanDecisionMs: durationSchema.optional() }).optional(),
+  /**
+   * The simulated XML dialplan: extension -> inline application list (`app:args,app2:args`,
+   * as `uuid_transfer ... inline`), e.g. `"9000": "socket:127.0.0.1:8084 async full"`.
+   * Extensions not listed bridge to the agent phone of that number, or park.
+   */
+  dialplan: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 export type ScenarioSpec = z.infer<typeof scenarioSchema>;
 
@@ -215,6 +221,11 @@ export class Scenario {
     const gw = gateways[name];
     if (!gw) return undefined;
     return { profile: gw.profile ?? 'external', state: gw.state ?? 'up' };
+  }
+
+  /** The inline application list the scenario's dialplan gives an extension, if any. */
+  dialplanFor(exten: string): string | undefined {
+    return this.spec.dialplan?.[exten];
   }
 
   get gatewayNames(): string[] {

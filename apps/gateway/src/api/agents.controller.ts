@@ -11,7 +11,9 @@ import {
   ListAgentStatusesRequest,
   ListAgentsQuery,
   ListAgentsReply,
+  ListGroupsReply,
   NotReadyReasonCode,
+  GatewayPageQuery,
   QueryIntervalsReply,
   SipExtension,
   UpdateAgentRequest,
@@ -233,9 +235,9 @@ export class AgentsController {
 
   @Get('agent-groups')
   @Roles('admin', 'supervisor')
-  @ZodResponse(200, z.object({ items: z.array(AgentGroup) }))
-  listGroups() {
-    return this.bus.request(listGroupsRpc, {});
+  @ZodResponse(200, ListGroupsReply)
+  listGroups(@ZodQuery(GatewayPageQuery) query: GatewayPageQuery) {
+    return this.bus.request(listGroupsRpc, query);
   }
 
   @Post('agent-groups/:groupId/members')

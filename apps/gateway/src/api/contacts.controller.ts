@@ -11,6 +11,7 @@ import {
   ListContactsQuery,
   OutcomeResult,
   Page,
+  GatewayPageQuery,
   RecordOutcomeRequest,
   ReleaseLeaseReply,
   ReleaseLeaseRequest,
@@ -88,9 +89,12 @@ export class ContactsController {
   }
 
   @Get('campaigns/:campaignId/segments')
-  @ZodResponse(200, z.object({ items: z.array(Segment) }))
-  listSegments(@ZodParam('campaignId', Id) campaignId: string) {
-    return this.bus.request(campaignRpcs.listSegments, { campaignId });
+  @ZodResponse(200, Page(Segment))
+  listSegments(
+    @ZodParam('campaignId', Id) campaignId: string,
+    @ZodQuery(GatewayPageQuery) query: GatewayPageQuery,
+  ) {
+    return this.bus.request(campaignRpcs.listSegments, { campaignId, ...query });
   }
 
   @Get('segments/:segmentId')

@@ -8,6 +8,8 @@ import {
   ImportRejectsQuery,
   ImportReject,
   ImportStatus,
+  Page,
+  GatewayPageQuery,
   StartImportRequest,
   UploadImportQuery,
   campaignRpcs,
@@ -52,9 +54,9 @@ export class ListsController {
   }
 
   @Get('campaigns/:campaignId/lists')
-  @ZodResponse(200, z.object({ items: z.array(ContactList) }))
-  list(@ZodParam('campaignId', Id) campaignId: string) {
-    return this.bus.request(campaignRpcs.listLists, { campaignId });
+  @ZodResponse(200, Page(ContactList))
+  list(@ZodParam('campaignId', Id) campaignId: string, @ZodQuery(GatewayPageQuery) query: GatewayPageQuery) {
+    return this.bus.request(campaignRpcs.listLists, { campaignId, ...query });
   }
 
   @Get('lists/:listId')

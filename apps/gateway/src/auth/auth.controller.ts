@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { ApiKeyRole, UserLoginReply, UserLoginRequest, UserView } from '@autotelesale/contracts';
 import { ZodBody, ZodResponse } from '../http/zod.decorators';
@@ -13,13 +14,16 @@ import { UsersService } from './users.service';
 export class AuthController {
   constructor(private readonly users: UsersService) {}
 
-  /** A person's short-lived session token. */
+  /**
+   * A person's short-lived session token. Repeated failures lock the account (and the
+   * client address) for a while: 429 RATE_LIMITED with Retry-After.
+   */
   @Post('login')
   @HttpCode(200)
   @Public('signing in is how a person gets credentials')
   @ZodResponse(200, UserLoginReply)
-  login(@ZodBody(UserLoginRequest) body: UserLoginRequest): Promise<UserLoginReply> {
-    return this.users.login(body.email, body.password);
+  login(@ZodBody(UserLoginRequest) body: UserLoginRequest, @Req() request: Request): Promise<UserLoginReply> {
+    return this.users.login(body.email, body.password, request.ip);
   }
 
   /** Who the credentials belong to (a person; an API key has no user). */

@@ -13,6 +13,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { PrismaService } from '../db/prisma.service';
 import type { AppUser } from '../generated/prisma/client';
 import { decodeCursor, encodeCursor } from '../http/cursor.util';
+import { LoginThrottle } from './login-throttle.service';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.util';
 import { issueSessionToken } from './session-token.util';
 
@@ -35,6 +36,7 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -95,10 +97,21 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /** Same answer, and about the same time, for an unknown email and a wrong password. */
-  async login(emailRaw: string, password: string): Promise<UserLoginReply> {
+  /**
+   * A person's sign-in. Failures count against the account and the client address
+   * (known or unknown email alike, so the answer tells nothing); a locked one is refused
+   * with RATE_LIMITED before the password is checked.
+   */
+  async login(emailRaw: string, password: string, clientAddress?: string): Promise<UserLoginReply> {
+    const throttleKeys = this.throttle.keysFor(emailRaw, clientAddress);
+    await this.throttle.assertOpen(throttleKeys.map(({ key }) => key));
     const user = await this.prisma.appUser.findUnique({ where: { email: emailRaw.toLowerCase() } });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_PASSWORD_HASH));
-    if (!user || !ok || user.disabledAt) throw new AtsError('UNAUTHENTICATED', 'wrong email or password');
+    if (!user || !ok || user.disabledAt) {
+      await Promise.all(throttleKeys.map(({ key, policy }) => this.throttle.recordFailure(key, policy)));
+      throw new AtsError('UNAUTHENTICATED', 'wrong email or password');
+    }
+    await this.throttle.clear(throttleKeys[0]!.key);
     const { token, expiresAt } = issueSessionToken(
       this.config.tokenSecret,
       { sub: user.id, role: GatewayRole.parse(user.role), agentId: user.agentId },

@@ -34,4 +34,28 @@ describe('loadGatewayConfig', () => {
       grpcHost: '127.0.0.1',
     });
   });
+  it('throttles failed sign-ins by default, and reads the limits and trusted proxies', () => {
+    expect(loadGatewayConfig({}).loginThrottle).toEqual({
+      accountMaxFailures: 5,
+      ipMaxFailures: 50,
+      windowMs: 900_000,
+      lockMs: 300_000,
+    });
+    const config = loadGatewayConfig({
+      ATS_LOGIN_MAX_FAILURES: '3',
+      ATS_LOGIN_IP_MAX_FAILURES: '0',
+      ATS_LOGIN_LOCK_SECONDS: '60',
+      ATS_HTTP_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+    });
+    expect(config.loginThrottle).toMatchObject({ accountMaxFailures: 3, ipMaxFailures: 0, lockMs: 60_000 });
+    expect(config.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(loadGatewayConfig({ ATS_HTTP_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadGatewayConfig({ ATS_HTTP_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(() => loadGatewayConfig({ ATS_LOGIN_MAX_FAILURES: '0' })).toThrow(
+      expect.objectContaining({ details: [expect.objectContaining({ path: 'ATS_LOGIN_MAX_FAILURES' })] }),
+    );
+    expect(() => loadGatewayConfig({ ATS_HTTP_TRUST_PROXY: 'everyone; DROP' })).toThrow(
+      /ATS_HTTP_TRUST_PROXY|gateway environment/,
+    );
+  });
 });

@@ -13,6 +13,16 @@ const GatewayEnv = z.object({
   ATS_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(50051),
   ATS_GRPC_HOST: z.string().optional(),
   ATS_HTTP_HOST: z.string().default('0.0.0.0'),
+  ATS_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  ATS_LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(0).max(100_000).default(50),
+  ATS_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  ATS_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  ATS_HTTP_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
+      message: 'true, false, a hop count, or comma-separated addresses/subnets',
+    })
+    .optional(),
 });
 
 export interface GatewayConfig {
@@ -24,6 +34,25 @@ export interface GatewayConfig {
   firstAdmin?: { email: string; password: string };
   grpcPort: number;
   grpcHost: string;
+  /** Failed sign-ins: per account, and per client address (0 = off), in one window. */
+  loginThrottle: {
+    accountMaxFailures: number;
+    ipMaxFailures: number;
+    windowMs: number;
+    lockMs: number;
+  };
+  /**
+   * Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client
+   * address. Unset: none (the socket's address is the client's).
+   */
+  trustProxy?: boolean | number | string;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /**
@@ -51,5 +80,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
         : undefined,
     grpcPort: e.ATS_GRPC_PORT,
     grpcHost: e.ATS_GRPC_HOST ?? e.ATS_HTTP_HOST,
+    loginThrottle: {
+      accountMaxFailures: e.ATS_LOGIN_MAX_FAILURES,
+      ipMaxFailures: e.ATS_LOGIN_IP_MAX_FAILURES,
+      windowMs: e.ATS_LOGIN_WINDOW_SECONDS * 1000,
+      lockMs: e.ATS_LOGIN_LOCK_SECONDS * 1000,
+    },
+    trustProxy: parseTrustProxy(e.ATS_HTTP_TRUST_PROXY),
   };
 }

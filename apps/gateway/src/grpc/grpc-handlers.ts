@@ -100,7 +100,15 @@ export function grpcHandlers(bus: NatsBus, uploader: ContactImportUploader) {
         defaultRegion: r['defaultRegion'],
         idempotencyKey: idempotencyKey(principal, r['idempotencyKey']),
       }),
-    'ListService/ListLists': (r) => bus.request(campaignRpcs.listLists, { campaignId: r['campaignId'] }),
+    'ListService/ListLists': async (r) =>
+      pageOf(
+        await bus.request(campaignRpcs.listLists, {
+          campaignId: r['campaignId'],
+          limit: r['limit'],
+          cursor: r['cursor'],
+        }),
+        (list) => list,
+      ),
     'ListService/GetImportStatus': (r) => bus.request(campaignRpcs.importStatus, { importId: r['importId'] }),
     'ListService/ListImportRejects': async (r) => {
       const afterLine = r['cursor'] ? Number(decodeCursor(r['cursor'])) : 0;

@@ -15,6 +15,7 @@ const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   409: 'CONFLICT',
+  429: 'RATE_LIMITED',
   413: 'VALIDATION_FAILED',
   415: 'VALIDATION_FAILED',
   422: 'VALIDATION_FAILED',
@@ -40,6 +41,9 @@ export class AtsExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json(body);
   }
 

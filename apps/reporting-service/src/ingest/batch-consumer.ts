@@ -1,6 +1,10 @@
 import { AckPolicy, DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { EventEnvelope } from '@autotelesale/contracts';
 import type { NatsBus } from '@autotelesale/messaging';
+import { traceLinksFromHeaders, withSpan } from '@autotelesale/telemetry';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+
+const tracer = 'reporting';
 
 export interface BatchConsumerOptions {
   stream: string;
@@ -82,7 +86,19 @@ export async function consumeInBatches(
           msg.term();
         }
       }
-      if (batch.length > 0) await handle(batch);
+      // One CONSUMER span per batch, linked to each event's publisher (a batch has many parents).
+      if (batch.length > 0)
+        await withSpan(
+          tracer,
+          `${options.durable} process`,
+          { 'messaging.system': 'nats', 'messaging.batch.message_count': batch.length },
+          () => handle(batch),
+          {
+            kind: SpanKind.CONSUMER,
+            parent: ROOT_CONTEXT,
+            links: traceLinksFromHeaders(batch.map((d) => d.msg.headers)),
+          },
+        );
       if (done) return;
     }
   })();

@@ -22,6 +22,7 @@ export function callRecordPageQuery(
   const where = ['c.dialed_at IS NOT NULL'];
   if (filter.campaignId) where.push(`c.campaign_id = ${param(filter.campaignId)}`);
   if (filter.agentId) where.push(`c.agent_id = ${param(filter.agentId)}`);
+  if (filter.callId) where.push(`c.call_id = ${param(filter.callId)}`);
   if (filter.from) where.push(`c.dialed_at >= ${param(new Date(filter.from))}`);
   if (filter.to) where.push(`c.dialed_at < ${param(new Date(filter.to))}`);
   if (filter.outcomes) where.push(`c.outcome = ANY(${param(filter.outcomes)}::text[])`);

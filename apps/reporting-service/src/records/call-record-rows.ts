@@ -30,6 +30,8 @@ export interface CallRecordRow {
   hangup_by: string | null;
   recording_path: string | null;
   identification_played: boolean | null;
+  intro_ended_at: Date | null;
+  abandon_grace_ms: number | null;
   answer_to_agent_ms: number | null;
   ended: boolean;
   last_version: number;
@@ -75,6 +77,8 @@ export function factsFromRow(row: CallRecordRow): CallFacts {
     hangupBy: row.hangup_by as CallFacts['hangupBy'],
     recordingPath: row.recording_path,
     identificationPlayed: row.identification_played,
+    introEndedAt: row.intro_ended_at,
+    abandonGraceMs: row.abandon_grace_ms,
     answerToAgentMs: row.answer_to_agent_ms,
     ended: row.ended,
     lastVersion: row.last_version,
@@ -108,6 +112,8 @@ export const CALL_RECORD_COLUMNS = [
   'hangup_by',
   'recording_path',
   'identification_played',
+  'intro_ended_at',
+  'abandon_grace_ms',
   'answer_to_agent_ms',
   'ended',
   'last_version',
@@ -144,6 +150,8 @@ export function rowValuesOf(facts: CallFacts): unknown[] {
     facts.hangupBy,
     facts.recordingPath,
     facts.identificationPlayed,
+    facts.introEndedAt,
+    facts.abandonGraceMs,
     facts.answerToAgentMs === null ? null : Math.round(facts.answerToAgentMs),
     facts.ended,
     facts.lastVersion,

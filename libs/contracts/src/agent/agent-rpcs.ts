@@ -95,12 +95,15 @@ export const CreateGroupRequest = z
   .strict();
 export const createGroupRpc = defineRpc('agent', 'groups.create', CreateGroupRequest, AgentGroup);
 export const getGroupRpc = defineRpc('agent', 'groups.get', GroupIdRequest, AgentGroup);
-export const listGroupsRpc = defineRpc(
-  'agent',
-  'groups.list',
-  z.object({}).strict(),
-  z.object({ items: z.array(AgentGroup) }),
-);
+export const ListGroupsRequest = z
+  .object({
+    limit: z.number().int().min(1).max(500).default(100),
+    /** The `nextCursor` of the previous page. */
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export const ListGroupsReply = z.object({ items: z.array(AgentGroup), nextCursor: z.string().nullable() });
+export const listGroupsRpc = defineRpc('agent', 'groups.list', ListGroupsRequest, ListGroupsReply);
 export const UpdateGroupRequest = z
   .object({ groupId: z.uuid(), name: z.string().trim().min(1).max(200) })
   .strict();

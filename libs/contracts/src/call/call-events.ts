@@ -22,7 +22,11 @@ import { ContactOutcome } from '../campaign/contact.schemas';
 export const HangupBy = z.enum(['customer', 'agent', 'system', 'network']);
 export type HangupBy = z.infer<typeof HangupBy>;
 
-/** Answering-machine detection's verdict; `notRun` when the campaign does not use AMD. */
+/**
+ * Answering-machine detection's verdict: `human` (no voicemail beep within the detection
+ * window), `machine` (a beep), `unknown` (unsure: the call ended before a verdict);
+ * `notRun` when the campaign does not use AMD (or the call was bridged on early media).
+ */
 export const AmdResult = z.enum(['human', 'machine', 'unknown', 'notRun']);
 export type AmdResult = z.infer<typeof AmdResult>;
 
@@ -36,6 +40,16 @@ export const AbandonReason = z.enum([
   'amdFalsePositive',
 ]);
 export type AbandonReason = z.infer<typeof AbandonReason>;
+
+/** The campaign's grace (ms) an answered person may wait for an agent: 0-10 s. */
+const AbandonGraceMs = z.number().int().min(0).max(10_000);
+
+/**
+ * When the intro message (seed 000's optional 5-10 s before the bridge) ended: the
+ * abandon grace runs from it (see `abandonVerdict`). Absent: no intro was played to its
+ * end (none configured, or the customer hung up during it).
+ */
+const IntroEndedAt = IsoDateTime;
 
 const CallRef = {
   callId: Uuid,
@@ -55,6 +69,11 @@ export const callDialedEvent = defineEvent(
     mode: CampaignMode,
     phone: E164,
     dialedAt: IsoDateTime,
+    /**
+     * The campaign's abandon grace this call runs under, in ms (default 2,000): see
+     * `abandonVerdict` (libs/contracts/src/reporting/abandon-rule.ts).
+     */
+    abandonGraceMs: AbandonGraceMs.optional(),
   }),
 );
 
@@ -65,6 +84,8 @@ export const callAnsweredEvent = defineEvent(
     ...CallRef,
     answeredAt: IsoDateTime,
     amd: AmdResult,
+    /** From the answer to detection's verdict, in ms (absent: AMD did not run or gave none). */
+    amdDetectionMs: z.number().int().nonnegative().optional(),
   }),
 );
 
@@ -86,6 +107,7 @@ export const callAgentConnectedEvent = defineEvent(
     connectedAt: IsoDateTime,
     /** From the customer's answer to the bridge with the agent (the 2-second rule). */
     answerToAgentMs: z.number().int().nonnegative().optional(),
+    introEndedAt: IntroEndedAt.optional(),
     reservationId: z.string().min(1).max(200).optional(),
   }),
 );
@@ -101,6 +123,7 @@ export const callAbandonedEvent = defineEvent(
     reason: AbandonReason,
     /** Whether the campaign's identification message was played to the customer. */
     identificationPlayed: z.boolean(),
+    introEndedAt: IntroEndedAt.optional(),
   }),
 );
 
@@ -120,6 +143,8 @@ export const CallRecord = z.object({
   abandoned: z.boolean(),
   abandonReason: AbandonReason.nullable(),
   amd: AmdResult,
+  /** From the answer to detection's verdict, in ms (absent: AMD did not run or gave none). */
+  amdDetectionMs: z.number().int().nonnegative().optional(),
   agentId: z.string().min(1).max(100).nullable(),
   extension: z.string().min(1).max(40).nullable(),
   dialedAt: IsoDateTime,
@@ -137,6 +162,10 @@ export const CallRecord = z.object({
   hangupBy: HangupBy,
   /** Where the recording is kept (as the node wrote it), when the call was recorded. */
   recordingPath: z.string().max(1000).nullable(),
+  /** When the intro message ended (absent or null: none played to its end). */
+  introEndedAt: IntroEndedAt.nullable().optional(),
+  /** The campaign's abandon grace the call ran under, in ms (absent: 2,000). */
+  abandonGraceMs: AbandonGraceMs.optional(),
 });
 export type CallRecord = z.infer<typeof CallRecord>;
 

@@ -1,1 +1,2 @@
 export * from './call-events';
+export * from './preview-events';

@@ -4,6 +4,7 @@ import { Campaign, CampaignAction, CampaignStatus, ExternalId, IsoDateTime, Uuid
 import { ImportStatus } from './contact-list.schemas';
 import { ContactOutcome, ContactStatus, FinalReason } from './contact.schemas';
 import { Callback, Disposition } from './disposition.schemas';
+import { RefusalReason } from '../compliance/compliance.schemas';
 
 /**
  * Facts campaign-service publishes on the campaigns stream, subject
@@ -66,6 +67,28 @@ export const campaignEvents = {
       attemptId: Uuid,
       dialerId: z.string(),
       leaseExpiredAt: IsoDateTime,
+    }),
+  ),
+  /**
+   * A leased contact refused by compliance (at lease time or at the dialer's clear-to-dial
+   * check) and so finished or put back without a call: one per refusal. No phone number.
+   */
+  contactDialRefused: defineEvent(
+    'contact.dialRefused',
+    1,
+    z.object({
+      campaignId: Uuid,
+      contactId: Uuid,
+      attemptId: Uuid,
+      stage: z.enum(['lease', 'dial']),
+      /** The rule that refused (the first failing one). */
+      rule: RefusalReason,
+      result: z.enum(['finished', 'rescheduled']),
+      finalReason: FinalReason.nullable(),
+      nextDueAt: IsoDateTime.nullable(),
+      /** Which of the contact's numbers was refused: 0 the main one, 1.. its alternates. */
+      phoneIndex: z.number().int().nonnegative(),
+      decidedAt: IsoDateTime,
     }),
   ),
   dispositionRecorded: defineEvent('disposition.recorded', 1, z.object({ disposition: Disposition })),

@@ -19,6 +19,8 @@ import {
   ImportRejectsPage,
   ImportRejectsRequest,
   ImportStatus,
+  ImportWarningsPage,
+  ImportWarningsRequest,
   StartImportRequest,
 } from './contact-list.schemas';
 import {
@@ -109,13 +111,15 @@ export const campaignRpcs = {
   listLists: defineRpc(
     'campaign',
     'list.list',
-    z.object({ campaignId: Uuid }),
-    z.object({ items: z.array(ContactList) }),
+    z.object({ campaignId: Uuid, limit: PageLimit, cursor: Cursor.optional() }),
+    Page(ContactList),
   ),
   startImport: defineRpc('campaign', 'list.importStart', StartImportRequest, ImportStatus),
   importChunk: defineRpc('campaign', 'list.importChunk', ImportChunkRequest, ImportStatus),
   importStatus: defineRpc('campaign', 'list.importStatus', z.object({ importId: Uuid }), ImportStatus),
   importRejects: defineRpc('campaign', 'list.importRejects', ImportRejectsRequest, ImportRejectsPage),
+  /** Cells left out of accepted rows (bad alternate numbers), paged by row. */
+  importWarnings: defineRpc('campaign', 'list.importWarnings', ImportWarningsRequest, ImportWarningsPage),
   /** Stops an import that will not be finished (upload broken): what was committed stays, the report stays exact. */
   abortImport: defineRpc(
     'campaign',
@@ -144,8 +148,8 @@ export const campaignRpcs = {
   listSegments: defineRpc(
     'campaign',
     'segment.list',
-    z.object({ campaignId: Uuid }),
-    z.object({ items: z.array(Segment) }),
+    z.object({ campaignId: Uuid, limit: PageLimit, cursor: Cursor.optional() }),
+    Page(Segment),
   ),
   deleteSegment: defineRpc(
     'campaign',

@@ -149,6 +149,50 @@ export const RetryRulesInput = z.object({
   maxTotalAttempts: z.number().int().min(1).max(100).optional(),
 });
 
+// ---------------------------------------------------------------- compliance (issue 8)
+
+/** A holiday: one date `YYYY-MM-DD`, or `MM-DD` every year; the contact's local date counts. */
+export const HolidayDate = z
+  .string()
+  .regex(/^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD, or MM-DD for every year');
+
+/** What the campaign does when answering-machine detection reports a machine. */
+export const AmdAction = z.enum(['hangup', 'leaveMessage', 'passToAgent']);
+export type AmdAction = z.infer<typeof AmdAction>;
+
+export const AmdSettings = z.object({
+  /** Run detection on answered calls (fs-sim and FreeSWITCH's avmd report a machine). */
+  enabled: z.boolean(),
+  action: AmdAction,
+  /** Played to the machine for `leaveMessage` (without it the call is hung up). */
+  message: z
+    .object({ audio: z.string().min(1).max(500).optional(), text: z.string().min(1).max(2000).optional() })
+    .nullable(),
+  /** Share of machine detections that are in fact people, counted into the abandon rate (UK rule). */
+  falsePositiveRate: z.number().min(0).max(1),
+});
+export type AmdSettings = z.infer<typeof AmdSettings>;
+
+export const ComplianceSettings = z.object({
+  /** Days nobody is called (in the contact's own zone). */
+  holidays: z.array(HolidayDate).max(400),
+  /** Dials to one number per local day (all of its contacts); null: no cap beyond the retry rules. */
+  maxDialsPerNumberPerDay: z.number().int().min(1).max(100).nullable(),
+  amd: AmdSettings,
+});
+export type ComplianceSettings = z.infer<typeof ComplianceSettings>;
+export const ComplianceSettingsInput = z.object({
+  holidays: z.array(HolidayDate).max(400).optional(),
+  maxDialsPerNumberPerDay: z.number().int().min(1).max(100).nullable().optional(),
+  amd: AmdSettings.partial().optional(),
+});
+
+export const COMPLIANCE_DEFAULTS: ComplianceSettings = {
+  holidays: [],
+  maxDialsPerNumberPerDay: null,
+  amd: { enabled: false, action: 'hangup', message: null, falsePositiveRate: 0 },
+};
+
 // ---------------------------------------------------------------- messages, agents
 
 /** A prompt played to the customer: an audio file on the media server and/or its text (for TTS and for the record). */
@@ -273,6 +317,8 @@ const settingsShape = {
   agents: z.array(CampaignAgent).max(2000),
   agentGroupId: ExternalId.nullable(),
   dispositionSet: DispositionSet,
+  /** Holidays, the per-number daily cap and AMD (campaigns stored before it get the defaults). */
+  compliance: ComplianceSettings.default(COMPLIANCE_DEFAULTS),
 };
 
 export const CampaignSettings = z.object(settingsShape);
@@ -295,6 +341,7 @@ export const CampaignSettingsPatch = z
     agents: settingsShape.agents,
     agentGroupId: settingsShape.agentGroupId,
     dispositionSet: DispositionSet,
+    compliance: ComplianceSettingsInput,
   })
   .partial()
   .strict();
@@ -367,6 +414,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'mode'> = {
     ],
     fields: [],
   },
+  compliance: COMPLIANCE_DEFAULTS,
 };
 
 export const CampaignStats = z.object({

@@ -42,6 +42,10 @@ export type ImportFormat = z.infer<typeof ImportFormat>;
  * contact's own fields. Unset: the usual names are recognised (`phone`, `phone_number`,
  * `mobile`, `msisdn`, `tel`, `sdt`, `so_dien_thoai`, `số điện thoại`; `name`,
  * `full_name`, `ho_ten`; `priority`; `timezone`, `time_zone`; `owner`, `agent_id`).
+ * Alternate numbers of the contact come from `alternatePhones` (in that order), else from the
+ * usual names (`phone2`, `phone_2`, `alt_phone`, `alternate_phone`, `other_phone`,
+ * `home_phone`, `work_phone`, `sdt2`, ...) and any further column with a phone name
+ * (`mobile` beside `phone`); at most `MAX_ALTERNATE_PHONES` per contact.
  * Every other column is kept as a custom field under its header name.
  */
 export const ColumnMap = z
@@ -51,10 +55,14 @@ export const ColumnMap = z
     priority: z.string().min(1).max(200),
     timeZone: z.string().min(1).max(200),
     ownerAgentId: z.string().min(1).max(200),
+    alternatePhones: z.array(z.string().min(1).max(200)).min(1).max(5),
   })
   .partial()
   .strict();
 export type ColumnMap = z.infer<typeof ColumnMap>;
+
+/** Alternate numbers kept per contact (besides its main number). */
+export const MAX_ALTERNATE_PHONES = 5;
 
 export const StartImportRequest = z.object({
   listId: Uuid,
@@ -117,6 +125,8 @@ export const ImportStatus = z.object({
   /** Rows whose number was already a contact of the campaign (earlier in this file or from before): merged into it. */
   merged: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
+  /** Cells reported without losing their row (a bad alternate number): see `list.importWarnings`. */
+  warnings: z.number().int().nonnegative().optional(),
   blankLines: z.number().int().nonnegative(),
   startedAt: IsoDateTime,
   updatedAt: IsoDateTime,
@@ -175,3 +185,35 @@ export const ImportRejectsPage = z.object({
   totalRejected: z.number().int().nonnegative(),
 });
 export type ImportRejectsPage = z.infer<typeof ImportRejectsPage>;
+
+/** A cell of an accepted row that was left out (the row itself is kept): a bad alternate number. */
+export const ImportWarningCode = z.enum(['ALT_PHONE_INVALID', 'ALT_PHONE_LIMIT']);
+export type ImportWarningCode = z.infer<typeof ImportWarningCode>;
+
+export const ImportWarning = z.object({
+  line: z.number().int().positive(),
+  /** The row's ordinal, as in `ImportReject.row`. */
+  row: z.number().int().positive(),
+  /** The source column (header name or JSON key), formula-escaped. */
+  column: z.string(),
+  code: ImportWarningCode,
+  reason: z.string(),
+  /** The cell as received, formula-escaped, cut to 200 characters. */
+  value: z.string(),
+});
+export type ImportWarning = z.infer<typeof ImportWarning>;
+
+export const ImportWarningsRequest = z.object({
+  importId: Uuid,
+  /** Warnings after this row (the previous page's `nextAfterRow`). */
+  afterRow: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+
+export const ImportWarningsPage = z.object({
+  items: z.array(ImportWarning),
+  /** Pass back as `afterRow`; null at the end (a row's warnings are never split across pages). */
+  nextAfterRow: z.number().int().positive().nullable(),
+  totalWarnings: z.number().int().nonnegative(),
+});
+export type ImportWarningsPage = z.infer<typeof ImportWarningsPage>;

@@ -54,7 +54,10 @@ export const Contact = z.object({
   campaignId: Uuid,
   /** The list that first brought the contact in (null: created by a callback). */
   listId: Uuid.nullable(),
+  /** The main number (the contact's key in its campaign). */
   phone: E164,
+  /** Other numbers of the contact, tried in turn after the main one (retry rules move on after busy, no answer, failure, invalid number). */
+  alternatePhones: z.array(E164).optional(),
   name: z.string().nullable(),
   fields: CustomFields,
   timeZone: z.string().nullable(),
@@ -201,7 +204,16 @@ export const LeaseContactsRequest = z.object({
 });
 export type LeaseContactsRequest = z.infer<typeof LeaseContactsRequest>;
 
+/**
+ * A leased contact. `phone` here is **the number to dial for this attempt** (the main
+ * number or one of its alternates, chosen by the retry rules and cleared by compliance);
+ * `primaryPhone` is the contact's main number and `phoneIndex` which of its numbers this is.
+ */
 export const LeasedContact = Contact.extend({
+  /** The contact's main number (`phone` is the number to dial for this attempt). */
+  primaryPhone: E164.optional(),
+  /** 0: the main number; 1, 2, ...: `alternatePhones[phoneIndex - 1]`. */
+  phoneIndex: z.number().int().nonnegative().optional(),
   /** The attempt this lease is for: report its outcome with it, renew or release with it. */
   attemptId: Uuid,
   /** 1 for the first dial of the contact. */

@@ -1,1 +1,2 @@
 export * from './dialer-rpcs';
+export * from './dialer-agent-rpcs';

@@ -1,2 +1,3 @@
 export * from './reporting-models';
 export * from './reporting-rpcs';
+export * from './abandon-rule';

@@ -41,6 +41,8 @@ export const CallRecordFilter = z
   .object({
     campaignId: Uuid.optional(),
     agentId: z.string().min(1).max(100).optional(),
+    /** One call (the agent desktop looks up the call it is on). */
+    callId: z.string().min(1).max(200).optional(),
     /** Calls dialed at or after. */
     from: IsoDateTime.optional(),
     /** Calls dialed before. */

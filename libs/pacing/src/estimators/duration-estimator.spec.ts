@@ -57,6 +57,22 @@ describe('DurationEstimator (talk and wrap-up times)', () => {
     expect(e.mean).toBeGreaterThan(195);
   });
 
+  it('with a short priorMemory, is the observed durations after a few of them, whatever the prior said', () => {
+    // A time-scaled world (fs-sim at 0.1): talks of about 7 s against the 180 s prior.
+    const prior = { priorMean: 180, priorCv: 1, priorWeight: 3, memory: 600 };
+    const slow = new DurationEstimator(prior);
+    const fast = new DurationEstimator({ ...prior, priorMemory: 10 });
+    for (let i = 0; i < 60; i += 1) {
+      slow.observe(6 + (i % 3));
+      fast.observe(6 + (i % 3));
+    }
+    expect(slow.mean).toBeGreaterThan(14);
+    expect(fast.mean).toBeGreaterThan(7);
+    expect(fast.mean).toBeLessThan(7.2);
+    // With no observation yet the prior stands either way.
+    expect(new DurationEstimator({ ...prior, priorMemory: 10 }).mean).toBe(180);
+  });
+
   it('rejects negative durations', () => {
     expect(() => new DurationEstimator(options).observe(-1)).toThrow(/duration/);
   });

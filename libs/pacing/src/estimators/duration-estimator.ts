@@ -9,6 +9,13 @@ export interface DurationEstimatorOptions {
   priorWeight: number;
   /** Effective memory in observations (exponential forgetting, for drift). */
   memory: number;
+  /**
+   * Observations over which the prior fades (exponentially, like `memory`; default
+   * `memory`). A short one makes the estimate the observed durations' after a few of
+   * them, whatever the prior assumed: a caller whose clock is not the prior's (a
+   * time-scaled simulation, a list with 20 s calls) is not dragged for hundreds of calls.
+   */
+  priorMemory?: number;
 }
 
 /** Below this the fitted lognormal is treated as a point mass (e.g. a fixed wrap-up). */
@@ -27,13 +34,17 @@ const TABLE_TOLERANCE = 0.01;
  * which is how real talk times behave.
  */
 export class DurationEstimator {
-  // The prior enters as pseudo-observations that decay like real ones, so after a few
-  // memories it is gone (a fixed 15 s wrap-up ends up a point mass, not cv 0.1).
-  private weight: number;
-  private sum: number;
-  private sumSquares: number;
+  // The prior enters as pseudo-observations that decay like real ones (or faster, with
+  // `priorMemory`), so after a few memories it is gone (a fixed 15 s wrap-up ends up a
+  // point mass, not cv 0.1).
+  private priorWeight: number;
+  private priorSum: number;
+  private priorSumSquares: number;
   private realWeight = 0;
+  private realSum = 0;
+  private realSumSquares = 0;
   private readonly decay: number;
+  private readonly priorDecay: number;
   private cachedMu = 0;
   private cachedSigma = 0;
   private dirty = true;
@@ -43,14 +54,16 @@ export class DurationEstimator {
       !(options.priorMean > 0) ||
       !(options.priorCv >= 0) ||
       !(options.priorWeight > 0) ||
-      !(options.memory >= 1)
+      !(options.memory >= 1) ||
+      !((options.priorMemory ?? options.memory) >= 1)
     ) {
       throw new PacingError('PACING_INVALID_ARGUMENT', 'invalid duration estimator options', options);
     }
     this.decay = 1 - 1 / options.memory;
-    this.weight = options.priorWeight;
-    this.sum = options.priorMean * options.priorWeight;
-    this.sumSquares =
+    this.priorDecay = 1 - 1 / (options.priorMemory ?? options.memory);
+    this.priorWeight = options.priorWeight;
+    this.priorSum = options.priorMean * options.priorWeight;
+    this.priorSumSquares =
       options.priorMean * options.priorMean * (1 + options.priorCv * options.priorCv) * options.priorWeight;
   }
 
@@ -61,10 +74,12 @@ export class DurationEstimator {
         `duration must be a finite number >= 0, got ${durationSec}`,
       );
     }
-    this.weight = this.weight * this.decay + 1;
+    this.priorWeight *= this.priorDecay;
+    this.priorSum *= this.priorDecay;
+    this.priorSumSquares *= this.priorDecay;
     this.realWeight = this.realWeight * this.decay + 1;
-    this.sum = this.sum * this.decay + durationSec;
-    this.sumSquares = this.sumSquares * this.decay + durationSec * durationSec;
+    this.realSum = this.realSum * this.decay + durationSec;
+    this.realSumSquares = this.realSumSquares * this.decay + durationSec * durationSec;
     this.dirty = true;
   }
 
@@ -74,12 +89,12 @@ export class DurationEstimator {
   }
 
   get mean(): number {
-    return this.sum / this.weight;
+    return (this.priorSum + this.realSum) / (this.priorWeight + this.realWeight);
   }
 
   get cv(): number {
     const m = this.mean;
-    const second = this.sumSquares / this.weight;
+    const second = (this.priorSumSquares + this.realSumSquares) / (this.priorWeight + this.realWeight);
     const variance = Math.max(0, second - m * m);
     return m > 0 ? Math.sqrt(variance) / m : 0;
   }

@@ -33,6 +33,13 @@ export interface ForecastPacerOptions {
   stepSec?: number;
   /** Safety cap on calls in flight per working agent. */
   maxLinesPerAgent?: number;
+  /**
+   * Talks and wrap-ups over which the duration priors (180 s talk, 30 s wrap-up) fade
+   * (default: the estimators' memory, 600). A live dialer passes a short one so that its
+   * forecast of when agents free up is the observed durations' after a few calls, in
+   * whatever clock the world runs (e.g. a time-scaled fs-sim).
+   */
+  durationPriorMemory?: number;
 }
 
 const VARIANCE_FLOOR = 0.01;
@@ -65,8 +72,8 @@ export class ForecastPacer implements Pacer {
   readonly needsAgent = new ProportionEstimator({ priorMean: 0.5, priorWeight: 20, memory: 3000 });
   readonly answeredOther = new ProportionEstimator({ priorMean: 0.05, priorWeight: 20, memory: 3000 });
   readonly answerDelay: AnswerDelayEstimator;
-  readonly talk = new DurationEstimator({ priorMean: 180, priorCv: 1, priorWeight: 3, memory: 600 });
-  readonly wrap = new DurationEstimator({ priorMean: 30, priorCv: 0.5, priorWeight: 3, memory: 600 });
+  readonly talk: DurationEstimator;
+  readonly wrap: DurationEstimator;
   readonly ledger: AbandonLedger;
 
   private integral = 0;
@@ -103,6 +110,21 @@ export class ForecastPacer implements Pacer {
         options,
       );
     }
+    const priorMemory = options.durationPriorMemory ?? 600;
+    this.talk = new DurationEstimator({
+      priorMean: 180,
+      priorCv: 1,
+      priorWeight: 3,
+      memory: 600,
+      priorMemory,
+    });
+    this.wrap = new DurationEstimator({
+      priorMean: 30,
+      priorCv: 0.5,
+      priorWeight: 3,
+      memory: 600,
+      priorMemory,
+    });
     this.gain = options.gain ?? 0.1;
     this.initialThreshold = options.initialThreshold ?? 0.02;
     this.step = options.stepSec ?? 0.5;

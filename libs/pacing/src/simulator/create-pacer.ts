@@ -31,6 +31,9 @@ export function createPacer(scenario: Scenario, policy: ScenarioPolicy): Pacer {
           ...(policy.shortWaitSec === undefined ? {} : { shortWaitSec: policy.shortWaitSec }),
           ...(policy.shortWaitShare === undefined ? {} : { shortWaitShare: policy.shortWaitShare }),
           ...(policy.initialThreshold === undefined ? {} : { initialThreshold: policy.initialThreshold }),
+          ...(policy.durationPriorMemory === undefined
+            ? {}
+            : { durationPriorMemory: policy.durationPriorMemory }),
         });
       }
       return new VicidialAdaptivePacer({

@@ -40,6 +40,7 @@ const PolicySchema = z.union([
       shortWaitSec: nonNegative.optional(),
       shortWaitShare: z.number().min(0).max(1).optional(),
       initialThreshold: positive.optional(),
+      durationPriorMemory: z.number().min(1).optional(),
     })
     .strict(),
   z
@@ -139,7 +140,15 @@ export function policyLabel(policy: ScenarioPolicy): { mode: string; policy: str
       return { mode: 'agentless', policy: `line-limit(${policy.lineLimit})` };
     case 'predictive':
       return policy.policy === 'forecast'
-        ? { mode: 'predictive', policy: `forecast(margin=${policy.marginPercent}%)` }
+        ? {
+            mode: 'predictive',
+            policy:
+              `forecast(margin=${policy.marginPercent}%` +
+              (policy.gain === undefined ? '' : `,gain=${policy.gain}`) +
+              (policy.initialThreshold === undefined ? '' : `,init=${policy.initialThreshold}`) +
+              (policy.durationPriorMemory === undefined ? '' : `,priorMemory=${policy.durationPriorMemory}`) +
+              ')',
+          }
         : {
             mode: 'predictive',
             policy: `${policy.policy}(target=${policy.targetDifference},max=${policy.maxLevel ?? 3})`,

@@ -41,6 +41,10 @@ export interface CallFacts {
   hangupBy: HangupBy | null;
   recordingPath: string | null;
   identificationPlayed: boolean | null;
+  /** When the intro message ended (the abandon grace runs from it); null: none, or not told. */
+  introEndedAt: Date | null;
+  /** The campaign's abandon grace the call ran under (ms); null: not told (2 s is assumed). */
+  abandonGraceMs: number | null;
   /** As the dialer measured it (call.agentConnected), or answer to connect when both are known. */
   answerToAgentMs: number | null;
   ended: boolean;
@@ -52,7 +56,7 @@ export interface CallFacts {
 export interface CallClassification {
   /** A person answered (US rule: AMD false positives are not counted at all). */
   countedLive: boolean;
-  /** That person was not connected to an agent within 2 s of the answer (US rule). */
+  /** That person was not connected to an agent within the grace (`abandonVerdict`, US rule). */
   countedAbandon: boolean;
   /** AMD hung up on a person: the UK rule adds it to both live answers and abandons. */
   amdFalsePositive: boolean;
@@ -88,6 +92,8 @@ export function emptyCallFacts(callId: string, campaignId: string): CallFacts {
     hangupBy: null,
     recordingPath: null,
     identificationPlayed: null,
+    introEndedAt: null,
+    abandonGraceMs: null,
     answerToAgentMs: null,
     ended: false,
     lastVersion: 0,
@@ -97,7 +103,16 @@ export function emptyCallFacts(callId: string, campaignId: string): CallFacts {
 /** The record fields of call.ended, as facts. */
 export function factsOfRecord(
   record: CallRecord,
-): Omit<CallFacts, 'abandonedAt' | 'identificationPlayed' | 'answerToAgentMs' | 'ended' | 'lastVersion'> {
+): Omit<
+  CallFacts,
+  | 'abandonedAt'
+  | 'identificationPlayed'
+  | 'introEndedAt'
+  | 'abandonGraceMs'
+  | 'answerToAgentMs'
+  | 'ended'
+  | 'lastVersion'
+> {
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
   return {
     callId: record.callId,

@@ -208,6 +208,104 @@ describe('mergeCallEvent', () => {
     });
   });
 
+  describe('the abandon clock: campaign grace from the end of the intro (abandonVerdict)', () => {
+    const answeredAt = Date.parse('2026-11-23T09:00:09.000Z');
+    const at = (ms: number) => new Date(answeredAt + ms).toISOString();
+    /** A call with a 6 s intro, connected `connectMs` after the answer; the intro end told by the connect event only. */
+    const withIntro = (connectMs: number, extra: Partial<CallRecord> = {}): CallEvent[] => {
+      const [dialed, answered, connected] = connectedCall();
+      const c = connected as Extract<CallEvent, { type: 'call.agentConnected' }>;
+      return [
+        dialed!,
+        answered!,
+        { ...c, payload: { ...c.payload, connectedAt: at(connectMs), introEndedAt: at(6_000) } },
+        { type: 'call.ended', version: 4, payload: record({ connectedAt: at(connectMs), ...extra }) },
+      ];
+    };
+
+    it.each([
+      ['2 s after the intro (8 s after the answer)', 8_000, false],
+      ['1 ms later', 8_001, true],
+    ])('an intro campaign connecting %s: abandoned %s', (_label, ms, abandoned) => {
+      const events = withIntro(ms);
+      const facts = mergeAll(events);
+      expect(facts.introEndedAt).toEqual(new Date(at(6_000)));
+      expect(classifyCall(facts)).toMatchObject({ countedLive: true, countedAbandon: abandoned });
+      // The record first, the live event after: the same.
+      expect(mergeAll([events[3]!, events[2]!, events[0]!, events[1]!])).toEqual(facts);
+    });
+
+    it('without an intro the same connect 3 s after the answer is abandoned', () => {
+      const facts = mergeAll(
+        connectedCall().map((e) =>
+          e.type === 'call.ended'
+            ? { ...e, payload: record({ connectedAt: at(3_000) }) }
+            : e.type === 'call.agentConnected'
+              ? { ...e, payload: { ...e.payload, connectedAt: at(3_000) } }
+              : e,
+        ),
+      );
+      expect(facts.introEndedAt).toBeNull();
+      expect(classifyCall(facts)).toMatchObject({ countedAbandon: true });
+    });
+
+    it("takes the campaign's grace from the dial or the record", () => {
+      const [dialed, ...rest] = connectedCall().map((e) =>
+        e.type === 'call.ended'
+          ? { ...e, payload: record({ connectedAt: at(3_000) }) }
+          : e.type === 'call.agentConnected'
+            ? { ...e, payload: { ...e.payload, connectedAt: at(3_000) } }
+            : e,
+      );
+      const d = dialed as Extract<CallEvent, { type: 'call.dialed' }>;
+      const graced = mergeAll([{ ...d, payload: { ...d.payload, abandonGraceMs: 5_000 } }, ...rest]);
+      expect(graced.abandonGraceMs).toBe(5_000);
+      expect(classifyCall(graced)).toMatchObject({ countedAbandon: false });
+      const strict = mergeAll(withIntro(6_600, { abandonGraceMs: 500 }));
+      expect(classifyCall(strict)).toMatchObject({ countedAbandon: true });
+    });
+
+    it('counts a customer who hung up during the intro as abandoned', () => {
+      const [dialed, answered] = connectedCall();
+      const hungUp: CallEvent[] = [
+        dialed!,
+        answered!,
+        {
+          type: 'call.abandoned',
+          version: 3,
+          payload: {
+            callId,
+            campaignId,
+            answeredAt: at(0),
+            abandonedAt: at(3_000),
+            reason: 'customerHungUpWaiting',
+            identificationPlayed: false,
+          },
+        },
+        {
+          type: 'call.ended',
+          version: 4,
+          payload: record({
+            outcome: 'abandoned',
+            abandoned: true,
+            abandonReason: 'customerHungUpWaiting',
+            agentId: null,
+            extension: null,
+            connectedAt: null,
+            talkSeconds: 0,
+            hangupBy: 'customer',
+          }),
+        },
+      ];
+      expect(classifyCall(mergeAll(hungUp))).toMatchObject({ countedLive: true, countedAbandon: true });
+      // A live call still in its intro is not counted yet.
+      expect(classifyCall(mergeAll([dialed!, answered!]))).toMatchObject({
+        countedLive: true,
+        countedAbandon: false,
+      });
+    });
+  });
+
   it('gives the same facts whatever the order and however many times each event comes', () => {
     const calls = [connectedCall(), abandonedCall('noAgentWithinGrace'), abandonedCall('amdFalsePositive')];
     fc.assert(

@@ -34,7 +34,8 @@ const date = (iso: string) => new Date(iso);
  * - Every other event only fills facts still unknown (a fact of a call never changes),
  *   and fills nothing the record has already settled.
  * - The facts only the live events carry (abandon time, identification message, the
- *   dialer's own answer-to-agent measure) are kept whatever the order.
+ *   dialer's own answer-to-agent measure) are kept whatever the order; so are the
+ *   abandon clock's (intro end, campaign grace) unless the record tells them itself.
  */
 export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): CallFacts {
   const base = existing ?? emptyCallFacts(event.payload.callId, event.payload.campaignId);
@@ -52,6 +53,8 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       fill('mode', p.mode);
       fill('phone', p.phone);
       fill('dialedAt', date(p.dialedAt));
+      if (next.abandonGraceMs === null && p.abandonGraceMs !== undefined)
+        next.abandonGraceMs = p.abandonGraceMs;
       break;
     }
     case 'call.answered': {
@@ -71,6 +74,8 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       if (next.answerToAgentMs === null && p.answerToAgentMs !== undefined) {
         next.answerToAgentMs = p.answerToAgentMs;
       }
+      if (next.introEndedAt === null && p.introEndedAt !== undefined)
+        next.introEndedAt = date(p.introEndedAt);
       // A customer connected to an agent was a person, whatever AMD said.
       if (!base.ended) next.liveAnswer = true;
       break;
@@ -80,6 +85,8 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       fill('answeredAt', date(p.answeredAt));
       if (next.abandonedAt === null) next.abandonedAt = date(p.abandonedAt);
       if (next.identificationPlayed === null) next.identificationPlayed = p.identificationPlayed;
+      if (next.introEndedAt === null && p.introEndedAt !== undefined)
+        next.introEndedAt = date(p.introEndedAt);
       if (!base.ended) {
         next.abandoned = true;
         next.liveAnswer = true;
@@ -88,7 +95,12 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       break;
     }
     case 'call.ended': {
-      Object.assign(next, factsOfRecord(event.payload), { ended: true });
+      const p = event.payload;
+      Object.assign(next, factsOfRecord(p), { ended: true });
+      // The abandon clock's facts: the record's when it tells them, else what the live
+      // events said (a dialer that does not repeat them in the record loses nothing).
+      if (p.introEndedAt) next.introEndedAt = date(p.introEndedAt);
+      if (p.abandonGraceMs !== undefined) next.abandonGraceMs = p.abandonGraceMs;
       break;
     }
   }

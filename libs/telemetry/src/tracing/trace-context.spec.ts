@@ -5,7 +5,12 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { AtsError } from '@autotelesale/contracts';
 import { createLogger } from '../logging/create-logger';
-import { extractTraceContext, injectTraceContext, type TraceHeaders } from './trace-context';
+import {
+  extractTraceContext,
+  injectTraceContext,
+  traceLinksFromHeaders,
+  type TraceHeaders,
+} from './trace-context';
 import { withSpan } from './with-span';
 
 /** A header map over a plain object, the other shape a carrier can take. */
@@ -152,5 +157,35 @@ describe('trace context across NATS headers, and withSpan', () => {
     expect(outside!['trace_id']).toBeUndefined();
     const inner = exporter.getFinishedSpans().find((s) => s.name === 'inner')!;
     expect(inner.parentSpanContext?.spanId).toBe(ids.outer.spanId);
+  });
+});
+
+describe('traceLinksFromHeaders', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  beforeAll(() => provider.register());
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  });
+
+  it('links a batch span to the publisher of each message that carried a trace', () => {
+    const sent = [natsHeaders(), natsHeaders(), natsHeaders()];
+    const publishers = sent.slice(0, 2).map((h, i) =>
+      withSpan('dialer-service', `publish ${i}`, {}, (span) => {
+        injectTraceContext(h);
+        return span.spanContext();
+      }),
+    );
+    const links = traceLinksFromHeaders([...sent, undefined]);
+    expect(links.map((l) => l.context.spanId)).toEqual(publishers.map((p) => p.spanId));
+    context.with(ROOT_CONTEXT, () =>
+      withSpan('reporting-service', 'process batch', {}, () => undefined, { kind: SpanKind.CONSUMER, links }),
+    );
+    const batch = exporter.getFinishedSpans().find((s) => s.name === 'process batch')!;
+    expect(batch.links.map((l) => l.context.traceId)).toEqual(publishers.map((p) => p.traceId));
+    expect(batch.parentSpanContext).toBeUndefined();
   });
 });

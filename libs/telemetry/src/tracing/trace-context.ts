@@ -1,4 +1,12 @@
-import { context, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type Link,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
@@ -42,4 +50,18 @@ export function injectTraceContext(headers: TraceHeaders, ctx: Context = context
  */
 export function extractTraceContext(headers: TraceHeaders, base: Context = context.active()): Context {
   return propagator.extract(base, headers, getter);
+}
+
+/**
+ * Links to the senders' spans of several received messages (a batch handled at once has
+ * many parents: it links to each instead). Messages without trace context add nothing.
+ */
+export function traceLinksFromHeaders(headers: Iterable<TraceHeaders | undefined>): Link[] {
+  const links: Link[] = [];
+  for (const h of headers) {
+    if (!h) continue;
+    const spanContext = trace.getSpanContext(extractTraceContext(h, ROOT_CONTEXT));
+    if (spanContext) links.push({ context: spanContext });
+  }
+  return links;
 }

@@ -3,6 +3,7 @@ import {
   type Attributes,
   type AttributeValue,
   type Context,
+  type Link,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -14,6 +15,8 @@ export interface WithSpanOptions {
   kind?: SpanKind;
   /** Parent context, typically `extractTraceContext(msg.headers)`; the active context by default. */
   parent?: Context;
+  /** Spans this one relates to without being their child: the publishers of a consumed batch. */
+  links?: Link[];
 }
 
 function maskAttribute(value: AttributeValue | undefined): AttributeValue | undefined {
@@ -66,7 +69,11 @@ export function withSpan<T>(
   const parent = options.parent ?? context.active();
   return tracer.startActiveSpan(
     spanName,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: maskAttributes(attributes) },
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      attributes: maskAttributes(attributes),
+      ...(options.links ? { links: options.links } : {}),
+    },
     parent,
     (span) => {
       let result: T;

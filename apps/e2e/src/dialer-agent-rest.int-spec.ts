@@ -1,0 +1,166 @@
+import { campaignRpcs } from '@autotelesale/contracts';
+import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
+import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
+import {
+  agentStates,
+  collectCallEvents,
+  createAgents,
+  createRunningCampaign,
+  ofType,
+  overlappingAgentCalls,
+  phoneEnding,
+  scenario,
+} from './dialer-fixtures';
+import type { Caller } from './gateway-app';
+import { ADMIN, gatewayApi, login, personOf, type Api } from './gateway-fixtures';
+import { SERVICES } from './stack';
+
+/**
+ * The agent's dialing through the gateway's REST API, on the whole stack with fs-sim: an
+ * agent dials and decides previews for itself only; a supervisor may act for an agent.
+ * This dialer is set to skip a preview nobody decides (ATS_DIALER_PREVIEW_ON_TIMEOUT=skip):
+ * the contact goes back, never dialed behind the agent's back, never lost.
+ */
+const EXTENSIONS = ['6001', '6002', '6003'];
+let fs: FsSimProcess;
+let stack: StackUnderTest;
+let calls: ReturnType<typeof collectCallEvents>;
+let api: Api;
+let admin: Caller;
+
+beforeAll(async () => {
+  fs = await startFsSimProcess({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
+  stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer, SERVICES.gateway], {
+    ATS_FS_NODES: fs.nodesEnv,
+    ATS_DIALER_ID: 'dialer-agent-rest',
+    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
+    ATS_DIALER_DRAIN_TIMEOUT_MS: '5000',
+    ATS_DIALER_PREVIEW_ON_TIMEOUT: 'skip',
+    ATS_ADMIN_EMAIL: ADMIN.email,
+    ATS_ADMIN_PASSWORD: ADMIN.password,
+    ATS_TOKEN_SECRET: 'e2e-secret-long-enough-for-hmac-signing',
+    ATS_GRPC_PORT: '0',
+  });
+  calls = collectCallEvents(stack.bus);
+  api = gatewayApi(stack);
+  admin = await login(api, ADMIN.email, ADMIN.password);
+}, 90_000);
+
+afterAll(async () => {
+  calls?.stop();
+  await stack?.stop();
+  await fs?.stop();
+});
+
+const forCampaign = (type: string, campaignId: string) =>
+  ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
+
+it('manual: the agent dials for itself (another agent is NOT_FOUND), a supervisor for an agent; refusals are 409 with the reason', async () => {
+  const [mine, other] = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
+  const phones = [phoneEnding('01'), phoneEnding('06')];
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    { mode: 'manual', agents: [{ agentId: mine! }, { agentId: other! }] },
+    phones,
+  );
+  const agent = await personOf(api, admin, 'agent', mine);
+  const supervisor = await personOf(api, admin, 'supervisor');
+  const body = { campaignId: campaign.id };
+
+  const foreign = await api('POST', `/api/v1/agents/${other}/manual-dial`, { as: agent, body });
+  expect(foreign.status).toBe(404);
+  const bad = await api('POST', `/api/v1/agents/${mine}/manual-dial`, {
+    as: agent,
+    body: { campaignId: 'x' },
+  });
+  expect(bad.status).toBe(400);
+
+  // Until the agent's phone leg is up the click is refused, typed; then it dials.
+  const own = await waitFor(
+    async () => {
+      const r = await api('POST', `/api/v1/agents/${mine}/manual-dial`, { as: agent, body });
+      if (r.status === 409) expect(r.body.details.reason).toBe('AGENT_NOT_READY');
+      return r.status === 200 ? r : undefined;
+    },
+    { timeoutMs: 15_000 },
+  );
+  expect(own.body).toMatchObject({ campaignId: campaign.id, agentId: mine, contact: { attemptNumber: 1 } });
+  const forOther = await waitFor(async () => {
+    const r = await api('POST', `/api/v1/agents/${other}/manual-dial`, { as: supervisor, body });
+    return r.status === 200 ? r : undefined;
+  });
+  expect(new Set([own.body.contact.phone, forOther.body.contact.phone])).toEqual(new Set(phones));
+
+  await waitFor(() => forCampaign('call.ended', campaign.id).length === 2, { timeoutMs: 30_000 });
+  const ended = forCampaign('call.ended', campaign.id);
+  expect(ended.map((e) => [e['callId'], e['agentId'], e['outcome']]).sort()).toEqual(
+    [
+      [own.body.callId, mine, 'answered'],
+      [forOther.body.callId, other, 'answered'],
+    ].sort(),
+  );
+  await waitFor(async () => (await agentStates(stack.bus, [mine!, other!])).every((s) => s === 'ready'));
+  const none = await api('POST', `/api/v1/agents/${mine}/manual-dial`, { as: agent, body });
+  expect([none.status, none.body.details?.reason]).toEqual([409, 'NO_CONTACT_DIALABLE']);
+}, 90_000);
+
+it('preview: a preview nobody decides is skipped (this dialer says so), the contact comes back; the agent accepts and skips through REST', async () => {
+  const [mine] = await createAgents(stack.bus, EXTENSIONS.slice(2, 3));
+  const phones = [phoneEnding('01'), phoneEnding('01')];
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    { mode: 'preview', agents: [{ agentId: mine! }], pacing: { previewSeconds: 1 } },
+    phones,
+  );
+  const agent = await personOf(api, admin, 'agent', mine);
+  // Nobody decides: each preview times out and is skipped, then offered again.
+  await waitFor(() => forCampaign('call.previewDecided', campaign.id).length >= 3, { timeoutMs: 30_000 });
+  expect(forCampaign('call.dialed', campaign.id)).toEqual([]);
+  expect(forCampaign('call.previewOffered', campaign.id)[0]).toMatchObject({
+    onTimeout: 'skip',
+    previewSeconds: 1,
+  });
+  for (const d of forCampaign('call.previewDecided', campaign.id))
+    expect([d['decision'], d['decidedBy'], d['callId']]).toEqual(['skip', 'timeout', null]);
+  const stats = await stack.bus.request(campaignRpcs.campaignStats, { campaignId: campaign.id });
+  expect(stats.contacts.done).toBe(0);
+  expect(stats.contacts.total).toBe(2);
+
+  // The agent acts within the preview time: skip the next one, accept the one after.
+  const decide = async (action: 'skip' | 'accept') =>
+    waitFor(
+      async () => {
+        const decided = new Set(forCampaign('call.previewDecided', campaign.id).map((d) => d['previewId']));
+        const open = forCampaign('call.previewOffered', campaign.id).find(
+          (o) => !decided.has(o['previewId']),
+        );
+        if (!open) return undefined;
+        const r = await api(
+          'POST',
+          `/api/v1/agents/${mine}/previews/${open['previewId'] as string}/${action}`,
+          {
+            as: agent,
+            body: { campaignId: campaign.id },
+          },
+        );
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 10 },
+    );
+  expect((await decide('skip')).body).toMatchObject({ contactReturned: true });
+  const accepted = await decide('accept');
+  await waitFor(() => forCampaign('call.ended', campaign.id).length === 1, { timeoutMs: 30_000 });
+  expect(forCampaign('call.ended', campaign.id)[0]).toMatchObject({
+    callId: accepted.body.callId,
+    agentId: mine,
+    outcome: 'answered',
+  });
+  // Stop the offers; the other contact is still in the campaign, not lost.
+  await stack.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'pause' });
+  await waitForQuiescence(() => forCampaign('call.previewDecided', campaign.id).length, { quietMs: 1_500 });
+  const after = await stack.bus.request(campaignRpcs.campaignStats, { campaignId: campaign.id });
+  expect(after.contacts).toMatchObject({ total: 2, leased: 0 });
+  expect(after.contacts.due).toBeGreaterThanOrEqual(1);
+  expect(overlappingAgentCalls(calls.events)).toEqual([]);
+  await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
+}, 90_000);

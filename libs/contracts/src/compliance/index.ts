@@ -1,0 +1,2 @@
+export * from './compliance.schemas';
+export * from './compliance.rpcs';
