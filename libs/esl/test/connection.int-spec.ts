@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { expectEventually, waitFor } from '@autotelesale/testing';
 import { EslClient, EslError, type EslEvent } from '../src/index';
 import { FreezableProxy } from './tcp-proxy';
-import { gw, NUMBERS, PASSWORD, startFsSim, type FsSimProcess } from './fs-sim-process';
+import { gw, NUMBERS, PASSWORD, startTestSim, type FsSimProcess } from './test-sim';
 
 const EVENTS = [
   'CHANNEL_CREATE',
@@ -34,7 +34,7 @@ describe('EslClient against fs-sim', () => {
     );
 
   beforeAll(async () => {
-    sim = await startFsSim();
+    sim = await startTestSim();
     client = new EslClient({
       host: '127.0.0.1',
       port: sim.nodes[0]!.port,
@@ -146,10 +146,15 @@ describe('EslClient against fs-sim', () => {
     expect(await client.originate({ uuid, endpoint: gw(NUMBERS.machine) })).toMatchObject({ ok: true });
     expect(await client.api(`avmd ${uuid} start`)).toMatch(/^\+OK/);
     expect(await client.api(`uuid_record ${uuid} start /tmp/esl-test.wav`)).toBe('+OK Success\n');
-    await sim.control('POST', `/channels/${uuid}/dtmf`, { digits: '5' });
+    await sim.control(`/channels/${uuid}/dtmf`, { digits: '5' });
     expect(await client.api(`uuid_record ${uuid} stop /tmp/esl-test.wav`)).toBe('+OK Success\n');
     await waitFor(() => forCall(uuid).some((e) => e.kind === 'amd' && e.subclass === 'avmd::beep'), {
       description: 'the beep',
+    });
+    // RECORD_STOP fires when the media bug closes on the channel's thread, after the
+    // api reply: like FreeSWITCH, the reply does not wait for it.
+    await waitFor(() => forCall(uuid).some((e) => e.name === 'RECORD_STOP'), {
+      description: 'RECORD_STOP',
     });
     const dtmf = forCall(uuid).find((e) => e.kind === 'dtmf');
     expect(dtmf?.kind === 'dtmf' && dtmf.digit).toBe('5');
