@@ -6,6 +6,7 @@
 import { Connection, type Event } from 'modesl';
 import { expectEventually, waitFor } from '@autotelesale/testing';
 import { gw, NUMBERS, PASSWORD, useTestSim } from './test-sim';
+import { ANSWERED_SEQUENCE, UNANSWERED_SEQUENCE } from './expected-sequences';
 
 interface Seen {
   name: string;
@@ -45,52 +46,6 @@ const label = (s: Seen) =>
       ? `CALLSTATE ${s.callState}`
       : s.name;
 
-const ANSWERED = [
-  'CHANNEL_OUTGOING',
-  'STATE CS_INIT',
-  'CHANNEL_CREATE',
-  'CHANNEL_ORIGINATE',
-  'STATE CS_ROUTING',
-  'STATE CS_CONSUME_MEDIA',
-  'CHANNEL_PROGRESS',
-  'CALLSTATE RINGING',
-  'CHANNEL_ANSWER',
-  'CALLSTATE ACTIVE',
-  'STATE CS_EXECUTE',
-  'CHANNEL_EXECUTE',
-  'CHANNEL_PARK',
-  'API',
-  'BACKGROUND_JOB',
-  'CHANNEL_HANGUP',
-  'CHANNEL_UNPARK',
-  'CHANNEL_EXECUTE_COMPLETE',
-  'STATE CS_HANGUP',
-  'CALLSTATE HANGUP',
-  'STATE CS_REPORTING',
-  'CHANNEL_HANGUP_COMPLETE',
-  'STATE CS_DESTROY',
-  'CHANNEL_DESTROY',
-];
-const UNANSWERED = [
-  'CHANNEL_OUTGOING',
-  'STATE CS_INIT',
-  'CHANNEL_CREATE',
-  'CHANNEL_ORIGINATE',
-  'STATE CS_ROUTING',
-  'STATE CS_CONSUME_MEDIA',
-  'CHANNEL_PROGRESS',
-  'CALLSTATE RINGING',
-  'CHANNEL_HANGUP',
-  'STATE CS_HANGUP',
-  'CALLSTATE HANGUP',
-  'STATE CS_REPORTING',
-  'CHANNEL_HANGUP_COMPLETE',
-  'STATE CS_DESTROY',
-  'CHANNEL_DESTROY',
-  'API',
-  'BACKGROUND_JOB',
-];
-
 describe.each(['json', 'plain'] as const)('modesl with event %s', (format) => {
   const env = useTestSim();
   let conn: Connection;
@@ -123,7 +78,7 @@ describe.each(['json', 'plain'] as const)('modesl with event %s', (format) => {
     await waitFor(() => forCall(uuid).some((s) => s.name === 'CHANNEL_DESTROY'), {
       description: 'CHANNEL_DESTROY',
     });
-    expect(forCall(uuid).map(label)).toEqual(ANSWERED);
+    expect(forCall(uuid).map(label)).toEqual(ANSWERED_SEQUENCE);
     const answer = forCall(uuid).find((s) => s.name === 'CHANNEL_ANSWER')!;
     expect(answer.answerState).toBe('answered');
     expect(answer.headers.getHeader('variable_campaign_id')).toBe('42');
@@ -139,7 +94,7 @@ describe.each(['json', 'plain'] as const)('modesl with event %s', (format) => {
       ),
     );
     expect(job.getBody()).toBe('-ERR USER_BUSY\n');
-    await expectEventually(() => expect(forCall(uuid).map(label)).toEqual(UNANSWERED));
+    await expectEventually(() => expect(forCall(uuid).map(label)).toEqual(UNANSWERED_SEQUENCE));
     const complete = forCall(uuid).find((s) => s.name === 'CHANNEL_HANGUP_COMPLETE')!;
     expect(complete.headers.getHeader('variable_hangup_cause')).toBe('USER_BUSY');
   });

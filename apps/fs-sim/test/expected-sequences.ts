@@ -1,0 +1,52 @@
+/**
+ * The event sequences FreeSWITCH emits for one originate with `&park()` and a Job-UUID,
+ * as labels (`STATE <state>` for CHANNEL_STATE, `CALLSTATE <state>` for CHANNEL_CALLSTATE),
+ * from the reference's section 4: the conformance and modesl specs hold fs-sim to them.
+ */
+/** Answered, then hung up by the callee: section 4.4 (the park ends with the hangup). */
+export const ANSWERED_SEQUENCE = [
+  'CHANNEL_OUTGOING',
+  'STATE CS_INIT',
+  'CHANNEL_CREATE',
+  'CHANNEL_ORIGINATE',
+  'STATE CS_ROUTING',
+  'STATE CS_CONSUME_MEDIA',
+  'CHANNEL_PROGRESS',
+  'CALLSTATE RINGING',
+  'CHANNEL_ANSWER',
+  'CALLSTATE ACTIVE',
+  'STATE CS_EXECUTE',
+  'CHANNEL_EXECUTE',
+  'CHANNEL_PARK',
+  'API',
+  'BACKGROUND_JOB',
+  'CHANNEL_HANGUP',
+  'CHANNEL_UNPARK',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'STATE CS_HANGUP',
+  'CALLSTATE HANGUP',
+  'STATE CS_REPORTING',
+  'CHANNEL_HANGUP_COMPLETE',
+  'STATE CS_DESTROY',
+  'CHANNEL_DESTROY',
+];
+/** Refused while ringing (USER_BUSY): section 4.5; the job reports after the destroy. */
+export const UNANSWERED_SEQUENCE = [
+  'CHANNEL_OUTGOING',
+  'STATE CS_INIT',
+  'CHANNEL_CREATE',
+  'CHANNEL_ORIGINATE',
+  'STATE CS_ROUTING',
+  'STATE CS_CONSUME_MEDIA',
+  'CHANNEL_PROGRESS',
+  'CALLSTATE RINGING',
+  'CHANNEL_HANGUP',
+  'STATE CS_HANGUP',
+  'CALLSTATE HANGUP',
+  'STATE CS_REPORTING',
+  'CHANNEL_HANGUP_COMPLETE',
+  'STATE CS_DESTROY',
+  'CHANNEL_DESTROY',
+  'API',
+  'BACKGROUND_JOB',
+];
