@@ -70,6 +70,8 @@ export function createTopology(namespace: string = DEFAULT_NAMESPACE) {
     kv: {
       agentAvailability: `${ns}_agent_availability`,
       campaignOwnership: `${ns}_campaign_ownership`,
+      /** Inbound calls at the gate: the one dialer replica that decides each (create-if-absent). */
+      inboundCallClaims: `${ns}_inbound_call_claims`,
     },
   } as const;
 }

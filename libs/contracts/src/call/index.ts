@@ -1,2 +1,3 @@
 export * from './call-events';
 export * from './preview-events';
+export * from './inbound-events';
