@@ -211,3 +211,42 @@ export const CORE_CHANNEL_VARIABLES = [
 export function providerOf(kind: 'apps' | 'apis' | 'endpoints' | 'media', name: string): string | undefined {
   return Object.entries(FREESWITCH_MODULES).find(([, m]) => m[kind]?.includes(name))?.[0];
 }
+
+/** One extension of a shipped dialplan context: its `destination_number` condition and actions. */
+export interface ShippedExtension {
+  name: string;
+  expression: string;
+  actions: Array<{ application: string; data: string }>;
+}
+
+/**
+ * The shipped XML dialplan as context -> extensions in order (the shape of fs-sim's
+ * scenario `contexts`). Only `destination_number` conditions are read: anything else in a
+ * shipped context throws, so a new kind of condition gets a look before fs-sim is told.
+ */
+export function shippedContexts(o: Overlay): Record<string, ShippedExtension[]> {
+  const contexts: Record<string, ShippedExtension[]> = {};
+  let context: ShippedExtension[] | undefined;
+  let extension: ShippedExtension | undefined;
+  for (const e of o.elements) {
+    if (e.name === 'context') {
+      context = contexts[e.attrs['name']!] ??= [];
+      extension = undefined;
+    } else if (e.name === 'extension' && e.ancestors.includes('context')) {
+      extension = { name: e.attrs['name']!, expression: '', actions: [] };
+      context!.push(extension);
+    } else if (e.name === 'condition' && e.ancestors.includes('extension')) {
+      if (e.attrs['field'] !== 'destination_number' || extension!.expression)
+        throw new Error(
+          `${e.file}: extension ${extension!.name}: only one destination_number condition is read`,
+        );
+      extension!.expression = e.attrs['expression']!;
+    } else if (e.name === 'action' && e.ancestors.includes('extension')) {
+      extension!.actions.push({
+        application: e.attrs['application']!,
+        data: o.expand(e.attrs['data'] ?? ''),
+      });
+    }
+  }
+  return contexts;
+}

@@ -6,12 +6,17 @@ import { buildOriginateArgs, EslClient, parseJsonEvent, type EslEvent } from '@a
 import { startFsSimProcess, waitFor, type FsSimProcess } from '@autotelesale/testing';
 // The dialer's own defaults (ATS_FS_GATEWAY, ATS_FS_HEARTBEAT_MS), not copies of them.
 import { loadDialerServiceConfig } from '../../dialer-service/src/config/dialer-service.config';
+// The inbound gate's real commands and default continue target, built by the dialer's own code.
+import { loadInboundGateConfig } from '../../dialer-service/src/inbound/inbound-gate.config';
+import { decideInbound } from '../../dialer-service/src/inbound/inbound-verdict';
+import { INBOUND_GATE_VARIABLE } from '@autotelesale/contracts';
 import {
   configParams,
   CORE_CHANNEL_VARIABLES,
   elementsNamed,
   providerOf,
   readOverlay,
+  shippedContexts,
   shippedTelephony,
 } from './freeswitch-config';
 
@@ -25,6 +30,20 @@ const ROOT = resolve(__dirname, '../../..');
 const overlay = readOverlay();
 const shipped = shippedTelephony(overlay);
 const dialerDefaults = loadDialerServiceConfig({ ATS_FS_NODES: 'fs1=127.0.0.1:8021:x' });
+const inboundDefaults = loadInboundGateConfig({});
+const contexts = shippedContexts(overlay);
+/** What the gate sends for a blacklisted caller and for any other, exactly as the dialer builds it. */
+const gateCommands = (uuid: string) => ({
+  reject: decideInbound(
+    uuid,
+    {
+      kind: 'answered',
+      reply: { phone: '+84961166133', allowed: false, entries: [], invalidNumber: false },
+    },
+    inboundDefaults.continueTo,
+  ).command,
+  allow: decideInbound(uuid, { kind: 'unreadableCaller' }, inboundDefaults.continueTo).command,
+});
 
 function tsSources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -155,6 +174,27 @@ describe('the shipped FreeSWITCH configuration knows everything the dialer uses'
     }
   });
 
+  it('sends every carrier call (context public) to the gate: marked for the dialer, parked, never answered', () => {
+    // vanilla's external profile (the carrier's) runs `public`; our file replaces vanilla's.
+    const file = elementsNamed(overlay, 'context').find((c) => c.attrs['name'] === 'public')?.file;
+    expect(file).toBe('dialplan/public.xml');
+    const gate = contexts['public']!;
+    expect(gate.map((e) => e.name)).toEqual(['ats_inbound_gate']);
+    const any = new RegExp(gate[0]!.expression);
+    for (const did of ['19001234', '+842838221234', 'sales', ''])
+      expect([did, any.test(did)]).toEqual([did, true]);
+    expect(gate[0]!.actions).toEqual([
+      { application: 'set', data: `${INBOUND_GATE_VARIABLE}=true` },
+      { application: 'park', data: '' },
+    ]);
+    // What the dialer does with a parked gate call comes from modules loaded here.
+    const { reject, allow } = gateCommands(randomUUID());
+    expect(reject).toMatch(/^uuid_kill \S+ CALL_REJECTED$/);
+    expect(allow).toMatch(/^uuid_transfer \S+ inbound_queue XML default$/);
+    for (const command of [reject, allow])
+      expect(loaded(providerOf('apis', command.split(' ')[0]!))).toBe(true);
+  });
+
   it('lets the dialer pods in over ESL with the password from the environment and its heartbeat period', () => {
     const esl = configParams(overlay, 'event_socket.conf');
     const aclName = esl.get('apply-inbound-acl');
@@ -203,6 +243,8 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
       timeScale: 0.05,
       scenario: {
         gateways: Object.fromEntries(shipped.gateways.map((g) => [g, {}])),
+        // The shipped dialplan contexts (public: the inbound gate; autotelesale: the agents').
+        contexts,
         playback: { defaultMs: 200 },
         overrides: [
           { prefix: '1555', behaviour: { kind: 'answer', progressMs: 20, ringMs: 100, talkMs: 3_600_000 } },
@@ -218,7 +260,14 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
     esl = new EslClient({ host: '127.0.0.1', port: sim.eslPorts[0]!, password: sim.password });
     esl.on('event', (e) => void events.push(e));
     await esl.connect();
-    await esl.subscribe(['CHANNEL_EXECUTE', 'CHANNEL_BRIDGE', 'CHANNEL_HANGUP_COMPLETE', 'PLAYBACK_STOP']);
+    await esl.subscribe([
+      'CHANNEL_EXECUTE',
+      'CHANNEL_BRIDGE',
+      'CHANNEL_HANGUP_COMPLETE',
+      'PLAYBACK_STOP',
+      'CHANNEL_PARK',
+      'CHANNEL_ANSWER',
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -318,4 +367,54 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
       await esl.api(`uuid_kill ${uuid}`);
     }
   }, 60_000);
+
+  it('parks a carrier call at the gate with its mark; CALL_REJECTED refuses it, a transfer sends it on', async () => {
+    const call = async (from: string, to: string) => {
+      const uuid = randomUUID();
+      const res = await fetch(`${sim.controlUrl}/nodes/0/calls`, {
+        method: 'POST',
+        body: JSON.stringify({ from, to, uuid }),
+      });
+      expect(res.status).toBe(200);
+      return uuid;
+    };
+    const find = (uuid: string, name: string, n = 1) =>
+      events.filter((e) => e.name === name && 'uniqueId' in e && e.uniqueId === uuid)[n - 1];
+    const parked = async (uuid: string, n = 1) => {
+      await waitFor(() => find(uuid, 'CHANNEL_PARK', n) !== undefined, {
+        description: `park ${n} of ${uuid}`,
+      });
+      return find(uuid, 'CHANNEL_PARK', n)! as EslEvent & { kind: 'channel' };
+    };
+
+    // A blacklisted caller: parked unanswered with the mark, then refused (603 Decline).
+    const refused = await call('0961166133', '19001234');
+    const park = await parked(refused);
+    expect([
+      park.variable(INBOUND_GATE_VARIABLE),
+      park.answerState,
+      park.headers['Caller-Caller-ID-Number'],
+    ]).toEqual(['true', 'ringing', '0961166133']);
+    expect(await esl.api(gateCommands(refused).reject)).toMatch(/^\+OK/);
+    await waitFor(() => find(refused, 'CHANNEL_HANGUP_COMPLETE') !== undefined);
+    const end = find(refused, 'CHANNEL_HANGUP_COMPLETE')!;
+    expect([
+      end.kind === 'hangup' && end.hangupCause,
+      end.kind === 'hangup' && end.variable('hangup_cause_q850'),
+      end.kind === 'hangup' && end.variable('sip_hangup_disposition'),
+      find(refused, 'CHANNEL_ANSWER'),
+    ]).toEqual(['CALL_REJECTED', '21', 'send_refuse', undefined]);
+
+    // Any other caller: sent on to the operator's extension in its context.
+    const allowed = await call('0961166134', '19001234');
+    await parked(allowed);
+    expect(await esl.api(gateCommands(allowed).allow)).toMatch(/^\+OK/);
+    const onward = await parked(allowed, 2);
+    expect([onward.headers['Caller-Destination-Number'], onward.headers['Caller-Context']]).toEqual([
+      inboundDefaults.continueTo.extension,
+      inboundDefaults.continueTo.context,
+    ]);
+    expect(find(allowed, 'CHANNEL_HANGUP_COMPLETE')).toBeUndefined();
+    await esl.api(`uuid_kill ${allowed}`);
+  }, 30_000);
 });

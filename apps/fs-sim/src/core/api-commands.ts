@@ -1,5 +1,5 @@
 import type { CallEngine } from './call-engine';
-import { splitApp } from './call-engine';
+import { localHangupDisposition, splitApp } from './call-engine';
 import { addChannelData, type Channel } from './channel';
 import { parseCause } from './hangup-causes';
 import { ORIGINATE_SYNTAX, parseOriginate, splitArgs } from './originate-parser';
@@ -29,7 +29,7 @@ const originate: ApiHandler = async (engine, arg) => {
     program = [{ name: req.app.name, data: req.app.args, loops: 1 }];
   } else {
     ch.hitDialplan = true;
-    program = engine.routeExtension(req.exten ?? '');
+    program = engine.routeExtension(req.exten ?? '', req.context);
   }
   engine.sw.afterJitter(() => engine.startProgram(ch, program));
   return `+OK ${ch.uuid}\n`;
@@ -67,7 +67,7 @@ const uuidKill: ApiHandler = (engine, arg) => {
   if (!uuid) return usage('<uuid> [cause]');
   const ch = find(engine, uuid);
   if (!ch) return NO_SUCH_CHANNEL;
-  engine.hangup(ch, parseCause(cause), ch.answered ? 'send_bye' : 'send_cancel');
+  engine.hangup(ch, parseCause(cause), localHangupDisposition(ch));
   return '+OK\n';
 };
 
@@ -203,7 +203,7 @@ const hupall: ApiHandler = (engine, arg) => {
   for (const ch of [...engine.sw.channels.values()]) {
     if (ch.hungUp) continue;
     if (varName && ch.vars.get(varName) !== value) continue;
-    engine.hangup(ch, cause, ch.answered ? 'send_bye' : 'send_cancel');
+    engine.hangup(ch, cause, localHangupDisposition(ch));
   }
   return varName
     ? `+OK hangup all channels matching [${varName}]=[${value ?? ''}] with cause: ${cause}\n`

@@ -1,4 +1,5 @@
 import type { CallEngine } from './call-engine';
+import { localHangupDisposition } from './call-engine';
 import type { Channel, RunningApp } from './channel';
 import { parseCause } from './hangup-causes';
 import { createRng, hashString } from './rng';
@@ -209,7 +210,7 @@ const hangup: ApplicationImpl = {
   nestable: false,
   start(engine, ch, app) {
     queueMicrotask(() =>
-      engine.hangup(ch, parseCause(app.data.trim() || undefined), ch.answered ? 'send_bye' : 'send_cancel'),
+      engine.hangup(ch, parseCause(app.data.trim() || undefined), localHangupDisposition(ch)),
     );
   },
 };
@@ -342,7 +343,7 @@ const socketApp: ApplicationImpl = {
           engine.completeApp(ch, app);
           return;
         }
-        engine.hangup(ch, 'NORMAL_CLEARING', ch.answered ? 'send_bye' : 'send_cancel');
+        engine.hangup(ch, 'NORMAL_CLEARING', localHangupDisposition(ch));
       },
     });
   },

@@ -243,7 +243,7 @@ export class CallEngine {
     this.setState(ch, 'CS_ROUTING');
     this.setCallState(ch, 'RINGING');
     ch.hitDialplan = true;
-    this.startProgram(ch, this.routeExtension(to));
+    this.startProgram(ch, this.routeExtension(to, 'public'));
     return ch;
   }
 
@@ -521,7 +521,7 @@ export class CallEngine {
       this.execute(ch, next);
       return;
     }
-    this.hangup(ch, 'NORMAL_CLEARING', ch.answered ? 'send_bye' : 'send_cancel');
+    this.hangup(ch, 'NORMAL_CLEARING', localHangupDisposition(ch));
   }
 
   execute(ch: Channel, queued: QueuedApp): void {
@@ -662,7 +662,7 @@ export class CallEngine {
     this.hangup(
       survivor,
       survivor.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL',
-      survivor.answered ? 'send_bye' : 'send_cancel',
+      localHangupDisposition(survivor),
     );
   }
 
@@ -677,8 +677,12 @@ export class CallEngine {
     this.sw.afterJitter(() => this.bridge(a, b));
   }
 
-  /** uuid_transfer / transfer app: leave the bridge and the current apps, run the new destination. */
-  transfer(ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+  /**
+   * uuid_transfer / transfer app: leave the bridge and the current apps, run the new
+   * destination. Without a context the channel stays in its own (switch_ivr_session_transfer),
+   * so an inbound call transferred by extension alone stays in `public`.
+   */
+  transfer(ch: Channel, dest: string, dialplan = 'XML', context?: string): void {
     if (ch.hungUp) return;
     const partner = ch.bridgedTo;
     if (partner) {
@@ -696,9 +700,10 @@ export class CallEngine {
     if (dialplan === 'inline') {
       ch.program = parseInline(dest);
     } else {
+      const target = context || ch.profile.context || 'default';
       ch.profile.destinationNumber = dest;
-      ch.profile.context = context;
-      ch.program = this.routeExtension(dest);
+      ch.profile.context = target;
+      ch.program = this.routeExtension(dest, target);
     }
     this.setState(ch, 'CS_ROUTING');
     this.setState(ch, 'CS_EXECUTE');
@@ -707,10 +712,14 @@ export class CallEngine {
   }
 
   /**
-   * The simulated dialplan: the scenario's `dialplan` entry for the extension if there is
-   * one, else an agent extension is bridged to the phone, anything else is parked.
+   * The simulated dialplan: the scenario's `contexts` if it lists this context, else its
+   * `dialplan` entry for the extension if there is one, else an agent extension is bridged
+   * to the phone, anything else is parked.
    */
-  routeExtension(exten: string): QueuedApp[] {
+  routeExtension(exten: string, context = 'default'): QueuedApp[] {
+    const routed = this.sw.world.scenario.contextRoute(context, exten);
+    if (routed === null) return [{ name: 'hangup', data: 'NO_ROUTE_DESTINATION', loops: 1 }];
+    if (routed) return routed.map((a) => ({ name: a.application, data: a.data, loops: 1 }));
     const inline = this.sw.world.scenario.dialplanFor(exten);
     if (inline) return parseInline(inline);
     const phone = this.sw.world.agent(exten);
@@ -846,6 +855,17 @@ function agentIp(ext: string): string {
   let n = 0;
   for (const c of ext) n = (n * 31 + c.charCodeAt(0)) % 250;
   return `10.0.1.${n + 2}`;
+}
+
+/**
+ * What sofia sends when this side hangs a channel up (mod_sofia `sofia_on_hangup`): BYE
+ * once answered; an unanswered call we placed is CANCELled; an unanswered call that came
+ * in is refused with a final response to its INVITE (the cause's SIP code: CALL_REJECTED
+ * is 603 Decline). FreeSWITCH sets no `sip_term_status` for a response it sends.
+ */
+export function localHangupDisposition(ch: Channel): 'send_bye' | 'send_cancel' | 'send_refuse' {
+  if (ch.answered) return 'send_bye';
+  return ch.profile.direction === 'inbound' ? 'send_refuse' : 'send_cancel';
 }
 
 /** An inline dialplan (`app:args,app2:args`) into the applications to run in order. */

@@ -114,7 +114,41 @@ export const scenarioSchema = z.object({
    * Extensions not listed bridge to the agent phone of that number, or park.
    */
   dialplan: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /**
+   * XML dialplan contexts, as in `dialplan/*.xml`: context -> its extensions in order, each a
+   * `destination_number` regular expression and the actions it runs (`$1`... are the
+   * captures). The first match wins; a listed context where nothing matches hangs the call
+   * up with NO_ROUTE_DESTINATION, as FreeSWITCH does. Control-API inbound calls enter
+   * `public` (sofia's external profile); `uuid_transfer <uuid> <ext> XML <context>`, the
+   * `transfer` application and originates to an extension look here before `dialplan`.
+   */
+  contexts: z
+    .record(
+      z.string().min(1),
+      z.array(
+        z.object({
+          expression: z.string().min(1).refine(compiles, 'not a valid regular expression'),
+          actions: z.array(z.object({ application: z.string().min(1), data: z.string().default('') })).min(1),
+        }),
+      ),
+    )
+    .optional(),
 });
+
+function compiles(expression: string): boolean {
+  try {
+    new RegExp(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An application a context's extension runs. */
+export interface ContextAction {
+  application: string;
+  data: string;
+}
 export type ScenarioSpec = z.infer<typeof scenarioSchema>;
 
 export class ScenarioError extends Error {
@@ -221,6 +255,25 @@ export class Scenario {
     const gw = gateways[name];
     if (!gw) return undefined;
     return { profile: gw.profile ?? 'external', state: gw.state ?? 'up' };
+  }
+
+  /**
+   * The actions of the first extension of `context` whose expression matches `exten`, with
+   * `$1`... replaced; `null` when the context is listed but nothing matches (no route);
+   * `undefined` when the scenario does not list the context.
+   */
+  contextRoute(context: string, exten: string): ContextAction[] | null | undefined {
+    const extensions = this.spec.contexts?.[context];
+    if (!extensions) return undefined;
+    for (const ext of extensions) {
+      const m = new RegExp(ext.expression).exec(exten);
+      if (!m) continue;
+      return ext.actions.map((a) => ({
+        application: a.application,
+        data: a.data.replace(/\$(\d)/g, (_all, i: string) => m[Number(i)] ?? ''),
+      }));
+    }
+    return null;
   }
 
   /** The inline application list the scenario's dialplan gives an extension, if any. */
