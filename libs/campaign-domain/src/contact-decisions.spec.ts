@@ -18,6 +18,20 @@ describe('decideAfterOutcome', () => {
     expect(after('doNotCall', 1, 1)).toEqual({ status: 'done', finalReason: 'doNotCall' });
   });
 
+  it('puts a skipped preview back after the skip delay, whatever the attempts spent, a callback still a callback', () => {
+    expect(after('skipped', 4, 9)).toEqual({ status: 'pending', dueAt: now, callback: false });
+    expect(
+      decideAfterOutcome({
+        outcome: 'skipped',
+        attempts: 1,
+        outcomeCount: 1,
+        rules: { ...rules, skippedDelaySeconds: 900 },
+        now,
+        wasCallback: true,
+      }),
+    ).toEqual({ status: 'pending', dueAt: new Date(now.getTime() + 900_000), callback: true });
+  });
+
   it('retries busy after its delay until its maximum', () => {
     expect(after('busy', 1, 1)).toEqual({
       status: 'pending',

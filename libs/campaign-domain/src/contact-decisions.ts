@@ -4,7 +4,9 @@ import type { ContactOutcome, DispositionCode, FinalReason, RetryRules } from '@
 export type ContactDecision =
   { status: 'pending'; dueAt: Date; callback: boolean } | { status: 'done'; finalReason: FinalReason };
 
-const RETRYABLE: Partial<Record<ContactOutcome, keyof Omit<RetryRules, 'maxTotalAttempts'>>> = {
+const RETRYABLE: Partial<
+  Record<ContactOutcome, keyof Omit<RetryRules, 'maxTotalAttempts' | 'skippedDelaySeconds'>>
+> = {
   busy: 'busy',
   noAnswer: 'noAnswer',
   machine: 'machine',
@@ -40,6 +42,13 @@ export interface OutcomeContext {
 export function decideAfterOutcome(context: OutcomeContext): ContactDecision {
   const { outcome, rules } = context;
   if (outcome === 'answered') return { status: 'done', finalReason: 'answered' };
+  // Not dialed (a skipped preview): no attempt spent, due again after the campaign's delay.
+  if (outcome === 'skipped')
+    return {
+      status: 'pending',
+      dueAt: new Date(context.now.getTime() + (rules.skippedDelaySeconds ?? 0) * 1000),
+      callback: context.wasCallback,
+    };
   if (outcome === 'invalidNumber' || outcome === 'doNotCall') {
     if (!context.otherNumberAlive) return { status: 'done', finalReason: outcome };
     if (context.attempts >= rules.maxTotalAttempts) return { status: 'done', finalReason: 'maxAttempts' };

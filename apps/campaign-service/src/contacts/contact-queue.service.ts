@@ -16,6 +16,7 @@ import {
   type LeaseContactsReply,
   type LeaseContactsRequest,
   type LeasedContact,
+  type LeaseRefusalReason,
   type OutcomeResult,
   type RecordOutcomeRequest,
 } from '@autotelesale/contracts';
@@ -104,7 +105,12 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     // handed out (it is finished, or due again when the rules allow); one more round fills the gap.
     const facts = (c: LeasedContact) => this.leasedFacts.get(c);
     const kept = await this.clearance.screenLeased(request.campaignId, reply.contacts, facts);
-    if (kept.length < reply.contacts.length && reply.contacts.length === request.count) {
+    if (request.contactIds) {
+      // Chosen contacts: no refill with others; say why each one not leased was not.
+      const keptIds = new Set(kept.map((c) => c.id));
+      const screenedOut = new Set(reply.contacts.filter((c) => !keptIds.has(c.id)).map((c) => c.id));
+      reply.refused = await this.whyNotLeased(request, reply.campaignStatus, keptIds, screenedOut);
+    } else if (kept.length < reply.contacts.length && reply.contacts.length === request.count) {
       const more = await this.leaseFromQueue({ ...request, count: request.count - kept.length });
       kept.push(...(await this.clearance.screenLeased(request.campaignId, more.contacts, facts)));
     }
@@ -112,6 +118,48 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     this.metrics.leased.inc(reply.contacts.length);
     this.metrics.leaseSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     return reply;
+  }
+
+  /**
+   * The asked contacts not leased, each with its reason. A contact still pending that was
+   * not leased was locked by a concurrent lease (another agent clicked it first, or the
+   * pacer took it): it reads as leased.
+   */
+  private async whyNotLeased(
+    request: LeaseContactsRequest,
+    campaignStatus: string,
+    keptIds: Set<string>,
+    screenedOut: Set<string>,
+  ): Promise<NonNullable<LeaseContactsReply['refused']>> {
+    const asked = [...new Set(request.contactIds)].filter((id) => !keptIds.has(id));
+    if (asked.length === 0) return [];
+    const rows = await queryRows<{ id: string; status: string; route_agent: string | null }>(
+      this.pool,
+      `SELECT c.id, c.status, ${ROUTE_AGENT} AS route_agent FROM contact c
+        WHERE c.campaign_id = $1 AND c.id = ANY($2::uuid[])`,
+      [request.campaignId, asked],
+    );
+    const found = new Map(rows.map((r) => [r.id, r]));
+    const agents = new Set(request.agentIds ?? []);
+    return asked.map((contactId) => {
+      const row = found.get(contactId);
+      const reason: LeaseRefusalReason = !row
+        ? 'CONTACT_NOT_FOUND'
+        : screenedOut.has(contactId)
+          ? 'CONTACT_NOT_COMPLIANT'
+          : campaignStatus !== 'running'
+            ? 'CAMPAIGN_NOT_RUNNING'
+            : row.status === 'done'
+              ? 'CONTACT_DONE'
+              : row.status === 'leased'
+                ? 'CONTACT_LEASED'
+                : row.route_agent !== null && !agents.has(row.route_agent)
+                  ? 'CONTACT_NOT_YOURS'
+                  : !request.includeUnowned && row.route_agent === null
+                    ? 'CONTACT_NOT_YOURS'
+                    : 'CONTACT_LEASED';
+      return { contactId, reason };
+    });
   }
 
   private async leaseFromQueue(request: LeaseContactsRequest): Promise<LeaseContactsReply> {
@@ -150,7 +198,14 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     const hasAgents = request.agentIds !== undefined && request.agentIds.length > 0;
     if (!hasAgents && !request.includeUnowned) return { status: null, expired: false, contacts: [] };
     const params: unknown[] = [request.campaignId, request.count, request.dialerId, request.leaseSeconds];
-    const clauses = [`c.campaign_id = $1`, `c.status = 'pending'`, `c.due_at <= now()`];
+    const clauses = [`c.campaign_id = $1`, `c.status = 'pending'`];
+    if (request.contactIds) {
+      // Chosen by an agent: their due time is not waited for (every other rule holds).
+      params.push(request.contactIds);
+      clauses.push(`c.id = ANY($${params.length}::uuid[])`);
+    } else {
+      clauses.push(`c.due_at <= now()`);
+    }
     if (hasAgents) {
       params.push(request.agentIds);
       clauses.push(
@@ -399,7 +454,9 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       const late = !holding || attempt.lease_expires_at.getTime() < now.getTime();
       // The lease is gone but nobody else has the contact: the outcome still decides what follows.
       const applied = holding || contact.status === 'pending';
-      const attempts = contact.attempts + 1;
+      // A skipped preview was never dialed: it is in the history and counts, not an attempt.
+      const dialed = request.outcome !== 'skipped';
+      const attempts = dialed ? contact.attempts + 1 : contact.attempts;
       const outcomeCounts = {
         ...contact.outcome_counts,
         [request.outcome]: (contact.outcome_counts[request.outcome] ?? 0) + 1,
@@ -449,7 +506,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
           attempts,
           outcomeCounts,
           lastOutcome: request.outcome,
-          lastAttemptAt: now,
+          ...(dialed ? { lastAttemptAt: now } : {}),
           phoneIndex: after.next ?? dialedIndex,
           ...(pending ? { lastDisposition: pending.code.code } : {}),
         });
@@ -472,9 +529,10 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       } else {
         const row = await queryOne<{ version: number }>(
           tx,
-          `UPDATE contact SET attempts = $2, outcome_counts = $3, last_outcome = $4, last_attempt_at = $5,
-                  version = version + 1, updated_at = now() WHERE id = $1 RETURNING version`,
-          [contact.id, attempts, JSON.stringify(outcomeCounts), request.outcome, now],
+          `UPDATE contact SET attempts = $2, outcome_counts = $3, last_outcome = $4,
+                  last_attempt_at = coalesce($5, last_attempt_at), version = version + 1, updated_at = now()
+            WHERE id = $1 RETURNING version`,
+          [contact.id, attempts, JSON.stringify(outcomeCounts), request.outcome, dialed ? now : null],
         );
         version = row!.version;
       }

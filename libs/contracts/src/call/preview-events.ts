@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../envelope';
-import { E164, ExternalId, IsoDateTime, Uuid } from '../campaign/campaign.schemas';
+import { E164, ExternalId, IsoDateTime, PreviewTimeoutAction, Uuid } from '../campaign/campaign.schemas';
 import { CustomFields } from '../campaign/contact.schemas';
 
 /**
@@ -9,8 +9,6 @@ import { CustomFields } from '../campaign/contact.schemas';
  * them, and shows it (the screen-pop) for `previewSeconds`; then it is decided once.
  * A `dial` decision is followed by the call's own events (`call.dialed` with `callId`).
  */
-export const PreviewTimeoutAction = z.enum(['dial', 'skip']);
-
 export const callPreviewOfferedEvent = defineEvent(
   'call.previewOffered',
   1,

@@ -19,6 +19,37 @@ describe('campaign contracts', () => {
     expect(topology.rpc.subject(campaignRpcs.leaseContacts)).toBe('t1.rpc.campaign.contact.lease');
   });
 
+  it('reads a campaign stored before the preview timeout and skip settings as dial and 0 s', () => {
+    const old = structuredClone({ ...CAMPAIGN_DEFAULTS, name: 'x', mode: 'preview' }) as {
+      pacing: Partial<typeof CAMPAIGN_DEFAULTS.pacing>;
+      retryRules: Partial<typeof CAMPAIGN_DEFAULTS.retryRules>;
+    };
+    delete old.pacing.previewTimeoutAction;
+    delete old.retryRules.skippedDelaySeconds;
+    const read = CampaignSettings.parse(old);
+    expect(read.pacing.previewTimeoutAction).toBe('dial');
+    expect(read.retryRules.skippedDelaySeconds).toBe(0);
+  });
+
+  it('takes only dial or skip as the preview timeout action', () => {
+    expect(CampaignSettingsPatch.safeParse({ pacing: { previewTimeoutAction: 'skip' } }).success).toBe(true);
+    expect(CampaignSettingsPatch.safeParse({ pacing: { previewTimeoutAction: 'later' } }).success).toBe(
+      false,
+    );
+    expect(CampaignSettingsPatch.parse({ pacing: { previewSeconds: 5 } }).pacing).toEqual({
+      previewSeconds: 5,
+    });
+  });
+
+  it('leases by contact id, never an empty or malformed list', () => {
+    const base = { campaignId: '8a3c2f4e-1b6d-4c1e-9f3a-2d5e7b9c0a11', dialerId: 'd1', count: 1 };
+    expect(
+      campaignRpcs.leaseContacts.request.safeParse({ ...base, contactIds: [base.campaignId] }).success,
+    ).toBe(true);
+    expect(campaignRpcs.leaseContacts.request.safeParse({ ...base, contactIds: [] }).success).toBe(false);
+    expect(campaignRpcs.leaseContacts.request.safeParse({ ...base, contactIds: ['x'] }).success).toBe(false);
+  });
+
   it('has complete, valid defaults', () => {
     expect(CampaignSettings.parse({ ...CAMPAIGN_DEFAULTS, name: 'x', mode: 'predictive' })).toBeTruthy();
   });

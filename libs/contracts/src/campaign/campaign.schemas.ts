@@ -58,6 +58,9 @@ export type CampaignAction = z.infer<typeof CampaignAction>;
 
 // ---------------------------------------------------------------- pacing
 
+export const PreviewTimeoutAction = z.enum(['dial', 'skip']);
+export type PreviewTimeoutAction = z.infer<typeof PreviewTimeoutAction>;
+
 export const PacingSettings = z.object({
   /** Fixed dial ratio k (calls in flight per free agent). Absent: predictive pacing steers by `abandonRateCap`. */
   ratio: z.number().min(1).max(10).nullable(),
@@ -65,15 +68,23 @@ export const PacingSettings = z.object({
   abandonRateCap: z.number().min(0).max(0.1),
   /** Upper bound on lines dialing at once per free agent, whatever the pacer computes. */
   maxLinesPerAgent: z.number().int().min(1).max(20),
-  /** Preview mode: seconds the agent sees the contact before the system dials. */
+  /** Preview mode: seconds the agent sees the contact before `previewTimeoutAction` is taken. */
   previewSeconds: z.number().int().min(0).max(600),
+  /**
+   * Preview mode: what a preview the agent did not decide in time becomes: `dial` it, or
+   * `skip` it (the contact gets a `skipped` outcome and comes back later). Campaigns stored
+   * before the setting existed read `dial`, what every preview did then.
+   */
+  previewTimeoutAction: PreviewTimeoutAction.default('dial'),
   /** Seconds an answered customer may wait for an agent before the identification message (the 2-second rule). */
   abandonGraceSeconds: z.number().min(0).max(10),
   /** Seconds to let a number ring before giving up (at least 15, the regulators' minimum). */
   ringTimeoutSeconds: z.number().int().min(15).max(120),
 });
 export type PacingSettings = z.infer<typeof PacingSettings>;
-export const PacingSettingsInput = PacingSettings.partial();
+export const PacingSettingsInput = PacingSettings.extend({
+  previewTimeoutAction: PreviewTimeoutAction,
+}).partial();
 
 // ---------------------------------------------------------------- calling hours
 
@@ -129,6 +140,12 @@ export const RetryRule = z.object({
 });
 export type RetryRule = z.infer<typeof RetryRule>;
 
+const SkippedDelaySeconds = z
+  .number()
+  .int()
+  .min(0)
+  .max(30 * 86_400);
+
 export const RetryRules = z.object({
   busy: RetryRule,
   noAnswer: RetryRule,
@@ -138,6 +155,8 @@ export const RetryRules = z.object({
   abandoned: RetryRule,
   /** Whatever the outcomes, no contact is dialed more than this many times. */
   maxTotalAttempts: z.number().int().min(1).max(100),
+  /** After a `skipped` preview: due again this many seconds later (0: now, behind the contacts already due). Not an attempt. */
+  skippedDelaySeconds: SkippedDelaySeconds.default(0),
 });
 export type RetryRules = z.infer<typeof RetryRules>;
 export const RetryRulesInput = z.object({
@@ -147,6 +166,7 @@ export const RetryRulesInput = z.object({
   failed: RetryRule.partial().optional(),
   abandoned: RetryRule.partial().optional(),
   maxTotalAttempts: z.number().int().min(1).max(100).optional(),
+  skippedDelaySeconds: SkippedDelaySeconds.optional(),
 });
 
 // ---------------------------------------------------------------- compliance (issue 8)
@@ -373,6 +393,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'mode'> = {
     abandonRateCap: 0.03,
     maxLinesPerAgent: 3,
     previewSeconds: 10,
+    previewTimeoutAction: 'dial',
     abandonGraceSeconds: 2,
     ringTimeoutSeconds: 25,
   },
@@ -388,6 +409,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'mode'> = {
     failed: { delaySeconds: 300, maxAttempts: 3 },
     abandoned: { delaySeconds: 3600, maxAttempts: 2 },
     maxTotalAttempts: 6,
+    skippedDelaySeconds: 0,
   },
   callerId: null,
   introMessage: null,

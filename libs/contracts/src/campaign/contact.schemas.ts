@@ -29,6 +29,12 @@ export const ContactOutcome = z.enum([
   'invalidNumber',
   /** Refused by a do-not-call rule at dial time: never dialed again. */
   'doNotCall',
+  /**
+   * Not dialed: the agent skipped the preview (or its time ran out with `skip`). Kept in
+   * the contact's history and counts, never counted as a dial attempt; the contact is due
+   * again after `retryRules.skippedDelaySeconds` (default 0: back behind the contacts due now).
+   */
+  'skipped',
 ]);
 export type ContactOutcome = z.infer<typeof ContactOutcome>;
 
@@ -187,6 +193,23 @@ export const BulkUpdateReply = z.object({ updated: z.number().int().nonnegative(
 
 // ---------------------------------------------------------------- leases and outcomes
 
+/** Why a contact asked for by id (`LeaseContactsRequest.contactIds`) was not leased. */
+export const LeaseRefusalReason = z.enum([
+  /** Not a contact of this campaign. */
+  'CONTACT_NOT_FOUND',
+  /** Leased right now (another agent or dialer has it). */
+  'CONTACT_LEASED',
+  /** Final (answered, disposed, max attempts, invalid number, do-not-call). */
+  'CONTACT_DONE',
+  /** Owned by another agent (split list, "ask for me" callback). */
+  'CONTACT_NOT_YOURS',
+  /** Refused by compliance now: outside calling hours, on a DNC list, capped, invalid number. */
+  'CONTACT_NOT_COMPLIANT',
+  /** The campaign is not running. */
+  'CAMPAIGN_NOT_RUNNING',
+]);
+export type LeaseRefusalReason = z.infer<typeof LeaseRefusalReason>;
+
 export const LeaseContactsRequest = z.object({
   campaignId: Uuid,
   dialerId: ExternalId,
@@ -201,6 +224,14 @@ export const LeaseContactsRequest = z.object({
   includeUnowned: z.boolean().default(true),
   /** Only contacts of this segment. */
   segmentId: Uuid.optional(),
+  /**
+   * Lease exactly these contacts of the campaign (an agent's click-to-call), each only if
+   * every rule allows it now: not leased, not final, owned by nobody or by one of
+   * `agentIds`, and cleared by compliance (calling hours, DNC, caps, invalid numbers).
+   * Their due time is not waited for: the agent chose them. The others come back in
+   * `refused` with the reason. `count` still caps how many are leased.
+   */
+  contactIds: z.array(Uuid).min(1).max(200).optional(),
 });
 export type LeaseContactsRequest = z.infer<typeof LeaseContactsRequest>;
 
@@ -227,6 +258,8 @@ export const LeaseContactsReply = z.object({
   campaignStatus: z.string(),
   /** Callbacks first, then higher priority, then earliest due. */
   contacts: z.array(LeasedContact),
+  /** With `contactIds`: the asked contacts not leased, and why. */
+  refused: z.array(z.object({ contactId: Uuid, reason: LeaseRefusalReason })).optional(),
 });
 export type LeaseContactsReply = z.infer<typeof LeaseContactsReply>;
 

@@ -4,8 +4,14 @@ import { dialerAgentRpcs, DialerRefusalReason } from './dialer-agent-rpcs';
 const campaignId = '8a3c2f4e-1b6d-4c1e-9f3a-2d5e7b9c0a11';
 const agentId = '1b6d8a3c-2f4e-4c1e-9f3a-2d5e7b9c0a11';
 
-it('a manual dial names the campaign and the agent, nothing else', () => {
+it('a manual dial names the campaign, the agent and optionally the contact, nothing else', () => {
   expect(dialerAgentRpcs.manualDial.request.safeParse({ campaignId, agentId }).success).toBe(true);
+  expect(
+    dialerAgentRpcs.manualDial.request.safeParse({ campaignId, agentId, contactId: campaignId }).success,
+  ).toBe(true);
+  expect(
+    dialerAgentRpcs.manualDial.request.safeParse({ campaignId, agentId, contactId: 'c-42' }).success,
+  ).toBe(false);
   expect(
     dialerAgentRpcs.manualDial.request.safeParse({ campaignId, agentId, phone: '+84900000001' }).success,
   ).toBe(false);
@@ -22,6 +28,8 @@ it('a preview action needs the preview id', () => {
 it('names every refusal', () => {
   expect(DialerRefusalReason.options).toContain('AGENT_NOT_READY');
   expect(DialerRefusalReason.options).toContain('CAMPAIGN_NOT_MANUAL');
+  expect(DialerRefusalReason.options).toContain('CONTACT_LEASED');
+  expect(DialerRefusalReason.options).toContain('CONTACT_NOT_COMPLIANT');
 });
 
 it('a preview offer carries the screen-pop data and a valid number', () => {

@@ -26,6 +26,14 @@ export const DialerRefusalReason = z.enum([
   'PREVIEW_DECIDED',
   /** The dialer that owns the campaign is draining: it starts no new call. */
   'DIALER_DRAINING',
+  /** Dial this contact: another agent or dialer holds it right now. */
+  'CONTACT_LEASED',
+  /** Dial this contact: it is final (answered, disposed, out of attempts, invalid, do-not-call). */
+  'CONTACT_DONE',
+  /** Dial this contact: it belongs to another agent (split list, "ask for me" callback). */
+  'CONTACT_NOT_YOURS',
+  /** Dial this contact: compliance refuses it now (calling hours, DNC, daily cap, invalid number). */
+  'CONTACT_NOT_COMPLIANT',
 ]);
 export type DialerRefusalReason = z.infer<typeof DialerRefusalReason>;
 
@@ -42,8 +50,13 @@ export type DialerContactCard = z.infer<typeof DialerContactCard>;
 
 const AgentAction = z.object({ campaignId: Uuid, agentId: ExternalId }).strict();
 
-/** Manual mode: dial the next contact of the campaign for this ready agent. */
-export const ManualDialRequest = AgentAction;
+/**
+ * Manual mode: dial the next contact of the campaign for this ready agent, or, with
+ * `contactId`, that contact (the CRM's click-to-call): refused with `NOT_FOUND` when it is
+ * not a contact of the campaign, or `CONFLICT` and a `CONTACT_*` reason when it may not be
+ * dialed now.
+ */
+export const ManualDialRequest = AgentAction.extend({ contactId: Uuid.optional() }).strict();
 export const ManualDialReply = z.object({
   callId: Uuid,
   campaignId: Uuid,
