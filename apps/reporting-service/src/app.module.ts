@@ -11,6 +11,7 @@ import { ReportingConsumers } from './ingest/reporting-consumers';
 import { AbandonWindowsUseCase } from './kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from './kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from './kpis/compare-manual.use-case';
+import { DialRefusalsUseCase } from './kpis/dial-refusals.use-case';
 import { QueryKpisUseCase } from './kpis/query-kpis.use-case';
 import { ReportingMetrics } from './metrics/reporting-metrics';
 import { ExportCallRecordsUseCase } from './records/export-call-records.use-case';
@@ -35,6 +36,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', databa
     CompareManualUseCase,
     AbandonWindowsUseCase,
     AgentStateTimesUseCase,
+    DialRefusalsUseCase,
     ReportingRpcHandlers,
     ReportingConsumers,
   ],

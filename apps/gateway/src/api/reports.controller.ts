@@ -6,10 +6,12 @@ import {
   AbandonWindowsReply,
   AgentStateTime,
   AtsError,
+  DialRefusalsReply,
   QueryKpisReply,
   abandonWindowsRpc,
   agentStateTimesRpc,
   compareManualRpc,
+  dialRefusalsRpc,
   exportCallRecordsRpc,
   listCallRecordsRpc,
   queryKpisRpc,
@@ -29,11 +31,13 @@ import {
   CallRecordsPage,
   CallRecordsQuery,
   CompareManualReply,
+  DialRefusalsQuery,
   KpisQuery,
   ManualComparisonQuery,
   type AgentStatesQuery as AgentStatesQueryT,
   type CallRecordsCsvQuery as CallRecordsCsvQueryT,
   type CallRecordsQuery as CallRecordsQueryT,
+  type DialRefusalsQuery as DialRefusalsQueryT,
   type KpisQuery as KpisQueryT,
   type ManualComparisonQuery as ManualComparisonQueryT,
 } from './reports.dto';
@@ -75,7 +79,7 @@ function recordingLink(path: string | null): string | null {
 /**
  * Reports (answered by reporting-service over NATS): KPIs per campaign, agent and
  * interval, the manual-dialing comparison, the regulator's abandon windows, call records
- * (list and CSV export) and agent state times. Admins and supervisors see everything; an
+ * (list and CSV export), agent state times and the dials compliance refused (list and CSV). Admins and supervisors see everything; an
  * agent sees only its own calls, KPIs and times (another agent id is NOT_FOUND to it).
  */
 @ApiTags('reports')
@@ -202,5 +206,41 @@ export class ReportsController {
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.bus.request(agentStateTimesRpc, { ...query, agentId: ownAgent(principal, query.agentId) });
+  }
+
+  /**
+   * The dials compliance refused within `[from, to)` (decision time), counted per campaign,
+   * stage (`lease`: when the contact was leased; `dial`: at the dialer's last check before
+   * dialing), rule (`doNotCall`, `outsideHours`, `invalidNumber`, `dailyCap`...) and result
+   * (the contact `finished` for good, or `rescheduled`).
+   */
+  @Get('dial-refusals')
+  @Roles('admin', 'supervisor')
+  @ZodResponse(200, DialRefusalsReply)
+  dialRefusals(@ZodQuery(DialRefusalsQuery) query: DialRefusalsQueryT) {
+    return this.bus.request(dialRefusalsRpc, query);
+  }
+
+  /** The same counts as a CSV file (RFC 4180, UTF-8, CRLF, a header row). */
+  @Get('dial-refusals.csv')
+  @Roles('admin', 'supervisor')
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'CSV file', schema: { type: 'string' } })
+  async dialRefusalsCsv(
+    @ZodQuery(DialRefusalsQuery) query: DialRefusalsQueryT,
+    @Res() response: Response,
+  ): Promise<void> {
+    const reply = await this.bus.request(dialRefusalsRpc, query);
+    // Every cell is a uuid, an enum value or a count (validated by the contract): nothing
+    // to quote or formula-escape.
+    const columns = ['campaignId', 'stage', 'rule', 'result', 'refusals'] as const;
+    const lines = [columns, ...reply.rows.map((row) => columns.map((c) => String(row[c])))].map(
+      (cells) => `${cells.join(',')}\r\n`,
+    );
+    response.status(200);
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', 'attachment; filename="dial-refusals.csv"');
+    response.setHeader('Cache-Control', 'no-store');
+    response.end(lines.join(''));
   }
 }

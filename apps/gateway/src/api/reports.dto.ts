@@ -118,3 +118,14 @@ export const AgentStatesQuery = z
   })
   .strict();
 export type AgentStatesQuery = z.infer<typeof AgentStatesQuery>;
+
+export const DialRefusalsQuery = z
+  .object({
+    /** Refusals decided at or after (ISO 8601 with offset). */
+    from: IsoDateTime,
+    /** Refusals decided before. */
+    to: IsoDateTime,
+    campaignIds: commaList(z.uuid(), 200),
+  })
+  .strict();
+export type DialRefusalsQuery = z.infer<typeof DialRefusalsQuery>;

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign, Disposition } from '@autotelesale/contracts';
+import type { Campaign, campaignEvents, Disposition } from '@autotelesale/contracts';
+import type { z } from 'zod';
 import type { ReportingTx } from '../db/reporting-database';
 import { claimMessage } from './claim-message';
 
-/** Dispositions (conversion, sale value) and campaign settings (abandon cap) from the campaigns stream. */
+export type DialRefusedPayload = z.output<(typeof campaignEvents)['contactDialRefused']['payload']>;
+
+/**
+ * Dispositions (conversion, sale value), campaign settings (abandon cap) and compliance
+ * refusals from the campaigns stream.
+ */
 @Injectable()
 export class ApplyCampaignEventUseCase {
   static readonly CONSUMER = 'campaigns';
@@ -41,6 +47,29 @@ export class ApplyCampaignEventUseCase {
              version = EXCLUDED.version, updated_at = now()
          WHERE campaign.version < EXCLUDED.version`,
       [campaign.id, campaign.name, campaign.pacing.abandonRateCap, campaign.version],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** One row per refusal event: a redelivered or replayed event counts once. */
+  async recordDialRefusal(tx: ReportingTx, eventId: string, refusal: DialRefusedPayload): Promise<boolean> {
+    if (!(await claimMessage(tx, ApplyCampaignEventUseCase.CONSUMER, eventId))) return false;
+    const result = await tx.query(
+      `INSERT INTO dial_refusal
+         (event_id, campaign_id, contact_id, attempt_id, stage, rule, result, phone_index, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [
+        eventId,
+        refusal.campaignId,
+        refusal.contactId,
+        refusal.attemptId,
+        refusal.stage,
+        refusal.rule,
+        refusal.result,
+        refusal.phoneIndex,
+        new Date(refusal.decidedAt),
+      ],
     );
     return result.rowCount === 1;
   }

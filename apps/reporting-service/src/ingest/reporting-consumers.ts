@@ -18,7 +18,7 @@ import { ReportingDatabase, type ReportingTx } from '../db/reporting-database';
 import { ReportingMetrics, type EventResult, type ReportingStream } from '../metrics/reporting-metrics';
 import { ApplyAgentStateUseCase } from './apply-agent-state.use-case';
 import { ApplyCallEventUseCase } from './apply-call-event.use-case';
-import { ApplyCampaignEventUseCase } from './apply-campaign-event.use-case';
+import { ApplyCampaignEventUseCase, type DialRefusedPayload } from './apply-campaign-event.use-case';
 import { consumeInBatches, type Delivered } from './batch-consumer';
 import { parseStreamEvent, type StreamEventVerdict } from './parse-stream-event';
 
@@ -37,6 +37,7 @@ const CAMPAIGN_EVENTS = [
   campaignEvents.dispositionRecorded,
   campaignEvents.campaignCreated,
   campaignEvents.campaignUpdated,
+  campaignEvents.contactDialRefused,
 ];
 
 /** Events applied per database transaction at most. */
@@ -205,7 +206,9 @@ export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestr
                 event.id,
                 (payload as DispositionPayload).disposition,
               )
-            : await this.campaigns.recordCampaign(tx, event.id, (payload as CampaignPayload).campaign);
+            : definition === campaignEvents.contactDialRefused
+              ? await this.campaigns.recordDialRefusal(tx, event.id, payload as DialRefusedPayload)
+              : await this.campaigns.recordCampaign(tx, event.id, (payload as CampaignPayload).campaign);
         return { result: applied ? 'applied' : 'replay' };
       },
     };

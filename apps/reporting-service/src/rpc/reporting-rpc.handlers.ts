@@ -4,6 +4,7 @@ import {
   abandonWindowsRpc,
   agentStateTimesRpc,
   compareManualRpc,
+  dialRefusalsRpc,
   exportCallRecordsRpc,
   listCallRecordsRpc,
   queryKpisRpc,
@@ -14,6 +15,7 @@ import type { z } from 'zod';
 import { AbandonWindowsUseCase } from '../kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from '../kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from '../kpis/compare-manual.use-case';
+import { DialRefusalsUseCase } from '../kpis/dial-refusals.use-case';
 import { QueryKpisUseCase } from '../kpis/query-kpis.use-case';
 import { ExportCallRecordsUseCase } from '../records/export-call-records.use-case';
 import { ListCallRecordsUseCase } from '../records/list-call-records.use-case';
@@ -32,6 +34,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     private readonly compareManual: CompareManualUseCase,
     private readonly abandonWindows: AbandonWindowsUseCase,
     private readonly agentStateTimes: AgentStateTimesUseCase,
+    private readonly dialRefusals: DialRefusalsUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,6 +44,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     this.serve(compareManualRpc, (r) => this.compareManual.execute(r));
     this.serve(abandonWindowsRpc, (r) => this.abandonWindows.execute(r));
     this.serve(agentStateTimesRpc, (r) => this.agentStateTimes.execute(r));
+    this.serve(dialRefusalsRpc, (r) => this.dialRefusals.execute(r));
   }
 
   onModuleDestroy(): void {

@@ -3,6 +3,7 @@ import { CampaignMode, E164, IsoDateTime, Uuid } from '../campaign/campaign.sche
 import { ContactOutcome } from '../campaign/contact.schemas';
 import { AgentState } from '../agent/agent-values';
 import { AbandonReason, AmdResult, HangupBy } from '../call/call-events';
+import { RefusalReason } from '../compliance/compliance.schemas';
 
 /**
  * What reporting-service returns: call records as it keeps them, KPIs, regulator abandon
@@ -155,3 +156,17 @@ export const AgentStateTime = z.object({
   seconds: z.number().nonnegative(),
 });
 export type AgentStateTime = z.infer<typeof AgentStateTime>;
+
+/**
+ * Dials compliance refused (`contact.dialRefused`), counted per campaign, stage (`lease`:
+ * when campaign-service leased the contact; `dial`: at the dialer's clear-to-dial check),
+ * rule and what became of the contact (finished for good, or rescheduled).
+ */
+export const DialRefusalCount = z.object({
+  campaignId: Uuid,
+  stage: z.enum(['lease', 'dial']),
+  rule: RefusalReason,
+  result: z.enum(['finished', 'rescheduled']),
+  refusals: z.number().int().nonnegative(),
+});
+export type DialRefusalCount = z.infer<typeof DialRefusalCount>;

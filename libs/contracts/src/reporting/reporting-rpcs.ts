@@ -5,6 +5,7 @@ import { ContactOutcome } from '../campaign/contact.schemas';
 import {
   AbandonWindow,
   AgentStateTime,
+  DialRefusalCount,
   KpiGroupBy,
   KpiInterval,
   KpiRow,
@@ -224,4 +225,32 @@ export const agentStateTimesRpc = defineRpc(
   'agentStates.times',
   AgentStateTimesRequest,
   AgentStateTimesReply,
+);
+
+// ---- compliance refusals -------------------------------------------------------------
+
+/** Refused dials decided within `[from, to)`, per campaign, stage, rule and result. */
+export const DialRefusalsRequest = z
+  .object({
+    ...Range,
+    campaignIds: z.array(Uuid).min(1).max(200).optional(),
+  })
+  .strict()
+  .refine(rangeIsOrdered, RANGE_ORDER)
+  .refine(rangeIsBounded, RANGE_LENGTH);
+export type DialRefusalsRequest = z.infer<typeof DialRefusalsRequest>;
+export const DialRefusalsReply = z.object({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  /** Ordered by campaign, stage, rule, result; combinations never seen have no row. */
+  rows: z.array(DialRefusalCount),
+  /** Every refusal of the reply's rows. */
+  total: z.number().int().nonnegative(),
+});
+export type DialRefusalsReply = z.infer<typeof DialRefusalsReply>;
+export const dialRefusalsRpc = defineRpc(
+  'reporting',
+  'refusals.summary',
+  DialRefusalsRequest,
+  DialRefusalsReply,
 );
