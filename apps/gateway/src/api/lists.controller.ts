@@ -8,6 +8,7 @@ import {
   ImportRejectsQuery,
   ImportReject,
   ImportStatus,
+  ImportWarning,
   Page,
   GatewayPageQuery,
   StartImportRequest,
@@ -28,9 +29,14 @@ const RejectsPage = z.object({
   nextCursor: z.string().nullable(),
   totalRejected: z.number().int(),
 });
+const WarningsPage = z.object({
+  items: z.array(ImportWarning),
+  nextCursor: z.string().nullable(),
+  totalWarnings: z.number().int(),
+});
 const AbortBody = z.object({ reason: z.string().min(1).max(500) });
 
-/** Contact lists and their imports: upload, progress, rejected rows. */
+/** Contact lists and their imports: upload, progress, rejected rows, cells left out. */
 @ApiTags('lists and imports')
 @Controller('api/v1')
 @Roles('admin', 'supervisor')
@@ -133,6 +139,29 @@ export class ListsController {
       items: page.items,
       nextCursor: page.nextAfterLine === null ? null : encodeCursor(String(page.nextAfterLine)),
       totalRejected: page.totalRejected,
+    };
+  }
+
+  /**
+   * The cells an import left out of rows it kept (a bad alternate number, more alternates
+   * than a contact holds), in row order; a row's warnings are never split across pages.
+   */
+  @Get('imports/:importId/warnings')
+  @ZodResponse(200, WarningsPage)
+  async warnings(
+    @ZodParam('importId', Id) importId: string,
+    @ZodQuery(ImportRejectsQuery) query: z.infer<typeof ImportRejectsQuery>,
+  ): Promise<z.infer<typeof WarningsPage>> {
+    const afterRow = query.cursor ? Number(decodeCursor(query.cursor)) : 0;
+    const page = await this.bus.request(campaignRpcs.importWarnings, {
+      importId,
+      afterRow: Number.isSafeInteger(afterRow) && afterRow >= 0 ? afterRow : 0,
+      limit: Math.min(query.limit, 1000),
+    });
+    return {
+      items: page.items,
+      nextCursor: page.nextAfterRow === null ? null : encodeCursor(String(page.nextAfterRow)),
+      totalWarnings: page.totalWarnings,
     };
   }
 

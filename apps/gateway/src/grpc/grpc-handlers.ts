@@ -123,6 +123,19 @@ export function grpcHandlers(bus: NatsBus, uploader: ContactImportUploader) {
         totalRejected: page.totalRejected,
       };
     },
+    'ListService/ListImportWarnings': async (r) => {
+      const afterRow = r['cursor'] ? Number(decodeCursor(r['cursor'])) : 0;
+      const page = await bus.request(campaignRpcs.importWarnings, {
+        importId: r['importId'],
+        afterRow: Number.isSafeInteger(afterRow) && afterRow >= 0 ? afterRow : 0,
+        limit: r['limit'],
+      });
+      return {
+        items: page.items,
+        nextCursor: page.nextAfterRow === null ? undefined : encodeCursor(String(page.nextAfterRow)),
+        totalWarnings: page.totalWarnings,
+      };
+    },
 
     'ContactService/GetContact': async (r) =>
       contactMessage(await bus.request(campaignRpcs.getContact, { contactId: r['contactId'] })),

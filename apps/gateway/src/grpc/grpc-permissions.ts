@@ -16,6 +16,7 @@ export const GRPC_METHOD_ROLES: Readonly<Record<string, readonly GatewayRole[]>>
   'ListService/ImportContacts': ['admin', 'supervisor'],
   'ListService/GetImportStatus': ['admin', 'supervisor'],
   'ListService/ListImportRejects': ['admin', 'supervisor'],
+  'ListService/ListImportWarnings': ['admin', 'supervisor'],
   'ContactService/GetContact': ['admin', 'supervisor'],
   'ContactService/ListContacts': ['admin', 'supervisor'],
   'ContactService/LeaseContacts': ['admin', 'supervisor'],
