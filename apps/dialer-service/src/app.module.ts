@@ -11,6 +11,8 @@ import { DrainController } from './drain/drain.controller';
 import { DialerAgentRpcHandlers } from './rpc/dialer-agent-rpc.handlers';
 import { DialerRpcHandlers } from './rpc/dialer-rpc.handlers';
 import { FsNodesService } from './telephony/fs-nodes.service';
+import { INBOUND_GATE_CONFIG, loadInboundGateConfig } from './inbound/inbound-gate.config';
+import { InboundGateService } from './inbound/inbound-gate.service';
 
 export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
 
@@ -28,6 +30,8 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
     DialerAgentRpcHandlers,
     CleanExit,
     DialerMetrics,
+    { provide: INBOUND_GATE_CONFIG, useFactory: () => loadInboundGateConfig() },
+    InboundGateService,
   ],
 })
 export class AppModule {}
