@@ -15,6 +15,7 @@ describe('scenario dialplan contexts', () => {
         ],
       },
     }),
+    1,
   );
 
   it('runs the first matching extension, with $1 replaced by the capture', () => {
