@@ -187,6 +187,28 @@ describeFsSimOnly('the inbound gate', () => {
       await fetch(`${fs.controlUrl}/channels/${uuid}/hangup`, { method: 'POST', body: '{}' });
   }, 60_000);
 
+  it('decides the calls that parked while the dialers could not hear the node, once it is back', async () => {
+    await blacklist('+84961166150');
+    await fetch(`${fs.controlUrl}/nodes/0/esl/cut`, { method: 'POST', body: '{}' });
+    const bad = await callIn('0961166150');
+    const good = await callIn('0961166151');
+    const channel = async (uuid: string) => {
+      const res = await fetch(`${fs.controlUrl}/channels/${uuid}`);
+      return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+    };
+    expect(await channel(bad)).toMatchObject({ answerState: 'ringing' }); // parked, nobody deciding
+    await fetch(`${fs.controlUrl}/nodes/0/esl/restore`, { method: 'POST', body: '{}' });
+    await waitFor(async () => (await channel(bad)) === undefined, {
+      description: 'the blacklisted call refused',
+    });
+    await waitFor(() => ofType(calls.events, 'call.inboundRejected').some((e) => e['channelUuid'] === bad));
+    await waitFor(async () => (await channel(good))?.['answerState'] === 'answered', {
+      description: 'the other call sent on to the extension',
+    });
+    await waitFor(() => esl.state === 'connected');
+    await fetch(`${fs.controlUrl}/channels/${good}/hangup`, { method: 'POST', body: '{}' });
+  }, 30_000);
+
   it('lets callers through (fail open, counted) while campaign-service does not answer', async () => {
     const before = await inboundMetric('failed_open');
     await stack.stopService('campaign');

@@ -56,10 +56,35 @@ export class InboundGateService implements OnModuleInit {
     nodes.onEvent((nodeId, event) => {
       if (event.name !== 'CHANNEL_PARK' || !('uniqueId' in event) || event.kind !== 'channel') return;
       if (event.variable(INBOUND_GATE_VARIABLE) !== 'true') return;
-      void this.decide(nodeId, event).catch((error: unknown) =>
-        this.logger.error({ msg: 'inbound gate failed', node: nodeId, error: String(error) }),
-      );
+      this.decideSafely(nodeId, {
+        uuid: event.uniqueId,
+        caller: header(event, 'Caller-Caller-ID-Number'),
+        called: header(event, 'Caller-Destination-Number'),
+      });
     });
+  }
+
+  private decideSafely(nodeId: string, call: GateCall): void {
+    void this.decide(nodeId, call).catch((error: unknown) =>
+      this.logger.error({ msg: 'inbound gate failed', node: nodeId, uuid: call.uuid, error: String(error) }),
+    );
+  }
+
+  /**
+   * Gate calls that parked while we could not hear the node (start-up, an ESL cut): found
+   * with `show channels` (parked inbound legs) and their `ats_inbound_gate` variable, then
+   * decided like the others; the claim keeps calls already decided (and parked again at
+   * the continue extension) from being decided twice.
+   */
+  private async sweep(nodeId: string): Promise<void> {
+    const connection = this.nodes.connection(nodeId);
+    const parked = (await connection.showChannels()).filter(
+      (row) => row.direction === 'inbound' && row.application === 'park',
+    );
+    for (const row of parked) {
+      if ((await connection.getVariable(row.uuid, INBOUND_GATE_VARIABLE)) !== 'true') continue;
+      this.decideSafely(nodeId, { uuid: row.uuid, caller: row.cidNum || undefined, called: row.dest });
+    }
   }
 
   async onModuleInit(): Promise<void> {
@@ -68,9 +93,16 @@ export class InboundGateService implements OnModuleInit {
     await Promise.all(
       this.dialer.nodes.map(async (node) => {
         const connection = this.nodes.connection(node.id);
+        const sweep = () =>
+          void this.sweep(node.id).catch((error: unknown) =>
+            this.logger.warn({ msg: 'inbound gate sweep failed', node: node.id, error: String(error) }),
+          );
+        connection.on('connected', sweep);
+        connection.on('reconnected', sweep);
         try {
           await connection.subscribe(['CHANNEL_PARK']);
           await connection.filter(`variable_${INBOUND_GATE_VARIABLE}`, 'true');
+          if (connection.state === 'connected') sweep();
         } catch (error) {
           this.logger.warn({
             msg: 'inbound gate subscription deferred',
@@ -90,15 +122,12 @@ export class InboundGateService implements OnModuleInit {
     return this.claims;
   }
 
-  private async decide(nodeId: string, event: EslEvent & { kind: 'channel' }): Promise<void> {
-    const uuid = event.uniqueId;
+  private async decide(nodeId: string, { uuid, caller, called }: GateCall): Promise<void> {
     if (this.deciding.has(uuid)) return;
     this.deciding.add(uuid);
     try {
       const claims = await this.claimStore();
       if (!(await claims.claim(uuid, this.dialer.dialerId))) return;
-      const caller = header(event, 'Caller-Caller-ID-Number');
-      const called = header(event, 'Caller-Destination-Number');
       const verdict = decideInbound(uuid, await this.checkCaller(caller), this.config.continueTo);
       const reply = await this.nodes.connection(nodeId).api(verdict.command);
       if (!reply.startsWith('+OK')) {
@@ -159,6 +188,13 @@ export class InboundGateService implements OnModuleInit {
       return { kind: 'unavailable', error: String(error) };
     }
   }
+}
+
+/** A parked gate call: its channel, the caller's number as delivered, and the number dialled. */
+interface GateCall {
+  uuid: string;
+  caller: string | undefined;
+  called: string | undefined;
 }
 
 function header(event: EslEvent, name: string): string | undefined {
