@@ -17,9 +17,11 @@ import { SERVICES } from './stack';
 
 /**
  * The agent's dialing through the gateway's REST API, on the whole stack with fs-sim: an
- * agent dials and decides previews for itself only; a supervisor may act for an agent.
- * This dialer is set to skip a preview nobody decides (ATS_DIALER_PREVIEW_ON_TIMEOUT=skip):
- * the contact goes back, never dialed behind the agent's back, never lost.
+ * agent dials (the next contact, or the one chosen in the CRM) and decides previews for
+ * itself only; a supervisor may act for an agent. The preview campaign here skips a
+ * preview nobody decides (`pacing.previewTimeoutAction: skip`, checked at the REST
+ * boundary): the contact gets a `skipped` outcome and comes back, never dialed behind the
+ * agent's back, never lost.
  */
 const EXTENSIONS = ['6001', '6002', '6003'];
 let fs: FsSimProcess;
@@ -35,7 +37,6 @@ beforeAll(async () => {
     ATS_DIALER_ID: 'dialer-agent-rest',
     ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
     ATS_DIALER_DRAIN_TIMEOUT_MS: '5000',
-    ATS_DIALER_PREVIEW_ON_TIMEOUT: 'skip',
     ATS_ADMIN_EMAIL: ADMIN.email,
     ATS_ADMIN_PASSWORD: ADMIN.password,
     ATS_TOKEN_SECRET: 'e2e-secret-long-enough-for-hmac-signing',
@@ -51,6 +52,20 @@ afterAll(async () => {
   await stack?.stop();
   await fs?.stop();
 });
+
+/** A contact added to a running campaign (a one-row list), by id. */
+async function addContact(campaignId: string, phone: string): Promise<string> {
+  const list = await stack.bus.request(campaignRpcs.createList, { campaignId, name: `one ${phone}` });
+  const started = await stack.bus.request(campaignRpcs.startImport, { listId: list.id, format: 'csv' });
+  await stack.bus.request(campaignRpcs.importChunk, {
+    importId: started.importId,
+    seq: 0,
+    data: Buffer.from(`phone\n${phone}\n`).toString('base64'),
+    last: true,
+  });
+  const page = await stack.bus.request(campaignRpcs.listContacts, { campaignId, limit: 10 });
+  return page.items.find((c) => c.phone === phone)!.id;
+}
 
 const forCampaign = (type: string, campaignId: string) =>
   ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
@@ -99,6 +114,24 @@ it('manual: the agent dials for itself (another agent is NOT_FOUND), a superviso
       [forOther.body.callId, other, 'answered'],
     ].sort(),
   );
+
+  // Click-to-call: the chosen contact, or 400 / 404 / 409 with the reason.
+  const dialAgain = (contactId: unknown) =>
+    api('POST', `/api/v1/agents/${mine}/manual-dial`, { as: agent, body: { ...body, contactId } });
+  expect((await dialAgain('c-42')).status).toBe(400);
+  expect((await dialAgain('5f0c2d1e-8a3b-4c6d-9e7f-0a1b2c3d4e5f')).status).toBe(404);
+  const done = await dialAgain(own.body.contact.contactId);
+  expect([done.status, done.body.details?.reason]).toEqual([409, 'CONTACT_DONE']);
+  const third = phoneEnding('06');
+  const thirdId = await addContact(campaign.id, third);
+  await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
+  const chosen = await dialAgain(thirdId);
+  expect([chosen.status, chosen.body.contact?.contactId, chosen.body.contact?.phone]).toEqual([
+    200,
+    thirdId,
+    third,
+  ]);
+  await waitFor(() => forCampaign('call.ended', campaign.id).length === 3, { timeoutMs: 30_000 });
   await waitFor(async () => (await agentStates(stack.bus, [mine!, other!])).every((s) => s === 'ready'));
   const none = await api('POST', `/api/v1/agents/${mine}/manual-dial`, { as: agent, body });
   expect([none.status, none.body.details?.reason]).toEqual([409, 'NO_CONTACT_DIALABLE']);
@@ -107,9 +140,29 @@ it('manual: the agent dials for itself (another agent is NOT_FOUND), a superviso
 it('preview: a preview nobody decides is skipped (this dialer says so), the contact comes back; the agent accepts and skips through REST', async () => {
   const [mine] = await createAgents(stack.bus, EXTENSIONS.slice(2, 3));
   const phones = [phoneEnding('01'), phoneEnding('01')];
+  // The timeout action is a campaign setting, checked at the REST boundary.
+  const draft = await api('POST', '/api/v1/campaigns', {
+    as: admin,
+    body: { name: 'preview rest', mode: 'preview', pacing: { previewTimeoutAction: 'later' } },
+  });
+  expect([draft.status, draft.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+  const made = await api('POST', '/api/v1/campaigns', {
+    as: admin,
+    body: { name: 'preview rest', mode: 'preview' },
+  });
+  expect(made.body.pacing.previewTimeoutAction).toBe('dial');
+  const patched = await api('PATCH', `/api/v1/campaigns/${made.body.id}`, {
+    as: admin,
+    body: { expectedVersion: made.body.version, changes: { pacing: { previewTimeoutAction: 'skip' } } },
+  });
+  expect([patched.status, patched.body.pacing?.previewTimeoutAction]).toEqual([200, 'skip']);
   const campaign = await createRunningCampaign(
     stack.bus,
-    { mode: 'preview', agents: [{ agentId: mine! }], pacing: { previewSeconds: 1 } },
+    {
+      mode: 'preview',
+      agents: [{ agentId: mine! }],
+      pacing: { previewSeconds: 1, previewTimeoutAction: 'skip' },
+    },
     phones,
   );
   const agent = await personOf(api, admin, 'agent', mine);
@@ -125,6 +178,9 @@ it('preview: a preview nobody decides is skipped (this dialer says so), the cont
   const stats = await stack.bus.request(campaignRpcs.campaignStats, { campaignId: campaign.id });
   expect(stats.contacts.done).toBe(0);
   expect(stats.contacts.total).toBe(2);
+  // Each skip is a `skipped` outcome, not a dial attempt.
+  expect(stats.attempts).toBe(0);
+  expect(stats.outcomes['skipped']).toBeGreaterThanOrEqual(3);
 
   // The agent acts within the preview time: skip the next one, accept the one after.
   const decide = async (action: 'skip' | 'accept') =>

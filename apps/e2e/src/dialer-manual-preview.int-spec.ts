@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   AtsError,
   campaignRpcs,
+  complianceRpcs,
   dialerAgentRpcs,
   notReadyRpc,
   type ManualDialReply,
@@ -24,9 +26,11 @@ import { SERVICES } from './stack';
  * Manual (the agent clicks to dial) and preview (the agent sees the contact first) on
  * real NATS, PostgreSQL and fs-sim: the agent is reserved before the dial and bridged on
  * the first media, every contact ends with exactly one outcome, no agent ever has two
- * customers, a skipped contact comes back, a preview nobody decides is dialed.
+ * customers, a skipped contact comes back (a `skipped` outcome, not an attempt), a
+ * preview nobody decides is dialed or skipped as its campaign says, and an agent can dial
+ * the contact they chose (click-to-call) or is told, typed, why not.
  */
-const EXTENSIONS = ['4001', '4002', '4003', '4004', '4005', '4006', '4007'];
+const EXTENSIONS = ['4001', '4002', '4003', '4004', '4005', '4006', '4007', '4008', '4009', '4010'];
 let fs: FsSimProcess;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -57,9 +61,13 @@ const reasonOf = (error: unknown) =>
     : String(error);
 
 /** What the agent's click answers: the call, or the typed refusal's reason. */
-async function clickDial(campaignId: string, agentId: string): Promise<ManualDialReply | string> {
+async function clickDial(
+  campaignId: string,
+  agentId: string,
+  contactId?: string,
+): Promise<ManualDialReply | string> {
   try {
-    return await stack.bus.request(dialerAgentRpcs.manualDial, { campaignId, agentId });
+    return await stack.bus.request(dialerAgentRpcs.manualDial, { campaignId, agentId, contactId });
   } catch (error) {
     return reasonOf(error);
   }
@@ -135,6 +143,72 @@ describe('manual', () => {
     const connected = forCampaign('call.agentConnected', campaign.id);
     for (const c of connected)
       expect(dialed.find((d) => d.callId === c['callId'])?.agentId).toBe(c['agentId']);
+  }, 120_000);
+
+  it('dials the contact the agent chose, ahead of the queue; refuses a DNC, unknown or already taken contact, typed', async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(7, 9));
+    const [a, b] = agents as [string, string];
+    const suffixes = ['01', '06', '01', '03'];
+    const phones = suffixes.map(phoneEnding);
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      { mode: 'manual', agents: agents.map((agentId) => ({ agentId })), pacing: { ringTimeoutSeconds: 15 } },
+      phones,
+    );
+    const contacts = (
+      await stack.bus.request(campaignRpcs.listContacts, { campaignId: campaign.id, limit: 10 })
+    ).items;
+    const idOf = (i: number) => contacts.find((c) => c.phone === phones[i])!.id;
+    await stack.bus.request(complianceRpcs.addDncEntries, {
+      list: { kind: 'campaign', campaignId: campaign.id },
+      phones: [phones[2]!],
+      reason: 'asked not to be called',
+    });
+    // The last contact of the queue, chosen in the CRM, is the one dialed.
+    const chosen = await waitFor(
+      async () => {
+        const answer = await clickDial(campaign.id, a, idOf(3));
+        if (typeof answer !== 'string') return answer;
+        expect(answer).toBe('AGENT_NOT_READY');
+        return undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, description: "agent a's click on the chosen contact" },
+    );
+    expect(chosen.contact).toMatchObject({ contactId: idOf(3), phone: phones[3], attemptNumber: 1 });
+    expect(forCampaign('call.dialed', campaign.id)[0]?.['contactId']).toBe(idOf(3));
+    // A number on the campaign's DNC list is refused, and nothing else is dialed instead.
+    await waitFor(async () => (await clickDial(campaign.id, b, idOf(2))) === 'CONTACT_NOT_COMPLIANT', {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    expect(await clickDial(campaign.id, b, randomUUID())).toBe('NOT_FOUND');
+    expect(await clickDial(campaign.id, b, idOf(2))).toBe('CONTACT_DONE');
+    expect(forCampaign('call.dialed', campaign.id)).toHaveLength(1);
+    // Both agents click the same contact at once: one call, the other told it is taken.
+    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'), {
+      timeoutMs: 15_000,
+    });
+    const both = await Promise.all([clickDial(campaign.id, a, idOf(0)), clickDial(campaign.id, b, idOf(0))]);
+    expect(both.filter((r) => typeof r === 'string')).toEqual(['CONTACT_LEASED']);
+    const winner = both.find((r): r is ManualDialReply => typeof r !== 'string')!;
+    expect(winner.contact.contactId).toBe(idOf(0));
+    // The remaining contact by a plain click of the other agent.
+    const other = winner.agentId === a ? b : a;
+    await waitFor(async () => typeof (await clickDial(campaign.id, other)) !== 'string', {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    await expectOneOutcomePerContact(
+      campaign.id,
+      [phones[0]!, phones[1]!, phones[3]!],
+      [suffixes[0]!, suffixes[1]!, suffixes[3]!],
+      agents,
+    );
+    expect(await stack.bus.request(campaignRpcs.getContact, { contactId: idOf(2) })).toMatchObject({
+      status: 'done',
+      finalReason: 'doNotCall',
+      attempts: 0,
+    });
   }, 120_000);
 
   it('refuses, typed: an agent not ready, a campaign not manual, a campaign not running', async () => {
@@ -215,17 +289,24 @@ describe('preview', () => {
         ['dial', 'agent'],
       ].sort(),
     );
-    // The skipped contact came back and was dialed later, once.
+    // The skipped contact came back and was dialed later, once: the skip is in its history,
+    // not in its attempts.
     expect(
       forCampaign('call.dialed', campaign.id).filter((d) => d['contactId'] === skippedContact),
     ).toHaveLength(1);
+    await waitFor(async () => {
+      const contact = await stack.bus.request(campaignRpcs.getContact, { contactId: skippedContact! });
+      return contact.status === 'done' && contact;
+    }).then((contact) =>
+      expect(contact).toMatchObject({ attempts: 1, outcomeCounts: { skipped: 1, answered: 1 } }),
+    );
     // Every dial followed an accepted preview.
     expect(new Set(forCampaign('call.dialed', campaign.id).map((d) => d['callId']))).toEqual(
       new Set(decided.filter((d) => d['decision'] === 'dial').map((d) => d['callId'])),
     );
   }, 120_000);
 
-  it('dials a preview nobody decides when its time runs out (the dialer default, onTimeout dial)', async () => {
+  it('dials a preview nobody decides when its time runs out (the campaign default, previewTimeoutAction dial)', async () => {
     const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
     const suffixes = ['01', '06', '03', '01'];
     const phones = suffixes.map(phoneEnding);
@@ -252,6 +333,52 @@ describe('preview', () => {
       );
     }
   }, 120_000);
+
+  it('skips a preview nobody decides when its campaign says so: a skipped outcome, no dial, back after the skip delay', async () => {
+    const [agent] = await createAgents(stack.bus, EXTENSIONS.slice(9, 10));
+    const phones = ['01', '06'].map(phoneEnding);
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'preview',
+        agents: [{ agentId: agent! }],
+        pacing: { previewSeconds: 1, previewTimeoutAction: 'skip' },
+        retryRules: { skippedDelaySeconds: 3600 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.previewDecided', campaign.id).length >= 2, { timeoutMs: 30_000 });
+    expect(
+      await waitForQuiescence(() => forCampaign('call.previewOffered', campaign.id).length, {
+        quietMs: 1_500,
+      }),
+    ).toBe(2);
+    expect(forCampaign('call.previewOffered', campaign.id).map((o) => o['onTimeout'])).toEqual([
+      'skip',
+      'skip',
+    ]);
+    expect(
+      forCampaign('call.previewDecided', campaign.id).map((d) => [d['decision'], d['decidedBy']]),
+    ).toEqual([
+      ['skip', 'timeout'],
+      ['skip', 'timeout'],
+    ]);
+    expect(forCampaign('call.dialed', campaign.id)).toEqual([]);
+    const contacts = (
+      await stack.bus.request(campaignRpcs.listContacts, { campaignId: campaign.id, limit: 10 })
+    ).items;
+    for (const contact of contacts) {
+      expect(contact).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        lastOutcome: 'skipped',
+        outcomeCounts: { skipped: 1 },
+      });
+      expect(Date.parse(contact.dueAt!) - Date.now()).toBeGreaterThan(3_000_000);
+    }
+    await waitFor(async () => (await agentStates(stack.bus, [agent!]))[0] === 'ready', { timeoutMs: 15_000 });
+    await stack.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'pause' });
+  }, 60_000);
 
   it("gives the contact back at once when the agent's phone drops during the preview, and shows it again", async () => {
     const [agent] = await createAgents(stack.bus, EXTENSIONS.slice(6, 7));

@@ -13,6 +13,7 @@ import {
   type DialerRefusalReason,
   type EventDefinition,
   type LeasedContact,
+  type LeaseRefusalReason,
   type ManualDialReply,
 } from '@autotelesale/contracts';
 import {
@@ -22,7 +23,6 @@ import {
   type AgentAssignment,
   type PreviewInput,
   type PreviewOffer,
-  type PreviewTimeoutAction,
 } from '@autotelesale/dialer-domain';
 import type { z } from 'zod';
 import { deterministicUuid } from '../calls/deterministic-id';
@@ -33,10 +33,24 @@ const LEASE_SECONDS = 300;
 const RENEW_EVERY_MS = 60_000;
 const MAX_LEASES_PER_CLICK = 5;
 
-export interface AgentDrivenRunnerDeps extends CampaignRunnerDeps {
-  /** What a preview nobody decided in time becomes (until campaigns carry the setting). */
-  previewOnTimeout: PreviewTimeoutAction;
-}
+export type AgentDrivenRunnerDeps = CampaignRunnerDeps;
+
+/** Why campaign-service would not lease a chosen contact, as the agent is told. */
+const CONTACT_REFUSALS: Record<
+  Exclude<LeaseRefusalReason, 'CONTACT_NOT_FOUND' | 'CAMPAIGN_NOT_RUNNING'>,
+  [DialerRefusalReason, string]
+> = {
+  CONTACT_LEASED: ['CONTACT_LEASED', 'this contact is being called or previewed by someone else'],
+  CONTACT_DONE: [
+    'CONTACT_DONE',
+    'this contact is finished (answered, disposed, out of attempts or not to be called)',
+  ],
+  CONTACT_NOT_YOURS: ['CONTACT_NOT_YOURS', 'this contact belongs to another agent'],
+  CONTACT_NOT_COMPLIANT: [
+    'CONTACT_NOT_COMPLIANT',
+    'this contact may not be called now (calling hours, do-not-call list, daily cap or invalid number)',
+  ],
+};
 
 interface LivePreview {
   offer: PreviewOffer;
@@ -55,9 +69,10 @@ export function refusal(reason: DialerRefusalReason, message: string): AtsError 
  * paced runner) and, in preview mode, offers each ready agent who has none a contact:
  * the agent is reserved, a contact leased for them, and `call.previewOffered` published
  * (the screen-pop) for the campaign's preview seconds; the agent accepts (dial now),
- * skips (the contact goes back to the queue) or lets the time run out (`onTimeout`).
+ * skips (the contact gets a `skipped` outcome and comes back per the campaign's rules) or
+ * lets the time run out (the campaign's `previewTimeoutAction`: dial, or skip likewise).
  * Manual: the agent asks (`manualDial`), the dialer reserves them, leases the next
- * contact for them and dials. Both dial with `bridgeOnMedia`: the agent hears the ringback.
+ * contact for them (or the one they chose: click-to-call) and dials. Both dial with `bridgeOnMedia`: the agent hears the ringback.
  */
 export class AgentDrivenRunner {
   private timer: NodeJS.Timeout | undefined;
@@ -130,9 +145,10 @@ export class AgentDrivenRunner {
 
   // ---------------------------------------------------------------- manual
 
-  async manualDial(agentId: string): Promise<ManualDialReply> {
+  async manualDial(agentId: string, contactId?: string): Promise<ManualDialReply> {
     this.refuseUnlessAccepting('manual');
     const agent = await this.reserveFor(agentId, this.campaign.pacing.ringTimeoutSeconds + 15);
+    if (contactId !== undefined) return this.dialChosen(agent, contactId);
     let contact: LeasedContact | undefined;
     // Compliance right before the originate (issue 8): a refused contact was already given
     // back by campaign-service; the next one is tried, a few times at most.
@@ -144,6 +160,20 @@ export class AgentDrivenRunner {
       await this.releaseReservation(agent);
       throw refusal('NO_CONTACT_DIALABLE', 'no contact of this campaign may be dialed now');
     }
+    return this.dialFor(agent, contact);
+  }
+
+  /** Click-to-call: this contact or a typed refusal saying why not (nothing else is dialed). */
+  private async dialChosen(agent: AgentAssignment, contactId: string): Promise<ManualDialReply> {
+    const contact = await this.leaseFor(agent, contactId);
+    if (!(await clearedToDial(this.deps.bus, this.deps.dialerId, contact, this.deps.logger))) {
+      await this.releaseReservation(agent);
+      throw refusal('CONTACT_NOT_COMPLIANT', CONTACT_REFUSALS.CONTACT_NOT_COMPLIANT[1]);
+    }
+    return this.dialFor(agent, contact);
+  }
+
+  private dialFor(agent: AgentAssignment, contact: LeasedContact): ManualDialReply {
     const callId = randomUUID();
     const dialedAt = new Date().toISOString();
     this.counters.dialed++;
@@ -151,7 +181,7 @@ export class AgentDrivenRunner {
     return {
       callId,
       campaignId: this.campaign.id,
-      agentId,
+      agentId: agent.agentId,
       contact: card(contact),
       dialedAt,
     };
@@ -247,7 +277,7 @@ export class AgentDrivenRunner {
       agentId,
       at: now,
       previewSeconds: c.pacing.previewSeconds,
-      onTimeout: this.deps.previewOnTimeout,
+      onTimeout: c.pacing.previewTimeoutAction,
     });
     const preview: LivePreview = { offer, contact, agent, timer: undefined };
     this.previews.set(previewId, preview);
@@ -309,13 +339,13 @@ export class AgentDrivenRunner {
         callId: callId!,
         bridgeOnMedia: true,
       });
-    } else if (decidedBy !== 'system' || offer.decision !== 'dial') {
+    } else if (offer.decision === 'skip' && decidedBy !== 'system') {
+      // Skipped by the agent or by the campaign's timeout action: an outcome of its own.
       this.counters.previewsSkipped++;
-      await this.giveBack(
-        contact,
-        agent,
-        offer.decidedBy === 'agent' ? 'skipped by the agent' : 'preview not taken',
-      );
+      await this.skip(offer.previewId, contact, agent, decidedBy);
+    } else if (decidedBy !== 'system' || offer.decision !== 'dial') {
+      // Cancelled (agent gone) or accepted as the dialer stops: given back as it was, no outcome.
+      await this.giveBack(contact, agent, 'preview not dialed');
     }
     await this.publish(offer.previewId, 2, callPreviewDecidedEvent, {
       previewId: offer.previewId,
@@ -355,7 +385,9 @@ export class AgentDrivenRunner {
     if (!status)
       throw refusal('AGENT_NOT_READY', 'the agent does not work this campaign (or is not logged in)');
     const leg = this.deps.agentLegs.leg(agentId);
-    if (status.state !== 'ready' || !leg || !leg.up || leg.nodeId !== this.nodeId)
+    // Whether they are ready is agent-service's compare-and-set below: the listing may be a
+    // tick old (an agent clicking as their last call ends is ready already).
+    if (!leg || !leg.up || leg.nodeId !== this.nodeId)
       throw refusal('AGENT_NOT_READY', 'the agent is not ready, or their phone is not connected yet');
     const reply = await this.deps.bus.request(reserveAgentRpc, {
       campaignId: this.campaign.id,
@@ -371,8 +403,11 @@ export class AgentDrivenRunner {
     };
   }
 
-  /** Leases the next contact for the reserved agent; none: the reservation goes back. */
-  private async leaseFor(agent: AgentAssignment): Promise<LeasedContact> {
+  /**
+   * Leases the next contact for the reserved agent, or the one they chose; none: the
+   * reservation goes back and the refusal says why.
+   */
+  private async leaseFor(agent: AgentAssignment, contactId?: string): Promise<LeasedContact> {
     const reply = await this.deps.bus
       .request(campaignRpcs.leaseContacts, {
         campaignId: this.campaign.id,
@@ -380,6 +415,7 @@ export class AgentDrivenRunner {
         count: 1,
         leaseSeconds: LEASE_SECONDS,
         agentIds: [agent.agentId],
+        ...(contactId !== undefined ? { contactIds: [contactId] } : {}),
       })
       .catch(async (error: unknown) => {
         await this.releaseReservation(agent);
@@ -391,6 +427,13 @@ export class AgentDrivenRunner {
     await this.releaseReservation(agent);
     if (reply.campaignStatus !== 'running')
       throw refusal('CAMPAIGN_NOT_RUNNING', 'the campaign is not running');
+    const why = contactId === undefined ? undefined : reply.refused?.[0]?.reason;
+    if (why === 'CONTACT_NOT_FOUND')
+      throw new AtsError('NOT_FOUND', `contact ${contactId} not found in this campaign`);
+    if (why !== undefined && why !== 'CAMPAIGN_NOT_RUNNING') {
+      const [reason, message] = CONTACT_REFUSALS[why];
+      throw refusal(reason, message);
+    }
     throw refusal('NO_CONTACT_DIALABLE', 'no contact of this campaign may be dialed now');
   }
 
@@ -405,9 +448,32 @@ export class AgentDrivenRunner {
     ]);
   }
 
+  /** A skipped preview: the `skipped` outcome (history, counts, the campaign's skip delay), not an attempt. */
+  private async skip(
+    previewId: string,
+    contact: LeasedContact,
+    agent: AgentAssignment,
+    decidedBy: 'agent' | 'timeout',
+  ): Promise<void> {
+    await Promise.all([
+      this.deps.bus.request(campaignRpcs.recordOutcome, {
+        attemptId: contact.attemptId,
+        dialerId: this.deps.dialerId,
+        outcome: 'skipped',
+        details: { previewId, decidedBy },
+      }),
+      this.releaseReservation(agent),
+    ]);
+  }
+
   private async releaseReservation(agent: AgentAssignment): Promise<void> {
     await this.deps.bus
       .request(releaseReservationRpc, { reservationId: agent.reservationId })
+      .then(() => {
+        // Ready again now, not at the next tick's listing: a click right after a refusal is served.
+        const status = this.agents.get(agent.agentId);
+        if (status?.state === 'reserved') this.agents.set(agent.agentId, { ...status, state: 'ready' });
+      })
       .catch((error: unknown) =>
         this.deps.logger.warn({
           msg: 'reservation not released',

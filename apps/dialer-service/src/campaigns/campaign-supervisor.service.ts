@@ -175,7 +175,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       tickMs: 200,
     };
     const fresh = AGENT_DRIVEN_MODES.has(campaign.mode)
-      ? new AgentDrivenRunner(campaign, nodeId, { ...deps, previewOnTimeout: this.config.previewOnTimeout })
+      ? new AgentDrivenRunner(campaign, nodeId, deps)
       : new CampaignRunner(campaign, nodeId, deps);
     this.runners.set(campaign.id, fresh);
     fresh.start();

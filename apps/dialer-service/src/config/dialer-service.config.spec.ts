@@ -14,19 +14,23 @@ describe('loadDialerServiceConfig', () => {
       ownershipLeaseMs: 15_000,
       heartbeatIntervalMs: 20_000,
       drainTimeoutMs: 600_000,
-      previewOnTimeout: 'dial',
     });
   });
 
-  it('reads what a preview not decided in time becomes, and refuses anything but dial or skip', () => {
-    expect(
-      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_PREVIEW_ON_TIMEOUT: 'skip' }),
-    ).toMatchObject({
-      previewOnTimeout: 'skip',
-    });
+  it('refuses the removed dialer-wide preview timeout setting, naming what replaced it', () => {
     expect(() =>
-      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_PREVIEW_ON_TIMEOUT: 'wait' }),
-    ).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_PREVIEW_ON_TIMEOUT: 'skip' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [
+          expect.objectContaining({
+            path: 'ATS_DIALER_PREVIEW_ON_TIMEOUT',
+            message: expect.stringContaining('pacing.previewTimeoutAction'),
+          }),
+        ],
+      }),
+    );
   });
 
   it('refuses to start without nodes, naming the variable', () => {

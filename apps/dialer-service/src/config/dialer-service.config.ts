@@ -20,8 +20,6 @@ export interface DialerServiceConfig {
   heartbeatIntervalMs: number;
   /** SIGTERM: how long live calls may go on before the process exits anyway. */
   drainTimeoutMs: number;
-  /** Preview mode: what a preview the agent did not decide in time becomes (dial it, or skip it). */
-  previewOnTimeout: 'dial' | 'skip';
 }
 
 const Env = z.object({
@@ -38,7 +36,16 @@ const Env = z.object({
   ATS_DIALER_OWNERSHIP_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
   ATS_FS_HEARTBEAT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   ATS_DIALER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(600_000),
-  ATS_DIALER_PREVIEW_ON_TIMEOUT: z.enum(['dial', 'skip']).default('dial'),
+  /**
+   * Removed: a campaign's `pacing.previewTimeoutAction` says what its undecided previews
+   * become. Refused rather than ignored, so a dialer set to `skip` never starts dialing
+   * previews nobody accepted.
+   */
+  ATS_DIALER_PREVIEW_ON_TIMEOUT: z
+    .undefined({
+      error: 'removed: set pacing.previewTimeoutAction (dial | skip) on each preview campaign instead',
+    })
+    .optional(),
 });
 
 export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): DialerServiceConfig {
@@ -65,6 +72,5 @@ export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): D
     ownershipLeaseMs: parsed.data.ATS_DIALER_OWNERSHIP_LEASE_MS,
     heartbeatIntervalMs: parsed.data.ATS_FS_HEARTBEAT_MS,
     drainTimeoutMs: parsed.data.ATS_DIALER_DRAIN_TIMEOUT_MS,
-    previewOnTimeout: parsed.data.ATS_DIALER_PREVIEW_ON_TIMEOUT,
   };
 }

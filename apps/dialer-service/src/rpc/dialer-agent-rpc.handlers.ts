@@ -43,7 +43,9 @@ export class DialerAgentRpcHandlers implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
-    this.serveOwned(dialerAgentRpcs.manualDial, 'manual', (runner, r) => runner.manualDial(r.agentId));
+    this.serveOwned(dialerAgentRpcs.manualDial, 'manual', (runner, r) =>
+      runner.manualDial(r.agentId, r.contactId),
+    );
     this.serveOwned(dialerAgentRpcs.acceptPreview, 'preview', (runner, r) =>
       runner.acceptPreview(r.previewId, r.agentId),
     );

@@ -18,14 +18,18 @@ import { ZodParam, ZodResponse } from '../http/zod.decorators';
 const AgentId = z.uuid();
 const PreviewId = z.uuid();
 const CampaignBody = z.object({ campaignId: z.uuid() }).strict();
+/** `contactId`: dial this contact of the campaign (click-to-call) instead of the next one. */
+const ManualDialBody = CampaignBody.extend({ contactId: z.uuid().optional() }).strict();
 
 /**
  * An agent's dialing on manual and preview campaigns (answered by the dialer that owns
- * the campaign): click to dial the next contact; accept or skip the contact shown in a
+ * the campaign): click to dial the next contact, or a chosen one (`contactId`, the CRM's
+ * click-to-call: 404 when it is not the campaign's); accept or skip the contact shown in a
  * preview (`call.previewOffered`). An agent acts for itself only (any other agent id is
  * NOT_FOUND); supervisors and admins may act for any agent. Refusals are 409 with
  * `details.reason` (AGENT_NOT_READY, CAMPAIGN_NOT_MANUAL, CAMPAIGN_NOT_PREVIEW,
- * CAMPAIGN_NOT_RUNNING, NO_CONTACT_DIALABLE, DIALER_DRAINING).
+ * CAMPAIGN_NOT_RUNNING, NO_CONTACT_DIALABLE, DIALER_DRAINING, and for a chosen contact
+ * CONTACT_LEASED, CONTACT_DONE, CONTACT_NOT_YOURS, CONTACT_NOT_COMPLIANT).
  */
 @ApiTags('agents')
 @Controller('api/v1/agents/:agentId')
@@ -33,10 +37,10 @@ const CampaignBody = z.object({ campaignId: z.uuid() }).strict();
 export class AgentDialingController {
   constructor(private readonly bus: NatsBus) {}
 
-  /** Manual: reserve the agent, lease the next contact for them, dial it (they hear the ringback). */
+  /** Manual: reserve the agent, lease the next contact (or `contactId`) for them, dial it (they hear the ringback). */
   @Post('manual-dial')
   @HttpCode(200)
-  @ApiZodBody(CampaignBody)
+  @ApiZodBody(ManualDialBody)
   @ZodResponse(200, ManualDialReply)
   manualDial(
     @ZodParam('agentId', AgentId) agentId: string,
@@ -46,7 +50,7 @@ export class AgentDialingController {
     requireAgentAccess(principal, [agentId]);
     return this.bus.request(dialerAgentRpcs.manualDial, {
       agentId,
-      ...boundary(CampaignBody, bodyObject(body)),
+      ...boundary(ManualDialBody, bodyObject(body)),
     });
   }
 
@@ -69,7 +73,7 @@ export class AgentDialingController {
     });
   }
 
-  /** Preview: not this contact now; it goes back to the queue. */
+  /** Preview: not this contact now; it gets a `skipped` outcome and comes back per the campaign's rules. */
   @Post('previews/:previewId/skip')
   @HttpCode(200)
   @ApiZodBody(CampaignBody)
