@@ -40,6 +40,13 @@ export interface ForecastPacerOptions {
    * whatever clock the world runs (e.g. a time-scaled fs-sim).
    */
   durationPriorMemory?: number;
+  /**
+   * Gain of the forecast-led warm-up loops (default 0: off; 4 was measured). Both controllers also
+   * move on the forecast's own expected abandons and long waits of every call placed, so
+   * a campaign leaves its cautious start within tens of calls instead of waiting for
+   * hundreds of live answers to show how rare abandons are (see `decide`).
+   */
+  forecastGain?: number;
 }
 
 const VARIANCE_FLOOR = 0.01;
@@ -48,6 +55,10 @@ const WAIT_PRICE_START = 5;
 const WAIT_PRICE_MIN = 0.01;
 const WAIT_PRICE_MAX = 100;
 const WAIT_INTEGRAL_MAX = Math.log(WAIT_PRICE_START / WAIT_PRICE_MIN) / WAIT_GAIN;
+/** The forecast-led loops move log(threshold) and log(price) by at most this either way. */
+/** Live answers after which the forecast-led loops count half: counted outcomes take over. */
+const FORECAST_FADE_LIVE = 100;
+const FORECAST_LOG_RANGE = Math.log(4);
 
 /**
  * Predictive pacing by forecast. For each call it could place now it asks: given who is
@@ -90,6 +101,15 @@ export class ForecastPacer implements Pacer {
   private readonly targetRate: number;
   private readonly integralMax: number;
   private readonly maxLinesPerAgent: number;
+  private readonly forecastGain: number;
+  /** Forecast-led loops: sum over placed calls of (target x q - expected abandons it adds),
+   * and of (long-wait share x q - expected long waits it adds). */
+  private forecastIntegral = 0;
+  private forecastWaitIntegral = 0;
+  /** The parts of the last `marginalCost`: expected extra abandons and long waits. */
+  private lastAbandons = 0;
+  private lastLate = 0;
+  private liveCounted = 0;
 
   // Work arrays, reused across decisions (a decision must not allocate on the hot path).
   private readonly supplyMean: Float64Array;
@@ -130,6 +150,10 @@ export class ForecastPacer implements Pacer {
     this.step = options.stepSec ?? 0.5;
     this.detection = options.amdDetectionSec ?? 0;
     this.maxLinesPerAgent = options.maxLinesPerAgent ?? 12;
+    this.forecastGain = options.forecastGain ?? 0;
+    if (!(this.forecastGain >= 0)) {
+      throw new PacingError('PACING_INVALID_ARGUMENT', 'forecastGain must be >= 0', options);
+    }
     this.graceSteps = Math.round(options.graceSec / this.step);
     this.shortWaitSteps = Math.min(this.graceSteps, Math.round((options.shortWaitSec ?? 1) / this.step));
     this.shortWaitShare = options.shortWaitShare ?? 0.006;
@@ -157,14 +181,22 @@ export class ForecastPacer implements Pacer {
 
   /** The current marginal-abandon threshold (expected extra abandons per extra live answer). */
   get threshold(): number {
-    return Math.min(1, Math.max(1e-5, this.initialThreshold * Math.exp(this.gain * this.integral)));
+    const log = this.gain * this.integral + this.forecastWeight * this.forecastGain * this.forecastIntegral;
+    return Math.min(1, Math.max(1e-5, this.initialThreshold * Math.exp(log)));
   }
 
   /** Price of one long wait, in abandons (second multiplier). */
   get longWaitPrice(): number {
     return Math.min(
       WAIT_PRICE_MAX,
-      Math.max(WAIT_PRICE_MIN, WAIT_PRICE_START * Math.exp(-WAIT_GAIN * this.waitIntegral)),
+      Math.max(
+        WAIT_PRICE_MIN,
+        WAIT_PRICE_START *
+          Math.exp(
+            -WAIT_GAIN * this.waitIntegral -
+              this.forecastWeight * this.forecastGain * this.forecastWaitIntegral,
+          ),
+      ),
     );
   }
 
@@ -185,6 +217,7 @@ export class ForecastPacer implements Pacer {
         return;
       case 'liveAnswered': {
         this.ledger.recordLiveAnswer(event.at);
+        this.liveCounted += 1;
         this.integral = Math.min(this.integralMax, this.integral + this.targetRate);
         // UK: people AMD hung up on count as abandoned. The dialer cannot see them one by
         // one; with a false-positive share fp, each person AMD passed stands for
@@ -303,7 +336,7 @@ export class ForecastPacer implements Pacer {
       newCall[k] = t <= 0 ? 0 : q * this.answerDelay.cdf(t);
     }
     const qNew = newCall[K - 1]!;
-    const threshold = this.threshold;
+    let threshold = this.threshold;
     const maxInFlight = this.maxLinesPerAgent * working;
     let dials = 0;
     while (inFlight + dials < maxInFlight) {
@@ -311,6 +344,8 @@ export class ForecastPacer implements Pacer {
       // Written so that a NaN (a forecast gone wrong) stops dialing instead of allowing it.
       if (!(cost <= threshold * qNew)) break;
       dials += 1;
+      this.learnFromForecast(qNew);
+      threshold = this.threshold;
       for (let k = 0; k < K; k += 1) {
         const p = newCall[k]!;
         demandMean[k] += p;
@@ -323,6 +358,36 @@ export class ForecastPacer implements Pacer {
       reason: dials > 0 ? 'forecast-under-threshold' : 'forecast-at-threshold',
       budget: this.ledger.budget(now),
     };
+  }
+
+  /** How much the forecast-led loops still count: n0 / (n0 + live answers counted). */
+  private get forecastWeight(): number {
+    return FORECAST_FADE_LIVE / (FORECAST_FADE_LIVE + this.liveCounted);
+  }
+
+  /**
+   * The forecast-led loops. The marginal costs of the calls placed add up to the abandons
+   * (and long waits) the forecast expects from them, so they can be steered long before
+   * real abandons are frequent enough to count: log(threshold) rises while the calls
+   * placed are expected to spend less than the target per live answer, and falls when
+   * they are expected to spend more; likewise the long-wait price against its share. The
+   * slow loops on counted abandons and waits (`observe`) stay on top and correct the
+   * forecast's bias (it is cautious: agents are not re-freed within its horizon). Both
+   * are bounded (FORECAST_LOG_RANGE): the forecast cannot talk the pacer into more than a
+   * factor 4 either way, and they fade as live answers are counted (half weight at
+   * FORECAST_FADE_LIVE) of what counted outcomes allow.
+   */
+  private learnFromForecast(qNew: number): void {
+    if (this.forecastGain === 0) return;
+    const limit = FORECAST_LOG_RANGE / this.forecastGain;
+    this.forecastIntegral = Math.max(
+      -limit,
+      Math.min(limit, this.forecastIntegral + this.targetRate * qNew - this.lastAbandons),
+    );
+    this.forecastWaitIntegral = Math.max(
+      -limit,
+      Math.min(limit, this.forecastWaitIntegral + this.shortWaitShare * qNew - this.lastLate),
+    );
   }
 
   /**
@@ -338,7 +403,8 @@ export class ForecastPacer implements Pacer {
     const newCall = this.newCall;
     const sMean = this.supplyMean;
     const sVar = this.supplyVar;
-    let cost = 0;
+    let abandons = 0;
+    let late = 0;
     for (let k = 1; k < K; k += 1) {
       const arrivals = newCall[k]! - newCall[k - 1]!;
       const othersArrivals = this.demandMean[k]! - this.demandMean[k - 1]!;
@@ -352,15 +418,19 @@ export class ForecastPacer implements Pacer {
       const muW = sMean[k + W]! - dMid;
       const sdW = Math.sqrt(sVar[k + W]! + dVarMid + VARIANCE_FLOOR);
       const abandon = normalCdf((0.5 - muG) / sdG);
-      const late = normalCdf((0.5 - muW) / sdW) - abandon;
-      cost += arrivals * (abandon + price * late);
+      const lateOnly = normalCdf((0.5 - muW) / sdW) - abandon;
+      abandons += arrivals * abandon;
+      late += arrivals * lateOnly;
       if (othersArrivals > 1e-12) {
         const extraVar = n * (1 - n);
         const abandonWith = normalCdf((0.5 - (muG - n)) / Math.sqrt(sdG * sdG + extraVar));
         const lateWith = normalCdf((0.5 - (muW - n)) / Math.sqrt(sdW * sdW + extraVar)) - abandonWith;
-        cost += othersArrivals * (abandonWith - abandon + price * (lateWith - late));
+        abandons += othersArrivals * (abandonWith - abandon);
+        late += othersArrivals * (lateWith - lateOnly);
       }
     }
-    return cost;
+    this.lastAbandons = abandons;
+    this.lastLate = late;
+    return abandons + price * late;
   }
 }

@@ -328,3 +328,52 @@ describe('ForecastPacer', () => {
     );
   });
 });
+
+describe('ForecastPacer warm-up (forecastGain)', () => {
+  const opts = {
+    rule: 'US',
+    capPercent: 3,
+    marginPercent: 0.3,
+    graceSec: 2,
+    noAnswerTimeoutSec: 25,
+  } as const;
+  const idle = () =>
+    snapshot(
+      0,
+      agentsInState(
+        0,
+        Array.from({ length: 10 }, () => ['ready', 0] as [AgentState, number]),
+      ),
+    );
+
+  it.each([
+    { forecastGain: 0, rises: false },
+    { forecastGain: 4, rises: true },
+  ])(
+    'gain $forecastGain: calls the forecast expects to abandon nobody raise the threshold: $rises',
+    ({ forecastGain, rises }) => {
+      const p = new ForecastPacer({ ...opts, forecastGain });
+      const start = p.threshold;
+      for (let i = 0; i < 20; i += 1) p.decide(idle());
+      if (rises) expect(p.threshold).toBeGreaterThan(start * 1.5);
+      else expect(p.threshold).toBe(start);
+    },
+  );
+
+  it.each([0, 50, 500])(
+    'the forecast moves the threshold by at most 4x, less as %p live answers are counted',
+    (live) => {
+      const p = new ForecastPacer({ ...opts, forecastGain: 4 });
+      for (let i = 0; i < live; i += 1) p.observe({ type: 'liveAnswered', at: i });
+      const counted = new ForecastPacer(opts);
+      for (let i = 0; i < live; i += 1) counted.observe({ type: 'liveAnswered', at: i });
+      for (let i = 0; i < 2000; i += 1) p.decide(idle());
+      const weight = 100 / (100 + live);
+      expect(p.threshold).toBeLessThanOrEqual(Math.min(1, counted.threshold * Math.pow(4, weight)) * 1.0001);
+    },
+  );
+
+  it('rejects a negative gain with a typed error', () => {
+    expect(() => new ForecastPacer({ ...opts, forecastGain: -1 })).toThrow(/forecastGain/);
+  });
+});

@@ -34,6 +34,7 @@ export function createPacer(scenario: Scenario, policy: ScenarioPolicy): Pacer {
           ...(policy.durationPriorMemory === undefined
             ? {}
             : { durationPriorMemory: policy.durationPriorMemory }),
+          ...(policy.forecastGain === undefined ? {} : { forecastGain: policy.forecastGain }),
         });
       }
       return new VicidialAdaptivePacer({

@@ -41,6 +41,7 @@ const PolicySchema = z.union([
       shortWaitShare: z.number().min(0).max(1).optional(),
       initialThreshold: positive.optional(),
       durationPriorMemory: z.number().min(1).optional(),
+      forecastGain: nonNegative.optional(),
     })
     .strict(),
   z
@@ -147,6 +148,7 @@ export function policyLabel(policy: ScenarioPolicy): { mode: string; policy: str
               (policy.gain === undefined ? '' : `,gain=${policy.gain}`) +
               (policy.initialThreshold === undefined ? '' : `,init=${policy.initialThreshold}`) +
               (policy.durationPriorMemory === undefined ? '' : `,priorMemory=${policy.durationPriorMemory}`) +
+              (policy.forecastGain === undefined ? '' : `,forecastGain=${policy.forecastGain}`) +
               ')',
           }
         : {
