@@ -8,6 +8,7 @@ import { ApplyAgentStateUseCase } from './ingest/apply-agent-state.use-case';
 import { ApplyCallEventUseCase } from './ingest/apply-call-event.use-case';
 import { ApplyCampaignEventUseCase } from './ingest/apply-campaign-event.use-case';
 import { ReportingConsumers } from './ingest/reporting-consumers';
+import { AbandonMinutesUseCase } from './kpis/abandon-minutes.use-case';
 import { AbandonWindowsUseCase } from './kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from './kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from './kpis/compare-manual.use-case';
@@ -37,6 +38,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', databa
     AbandonWindowsUseCase,
     AgentStateTimesUseCase,
     DialRefusalsUseCase,
+    AbandonMinutesUseCase,
     ReportingRpcHandlers,
     ReportingConsumers,
   ],

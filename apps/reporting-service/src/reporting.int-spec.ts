@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import {
+  abandonMinutesRpc,
   abandonWindowsRpc,
   agentStateTimesRpc,
   compareManualRpc,
@@ -326,6 +327,25 @@ describe('reporting a scripted hour of a small campaign', () => {
       [0, 0, true],
       [0, 0, true],
     ]);
+  });
+
+  it('gives the last 24 h per minute of dial time, adding up to the window (what a dialer seeds itself with)', async () => {
+    const reply = await h.bus.request(abandonMinutesRpc, { campaignId: day.campaignId, at: iso(120) });
+    expect(reply.to).toBe(iso(120));
+    expect(reply.from).toBe(new Date(base.getTime() + 120 * 60_000 - 86_400_000).toISOString());
+    const starts = reply.minutes.map((m) => Date.parse(m.start));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    for (const start of starts) expect(start % 60_000).toBe(0);
+    const sum = (key: 'liveAnswers' | 'abandons' | 'machineDetections') =>
+      reply.minutes.reduce((total, m) => total + m[key], 0);
+    // The regulator's counts (US: AMD false positives apart), as abandon.windows counts them.
+    expect([sum('liveAnswers'), sum('abandons')]).toEqual([5, 3]);
+    expect(sum('machineDetections')).toBeGreaterThan(0);
+    const before = await h.bus.request(abandonMinutesRpc, { campaignId: day.campaignId, at: iso(0) });
+    expect(before.minutes).toEqual([]);
+    await expect(
+      h.bus.request(abandonMinutesRpc, { campaignId: day.campaignId, windowSeconds: 2 * 86_400 }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('compares the campaign with manual dialing of the same attempts', async () => {

@@ -1,4 +1,4 @@
-import type { ThrottleDecision } from '@autotelesale/compliance-domain';
+import type { AbandonFact, AbandonWindowCounter, ThrottleDecision } from '@autotelesale/compliance-domain';
 
 export interface ThrottledDials {
   dials: number;
@@ -28,4 +28,46 @@ export function throttledDials(
   const allowed = Math.floor(scaled);
   if (safe >= allowed) return { dials: safe, credit: 0 };
   return { dials: allowed, credit: scaled - allowed };
+}
+
+/** What an abandon window needs of one minute of a campaign's past (reporting-service's `abandon.minutes`). */
+export interface AbandonMinuteCounts {
+  start: string;
+  liveAnswers: number;
+  abandons: number;
+  machineDetections: number;
+}
+
+/**
+ * Seeds a replica's abandon window with the campaign's past calls, so that a replica that
+ * starts pacing a campaign, or takes it over from one that died, paces as if it had seen
+ * them (else it would start from an empty window and could dial the campaign over its cap).
+ *
+ * Why reporting-service and not the calls stream: it already keeps every call record
+ * merged, idempotent, with the regulator's counting (`counted_live`, `counted_abandon`),
+ * and answers per minute (at most 1,440 rows for the 24 h window) instead of a replay of
+ * every call event of the day. Each fact is stamped at the end of its minute (never after
+ * `now`): it leaves the window up to a minute late, never early, the safe side of the cap.
+ * The few calls live at a take-over may be counted twice (seeded, then seen ending): at
+ * most the calls in flight, which the 20-answer minimum of the throttle dwarfs.
+ */
+export function seedAbandonWindow(
+  counter: AbandonWindowCounter,
+  minutes: readonly AbandonMinuteCounts[],
+  nowMs: number,
+): number {
+  let seeded = 0;
+  for (const minute of minutes) {
+    const at = Math.min(Date.parse(minute.start) + 59_999, nowMs);
+    const facts: Array<[number, AbandonFact]> = [
+      [minute.liveAnswers, 'liveAnswered'],
+      [minute.abandons, 'abandoned'],
+      [minute.machineDetections, 'machineDetected'],
+    ];
+    for (const [count, fact] of facts) {
+      for (let i = 0; i < count; i++) counter.record(at, fact);
+      seeded += count;
+    }
+  }
+  return seeded;
 }

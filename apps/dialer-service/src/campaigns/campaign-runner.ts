@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import {
+  abandonMinutesRpc,
   campaignRpcs,
   listAgentStatusesRpc,
   releaseReservationRpc,
@@ -26,7 +27,7 @@ import {
   type ThrottleDecision,
 } from '@autotelesale/compliance-domain';
 import { withSpan } from '@autotelesale/telemetry';
-import { throttledDials } from './abandon-pace';
+import { seedAbandonWindow, throttledDials } from './abandon-pace';
 import { AgentStateFeed } from './agent-state-feed';
 
 export interface CampaignRunnerDeps {
@@ -98,6 +99,8 @@ export class CampaignRunner {
   /** Live answers and abandons of the window: the campaign slows as its rate nears the cap, and stops at it. */
   private readonly abandons = new AbandonWindowCounter(ABANDON_WINDOW_MS);
   private dialCredit = 0;
+  /** The seeding of the abandon window; no tick paces before it is done. */
+  private seeding: Promise<void> = Promise.resolve();
   private throttleState: ThrottleDecision['state'] = 'normal';
   /** Wrap-ups as agent-service times them, for the forecast of when busy agents free up. */
   readonly agentFeed = new AgentStateFeed();
@@ -114,7 +117,32 @@ export class CampaignRunner {
   }
 
   start(): void {
+    this.seeding = this.seedAbandons();
     this.timer = setInterval(() => void this.tick(), this.deps.tickMs);
+  }
+
+  /**
+   * The abandon window of the last 24 h from reporting-service, before the first dial: a
+   * replica that starts or takes over a campaign paces as if it had seen the calls made
+   * before (`seedAbandonWindow` says why from reporting). If reporting does not answer,
+   * the campaign paces on what this replica sees, and says so.
+   */
+  private async seedAbandons(): Promise<void> {
+    try {
+      const reply = await this.deps.bus.request(
+        abandonMinutesRpc,
+        { campaignId: this.campaign.id, windowSeconds: ABANDON_WINDOW_MS / 1000 },
+        { timeoutMs: 3_000 },
+      );
+      const seeded = seedAbandonWindow(this.abandons, reply.minutes, Date.now());
+      this.deps.logger.log({ msg: 'abandon window seeded', campaignId: this.campaign.id, facts: seeded });
+    } catch (error) {
+      this.deps.logger.warn({
+        msg: 'abandon window not seeded: reporting did not answer',
+        campaignId: this.campaign.id,
+        error: String(error),
+      });
+    }
   }
 
   /** Stops starting calls; live calls go on to their end. */
@@ -133,6 +161,7 @@ export class CampaignRunner {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
+      await this.seeding;
       // One trace per pacing decision: the leases, dials and every effect of the calls it starts.
       const started = Date.now();
       await withSpan('dialer', 'pacing tick', { 'ats.campaign.id': this.campaign.id }, () => this.paceOnce());

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from '@nats-io/transport-node';
 import {
+  abandonMinutesRpc,
   abandonWindowsRpc,
   agentStateTimesRpc,
   compareManualRpc,
@@ -12,6 +13,7 @@ import {
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
 import type { z } from 'zod';
+import { AbandonMinutesUseCase } from '../kpis/abandon-minutes.use-case';
 import { AbandonWindowsUseCase } from '../kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from '../kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from '../kpis/compare-manual.use-case';
@@ -35,6 +37,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     private readonly abandonWindows: AbandonWindowsUseCase,
     private readonly agentStateTimes: AgentStateTimesUseCase,
     private readonly dialRefusals: DialRefusalsUseCase,
+    private readonly abandonMinutes: AbandonMinutesUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -45,6 +48,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     this.serve(abandonWindowsRpc, (r) => this.abandonWindows.execute(r));
     this.serve(agentStateTimesRpc, (r) => this.agentStateTimes.execute(r));
     this.serve(dialRefusalsRpc, (r) => this.dialRefusals.execute(r));
+    this.serve(abandonMinutesRpc, (r) => this.abandonMinutes.execute(r));
   }
 
   onModuleDestroy(): void {

@@ -254,3 +254,53 @@ export const dialRefusalsRpc = defineRpc(
   DialRefusalsRequest,
   DialRefusalsReply,
 );
+
+// ---- abandon history per minute (the dialer's window after a start or take-over) ------
+
+/** Longest history `abandon.minutes` returns: the UK rule's 24 hours. */
+export const ABANDON_MINUTES_MAX_SECONDS = 86_400;
+
+/**
+ * A campaign's live answers, abandons and AMD machine verdicts per minute of dial time
+ * over the `windowSeconds` ending at `at` (minutes with none are left out): what a dialer
+ * replica that starts pacing a campaign (or takes it over) seeds its abandon window with,
+ * so that it paces as if it had seen the calls another replica made.
+ */
+export const AbandonMinutesRequest = z
+  .object({
+    campaignId: Uuid,
+    windowSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(ABANDON_MINUTES_MAX_SECONDS)
+      .default(ABANDON_MINUTES_MAX_SECONDS),
+    /** End of the window (exclusive); default: now. */
+    at: IsoDateTime.optional(),
+  })
+  .strict();
+export const AbandonMinute = z.object({
+  /** Start of the minute (UTC). */
+  start: IsoDateTime,
+  /** Regulator live answers (people; AMD false positives excluded). */
+  liveAnswers: z.number().int().nonnegative(),
+  /** Regulator abandons. */
+  abandons: z.number().int().nonnegative(),
+  /** Calls AMD took for machines. */
+  machineDetections: z.number().int().nonnegative(),
+});
+export type AbandonMinute = z.infer<typeof AbandonMinute>;
+export const AbandonMinutesReply = z.object({
+  campaignId: Uuid,
+  from: IsoDateTime,
+  to: IsoDateTime,
+  /** Oldest first. */
+  minutes: z.array(AbandonMinute),
+});
+export type AbandonMinutesReply = z.infer<typeof AbandonMinutesReply>;
+export const abandonMinutesRpc = defineRpc(
+  'reporting',
+  'abandon.minutes',
+  AbandonMinutesRequest,
+  AbandonMinutesReply,
+);
