@@ -29,6 +29,7 @@ import { CallObserver, percentile } from './call-observer';
 import {
   BenchError,
   cpuMeter,
+  cpuMsPerAttempt,
   cpuSeconds,
   ensureBuilt,
   installSignalHandlers,
@@ -224,6 +225,10 @@ interface LatencyResult {
   samples: number;
   notBridged: number;
   attemptsPerSecond: number;
+  offeredPerSecond: number;
+  /** CPU ms per call attempt over our stack (dialer, fs-sim, services), and per process. */
+  cpuMsPerCall: number | undefined;
+  cpuMsPerCallText: string;
   seconds: number;
   loadAvg: string;
 }
@@ -261,8 +266,13 @@ async function measureLatency(stack: BenchStack, o: Options): Promise<LatencyRes
     const rtt = probeRoundTrips(stack.bus);
     await sleep(o.latencySeconds * 1000);
     const to = Date.now();
+    const reading = cpu();
     const roundTrip = await rtt();
-    log(`latency: CPU (cores) ${cpu()}; ${roundTrip}`);
+    const attemptsPerSecond = r.observer.attemptsBetween(from, to) / ((to - from) / 1000);
+    const perCall = cpuMsPerAttempt(reading, attemptsPerSecond);
+    log(
+      `latency: ${attemptsPerSecond.toFixed(1)} attempts/s (offered ${o.latencyRate}/s); CPU (cores) ${reading.text}; CPU ms per attempt ${perCall.text}, total ${perCall.total?.toFixed(1) ?? '?'}; ${roundTrip}`,
+    );
     await feeder.stop();
     await sleep(3_000); // the last customers answered in the window get their agent
     const bridges = r.observer.bridgesBetween(from, to);
@@ -296,7 +306,10 @@ async function measureLatency(stack: BenchStack, o: Options): Promise<LatencyRes
       max: Math.max(...latencies),
       samples: latencies.length,
       notBridged: answered - latencies.length,
-      attemptsPerSecond: r.observer.attemptsBetween(from, to) / ((to - from) / 1000),
+      attemptsPerSecond,
+      offeredPerSecond: o.latencyRate,
+      cpuMsPerCall: perCall.total,
+      cpuMsPerCallText: perCall.text,
       seconds: (to - from) / 1000,
       loadAvg: `${loadAtStart}-${load()}`,
     };
@@ -319,6 +332,9 @@ interface RateStep {
   /** The import could not make the offered rate due (campaign-service is the limit). */
   importBound: boolean;
   cpu: string;
+  /** CPU ms per call attempt over our stack, and per process. */
+  cpuMsPerCall: number | undefined;
+  cpuMsPerCallText: string;
   loadAvg: string;
 }
 
@@ -352,12 +368,17 @@ async function measureRate(stack: BenchStack, o: Options): Promise<RateStep[]> {
     const to = Date.now();
     const elapsed = (to - from) / 1000;
     const cpuTo = cpuSeconds(r.dialer.child.pid);
-    const cpuLine = `${cpu()}; ${await rtt()}`;
+    const reading = cpu();
+    const cpuLine = `${reading.text}; ${await rtt()}`;
     await sleep(500); // events of the window's last attempts
+    const attempts = r.observer.attemptsBetween(from, to) / elapsed;
+    const perCall = cpuMsPerAttempt(reading, attempts);
     return {
       offered,
       imported: (importedNow() - importedFrom) / elapsed,
-      attempts: r.observer.attemptsBetween(from, to) / elapsed,
+      attempts,
+      cpuMsPerCall: perCall.total,
+      cpuMsPerCallText: perCall.text,
       dialerCpu: cpuFrom !== undefined && cpuTo !== undefined ? (cpuTo - cpuFrom) / elapsed : undefined,
       cpu: cpuLine,
       loadAvg: `${loadFrom}-${load()}`,
@@ -368,7 +389,7 @@ async function measureRate(stack: BenchStack, o: Options): Promise<RateStep[]> {
   const report = (step: RateStep) => {
     steps.push(step);
     log(
-      `rate: offered ${step.offered}${step.offered === 'backlog' ? '' : '/s'}, imported ${Math.round(step.imported)}/s, attempts ${Math.round(step.attempts)}/s, CPU (cores) ${step.cpu}, load ${step.loadAvg}`,
+      `rate: offered ${step.offered}${step.offered === 'backlog' ? '' : '/s'}, imported ${Math.round(step.imported)}/s, attempts ${Math.round(step.attempts)}/s, CPU (cores) ${step.cpu}, CPU ms per attempt ${step.cpuMsPerCallText}, load ${step.loadAvg}`,
     );
   };
   try {
@@ -551,7 +572,13 @@ async function main(): Promise<number> {
     const l = await measureLatency(stack!, o);
     figures.bridgeLatencyP50Ms = round1(l.p50);
     figures.bridgeLatencyP99Ms = round1(l.p99);
-    const cond = `${Math.round(l.attemptsPerSecond)} attempts/s for ${l.seconds.toFixed(0)} s, all answer, ${l.samples} bridges (${l.notBridged} answered not bridged), max ${l.max.toFixed(1)} ms, load ${l.loadAvg}`;
+    // The target's condition is 100 calls/s: a machine that could not keep the offered rate
+    // says so here rather than reporting a latency measured at a lighter load.
+    const offeredNote =
+      l.attemptsPerSecond >= 0.9 * l.offeredPerSecond
+        ? `offered ${l.offeredPerSecond}/s`
+        : `offered ${l.offeredPerSecond}/s but the stack sustained only ${Math.round(l.attemptsPerSecond)}/s`;
+    const cond = `${Math.round(l.attemptsPerSecond)} attempts/s (${offeredNote}) for ${l.seconds.toFixed(0)} s, all answer, ${l.samples} bridges (${l.notBridged} answered not bridged), max ${l.max.toFixed(1)} ms, load ${l.loadAvg}`;
     rows.push(['bridge latency p50', `${l.p50.toFixed(1)} ms`, '-', '-', cond]);
     rows.push([
       'bridge latency p99',
@@ -559,6 +586,13 @@ async function main(): Promise<number> {
       '< 100 ms',
       l.p99 < 100 ? 'met' : 'NOT MET',
       cond,
+    ]);
+    rows.push([
+      'CPU per answered attempt',
+      l.cpuMsPerCall === undefined ? '?' : `${l.cpuMsPerCall.toFixed(1)} ms`,
+      '-',
+      '-',
+      `CPU ms per attempt: ${l.cpuMsPerCallText} (PostgreSQL and nats-server not counted), at ${Math.round(l.attemptsPerSecond)} attempts/s`,
     ]);
   });
 
@@ -596,7 +630,7 @@ async function main(): Promise<number> {
           : s.sustained
             ? 'followed'
             : 'stopped',
-        `${s.offered === 'backlog' ? '' : `contacts imported ${Math.round(s.imported)}/s, `}CPU cores: ${s.cpu}; load ${s.loadAvg}`,
+        `${s.offered === 'backlog' ? '' : `contacts imported ${Math.round(s.imported)}/s, `}CPU cores: ${s.cpu}; CPU ms per attempt ${s.cpuMsPerCall?.toFixed(1) ?? '?'} (${s.cpuMsPerCallText}); load ${s.loadAvg}`,
       ]);
   });
 

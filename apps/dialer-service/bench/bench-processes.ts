@@ -165,18 +165,51 @@ export function cpuSeconds(pid: number): number | undefined {
 }
 
 /** CPU use (cores) of several processes over a window: start() then read(). */
-export function cpuMeter(procs: Array<{ name: string; pid: number }>): () => string {
+export interface CpuReading {
+  /** CPU cores each process used over the window; undefined once it exited. */
+  cores: Array<{ name: string; cores: number | undefined }>;
+  /** `dialer 0.26, fs-sim 0.13, ...` */
+  text: string;
+}
+
+export function cpuMeter(procs: Array<{ name: string; pid: number }>): () => CpuReading {
   const t0 = Date.now();
   const c0 = procs.map((p) => cpuSeconds(p.pid));
   return () => {
     const seconds = (Date.now() - t0) / 1000;
-    return procs
-      .map((p, i) => {
-        const c1 = cpuSeconds(p.pid);
-        const before = c0[i];
-        return `${p.name} ${c1 === undefined || before === undefined ? '?' : ((c1 - before) / seconds).toFixed(2)}`;
-      })
-      .join(', ');
+    const cores = procs.map((p, i) => {
+      const c1 = cpuSeconds(p.pid);
+      const before = c0[i];
+      return {
+        name: p.name,
+        cores: c1 === undefined || before === undefined ? undefined : (c1 - before) / seconds,
+      };
+    });
+    return {
+      cores,
+      text: cores.map((c) => `${c.name} ${c.cores === undefined ? '?' : c.cores.toFixed(2)}`).join(', '),
+    };
+  };
+}
+
+/**
+ * CPU milliseconds per call attempt, per process and over our stack (every process but the
+ * benchmark itself): the figure that stays comparable when other work loads the machine.
+ */
+export function cpuMsPerAttempt(
+  reading: CpuReading,
+  attemptsPerSecond: number,
+): { total: number | undefined; text: string } {
+  if (!(attemptsPerSecond > 0)) return { total: undefined, text: 'no attempts' };
+  const ours = reading.cores.filter((c) => c.name !== 'bench');
+  const per = ours.map((c) => ({
+    name: c.name,
+    ms: c.cores === undefined ? undefined : (c.cores * 1000) / attemptsPerSecond,
+  }));
+  const total = per.every((p) => p.ms !== undefined) ? per.reduce((sum, p) => sum + p.ms!, 0) : undefined;
+  return {
+    total,
+    text: per.map((p) => `${p.name} ${p.ms === undefined ? '?' : p.ms.toFixed(1)}`).join(', '),
   };
 }
 

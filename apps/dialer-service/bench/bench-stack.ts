@@ -55,13 +55,23 @@ export async function startStack(): Promise<BenchStack> {
   });
   onCleanup('close the benchmark NATS client', () => bus.drain());
   const services: BenchStack['services'] = [];
+  // BENCH_SERVICES_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
+  // campaign-service and agent-service (the profile is written when they exit).
+  const nodeArgs = (process.env['BENCH_SERVICES_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   for (const service of ['campaign', 'agent'] as const) {
-    const child = spawnNode(`${service}-service`, `dist/apps/${service}-service/src/main.js`, [], {
-      ...env,
-      ATS_DATABASE_URL: db.url,
-      ATS_HTTP_PORT: String(await freePort()),
-      ATS_INSTANCE_ID: `${service}-bench`,
-    });
+    const child = spawnNode(
+      `${service}-service`,
+      `dist/apps/${service}-service/src/main.js`,
+      [],
+      {
+        ...env,
+        ATS_DATABASE_URL: db.url,
+        ATS_HTTP_PORT: String(await freePort()),
+        ATS_INSTANCE_ID: `${service}-bench`,
+      },
+      { nodeArgs },
+    );
+    onCleanup(`stop ${child.name}`, () => child.stop('SIGTERM', 10_000));
     await waitUntilHealthy(bus, service, child);
     services.push({ name: child.name, pid: child.pid });
   }

@@ -35,12 +35,21 @@ export interface ReservationRow {
   closed_at: Date | null;
 }
 
+const AGENT_COLUMNS = `
+  a.*,
+  COALESCE((SELECT array_agg(m.group_id::text ORDER BY m.group_id)
+              FROM agent_group_member m WHERE m.agent_id = a.agent_id), '{}') AS group_ids`;
+
 /** The agent with its groups; add `FOR UPDATE OF a` to lock it. */
-export const SELECT_AGENT = `
-  SELECT a.*,
-         COALESCE((SELECT array_agg(m.group_id::text ORDER BY m.group_id)
-                     FROM agent_group_member m WHERE m.agent_id = a.agent_id), '{}') AS group_ids
-    FROM agent a`;
+export const SELECT_AGENT = `SELECT ${AGENT_COLUMNS} FROM agent a`;
+
+/**
+ * SELECT_AGENT with the database's clock as `db_now` (AgentTx.now's value), for a
+ * transaction whose only row lock is taken by this very statement without waiting
+ * (`SKIP LOCKED`): one round trip instead of two.
+ */
+export const SELECT_AGENT_WITH_NOW = `SELECT ${AGENT_COLUMNS},
+  date_trunc('milliseconds', clock_timestamp()) AS db_now FROM agent a`;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

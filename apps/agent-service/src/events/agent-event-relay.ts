@@ -78,17 +78,39 @@ export class AgentEventRelay implements OnModuleDestroy {
         `SELECT seq, agent_id, envelope FROM agent_event_outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT ${BATCH}`,
       );
+      // One chain per agent, the chains at once: an agent's events still go out one after
+      // the other (version 6 is sent only once 5 is acked), but the batch no longer waits
+      // for each ack in turn while it holds a database connection. A chain that fails
+      // stops there; what the others published is marked, the rest is retried.
+      const chains = new Map<string, typeof rows>();
       for (const row of rows) {
-        await this.bus.publishEvent(
-          this.bus.topology.events.agent(row.agent_id),
-          EventEnvelope.parse(row.envelope),
-        );
+        const chain = chains.get(row.agent_id);
+        if (chain) chain.push(row);
+        else chains.set(row.agent_id, [row]);
       }
-      if (rows.length > 0) {
+      const published: string[] = [];
+      const results = await Promise.allSettled(
+        [...chains.values()].map(async (chain) => {
+          for (const row of chain) {
+            // publishEvent validates the envelope (a typed error for a bad row).
+            await this.bus.publishEvent(
+              this.bus.topology.events.agent(row.agent_id),
+              row.envelope as EventEnvelope,
+            );
+            published.push(row.seq);
+          }
+        }),
+      );
+      if (published.length > 0) {
         await client.query(
           `UPDATE agent_event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`,
-          [rows.map((r) => r.seq)],
+          [published],
         );
+      }
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        await client.query('COMMIT');
+        throw failed.reason;
       }
       await client.query('COMMIT');
       return rows.length;

@@ -11,7 +11,7 @@ import { METRICS_REGISTRY } from '@autotelesale/service-kit';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { AgentDatabase, type AgentTx } from '../db/agent-database';
-import { SELECT_AGENT, reservationOf, type AgentRow, type ReservationRow } from '../db/agent-rows';
+import { SELECT_AGENT_WITH_NOW, reservationOf, type AgentRow, type ReservationRow } from '../db/agent-rows';
 import { AgentTransitions } from '../states/agent-transitions';
 import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
 
@@ -86,8 +86,10 @@ export class ReserveAgentUseCase {
         const existing = await this.existing(tx, command);
         if (existing) return { outcome: 'reserved' as const, reservation: existing, replayed: true as const };
       }
-      const { rows } = await tx.query<AgentRow>(
-        `${SELECT_AGENT}
+      // The clock in the same statement: the row lock never waits (SKIP LOCKED) and the
+      // reservation id's lock is held already, so the time is read after every lock.
+      const { rows } = await tx.query<AgentRow & { db_now: Date }>(
+        `${SELECT_AGENT_WITH_NOW}
           WHERE a.state = 'ready'
             AND (a.agent_id = ANY($1::uuid[])
                  OR EXISTS (SELECT 1 FROM agent_group_member m
@@ -100,7 +102,7 @@ export class ReserveAgentUseCase {
       );
       const agent = rows[0];
       if (!agent) return { outcome: 'noAgent' as const };
-      const now = await tx.now();
+      const now = agent.db_now;
       const { status } = await this.transitions.apply(
         tx,
         agent,

@@ -79,6 +79,8 @@ export class CallDriverService {
   private readonly calls = new Map<string, LiveCall>();
   private readonly byAgentLeg = new Map<string, string>();
   private readonly factListeners = new Map<string, (fact: CallFact) => void>();
+  /** Per campaign, the agents its last pacing tick saw ready here (`reserveCandidates`). */
+  private readonly candidates = new Map<string, string[]>();
   /** Each call's trace (its pacing tick): effects of later ESL events run in it, so one call is one trace. */
   private readonly traces = new Map<string, Context>();
 
@@ -104,6 +106,12 @@ export class CallDriverService {
   onFacts(campaignId: string, listener: ((fact: CallFact) => void) | undefined): void {
     if (listener) this.factListeners.set(campaignId, listener);
     else this.factListeners.delete(campaignId);
+  }
+
+  /** The agents a campaign's reservations name first (undefined: its whole list). */
+  setReserveCandidates(campaignId: string, agentIds: string[] | undefined): void {
+    if (agentIds) this.candidates.set(campaignId, agentIds);
+    else this.candidates.delete(campaignId);
   }
 
   /**
@@ -528,14 +536,22 @@ export class CallDriverService {
     const reservationId = randomUUID();
     let agent: AgentAssignment | null = null;
     try {
-      const reply = await this.bus.request(reserveAgentRpc, {
-        campaignId: call.campaign.id,
-        reservationId,
-        callId: call.callId,
-        eligibleAgentIds: call.campaign.agents.map((a) => a.agentId),
-        eligibleGroupIds: call.campaign.agentGroupId ? [call.campaign.agentGroupId] : [],
-        timeoutMs: 5_000,
-      });
+      const request = (eligibleAgentIds: string[]) =>
+        this.bus.request(reserveAgentRpc, {
+          campaignId: call.campaign.id,
+          reservationId,
+          callId: call.callId,
+          eligibleAgentIds,
+          eligibleGroupIds: call.campaign.agentGroupId ? [call.campaign.agentGroupId] : [],
+          timeoutMs: 5_000,
+        });
+      // The last tick's ready agents first (a small request), the whole list if none of them
+      // is still free. A group campaign's members are agent-service's to find: no hint.
+      const hint = call.campaign.agentGroupId ? undefined : this.candidates.get(call.campaign.id);
+      const all = call.campaign.agents.map((a) => a.agentId);
+      const narrowed = hint !== undefined && hint.length > 0 && hint.length < all.length;
+      let reply = await request(narrowed ? hint : all);
+      if (narrowed && reply.outcome !== 'reserved') reply = await request(all);
       if (reply.outcome === 'reserved') {
         const leg = this.agentLegs.leg(reply.reservation.agentId);
         if (leg && leg.up && leg.nodeId === call.nodeId) {

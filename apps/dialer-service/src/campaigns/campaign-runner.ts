@@ -20,6 +20,7 @@ import {
 import type { AgentLegsService } from '../agents/agent-legs.service';
 import type { CallDriverService, CallFact } from '../calls/call-driver.service';
 import type { LiveCall } from '../calls/live-call';
+import { reserveCandidates } from '../calls/reserve-candidates';
 import { clearedToDial } from '../compliance/clear-to-dial';
 import {
   AbandonWindowCounter,
@@ -151,6 +152,7 @@ export class CampaignRunner {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.deps.calls.onFacts(this.campaign.id, undefined);
+    this.deps.calls.setReserveCandidates(this.campaign.id, undefined);
   }
 
   get isStopped(): boolean {
@@ -198,6 +200,7 @@ export class CampaignRunner {
       const state = a.state === 'ready' && !reachable ? 'notReady' : AGENT_STATE[a.state];
       return { id: a.agentId, state, since: Date.parse(a.stateSince) / 1000 };
     });
+    calls.setReserveCandidates(c.id, reserveCandidates(agents));
     const live = calls.liveCalls(c.id);
     const snapshotCalls: CallSnapshot[] = [];
     for (const call of live) {
