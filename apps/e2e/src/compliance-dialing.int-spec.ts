@@ -1,5 +1,5 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
+import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
   campaignRpcs,
   complianceRpcs,
@@ -11,6 +11,7 @@ import {
   type DialAudit,
 } from '@autotelesale/contracts';
 import {
+  AGENT_SEATS,
   collectCallEvents,
   createAgents,
   createRunningCampaign,
@@ -19,16 +20,18 @@ import {
   scenario,
 } from './dialer-fixtures';
 import { SERVICES } from './stack';
+import { FS_SIM_TIME_SCALE, startSwitchUnderTest, switchMs, type SwitchUnderTest } from './switch-under-test';
 
 /**
- * Compliance on the real stack (campaign, agent and dialer services, fs-sim): the dialer
+ * Compliance on the real stack (campaign, agent and dialer services, fs-sim or the switch
+ * ATS_E2E_FS_NODES names): the dialer
  * asks campaign-service to clear every dial, and campaign-service judges calling hours on
  * a scaled compliance clock, 2,880 times real time (a simulated day in 30 s), starting the
  * evening before the night New York moves its clocks forward.
  */
 const CLOCK_START = '2026-03-07T20:00:00Z';
 const SCALE = 2880;
-const EXTENSIONS = ['3001', '3002', '3003', '3004', '3005', '3006'];
+const EXTENSIONS = AGENT_SEATS.slice(0, 6);
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const ALWAYS_OPEN = {
   timeZone: 'UTC',
@@ -36,12 +39,12 @@ const ALWAYS_OPEN = {
   windows: [{ days: [...EVERY_DAY], start: '00:00', end: '24:00' }],
 };
 
-let fs: FsSimProcess;
+let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 
 beforeAll(async () => {
-  fs = await startFsSimProcess({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
+  fs = await startSwitchUnderTest({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: FS_SIM_TIME_SCALE });
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer], {
     ATS_FS_NODES: fs.nodesEnv,
     ATS_DIALER_ID: 'dialer-compliance',
@@ -95,7 +98,7 @@ describe('a 24-hour simulated campaign across three zones', () => {
   it('starts no call outside 08:00-21:00 where the contact is, and calls every zone in its hours', async () => {
     const zoneOf: Record<string, string> = {};
     const phones: string[] = [];
-    // Busy numbers (fs-sim suffix 03) retried every real second: dialed all through their hours.
+    // Busy numbers (suffix 03, busy on either switch) retried every real second: dialed all through their hours.
     for (const [i, [prefix, zone]] of (
       [
         ['+8490123', 'Asia/Ho_Chi_Minh'],
@@ -171,136 +174,148 @@ describe('a 24-hour simulated campaign across three zones', () => {
 });
 
 describe('do-not-call while leased', () => {
-  it('a number put on the campaign list while its contact is leased is never dialed', async () => {
-    // Agents logged in but not ready: the dialer leases nothing yet.
-    const agentIds: string[] = [];
-    for (const extension of EXTENSIONS.slice(2, 4)) {
-      const agent = await stack.bus.request(createAgentRpc, { name: `Agent ${extension}`, extension });
-      await stack.bus.request(loginRpc, { agentId: agent.agentId });
-      agentIds.push(agent.agentId);
-    }
-    const allowedPhone = phoneEnding('01');
-    const listedPhone = phoneEnding('01');
-    const campaign = await createRunningCampaign(
-      stack.bus,
-      {
-        mode: 'progressive',
-        agents: agentIds.map((agentId) => ({ agentId })),
-        pacing: { ringTimeoutSeconds: 15 },
-        callingHours: ALWAYS_OPEN,
-      },
-      [allowedPhone, listedPhone],
-    );
-    const listed = (await contactsOf(campaign)).find((c) => c.phone === listedPhone)!;
-    // Another dialer replica leases the contact (then dies with it).
-    await waitFor(async () => {
-      const lease = await stack.bus.request(campaignRpcs.leaseContacts, {
-        campaignId: campaign.id,
-        dialerId: 'replica-that-dies',
-        count: 2,
-        leaseSeconds: 2,
-      });
-      const mine = lease.contacts.filter((c) => c.id !== listed.id).map((c) => c.attemptId);
-      if (mine.length > 0)
-        await stack.bus.request(campaignRpcs.releaseLease, {
+  it(
+    'a number put on the campaign list while its contact is leased is never dialed',
+    async () => {
+      // Agents logged in but not ready: the dialer leases nothing yet.
+      const agentIds: string[] = [];
+      for (const extension of EXTENSIONS.slice(2, 4)) {
+        const agent = await stack.bus.request(createAgentRpc, { name: `Agent ${extension}`, extension });
+        await stack.bus.request(loginRpc, { agentId: agent.agentId });
+        agentIds.push(agent.agentId);
+      }
+      const allowedPhone = phoneEnding('01');
+      const listedPhone = phoneEnding('01');
+      const campaign = await createRunningCampaign(
+        stack.bus,
+        {
+          mode: 'progressive',
+          agents: agentIds.map((agentId) => ({ agentId })),
+          pacing: { ringTimeoutSeconds: 15 },
+          callingHours: ALWAYS_OPEN,
+        },
+        [allowedPhone, listedPhone],
+      );
+      const listed = (await contactsOf(campaign)).find((c) => c.phone === listedPhone)!;
+      // Another dialer replica leases the contact (then dies with it).
+      await waitFor(async () => {
+        const lease = await stack.bus.request(campaignRpcs.leaseContacts, {
+          campaignId: campaign.id,
           dialerId: 'replica-that-dies',
-          attemptIds: mine,
-          reason: 'only the listed contact is kept',
+          count: 2,
+          leaseSeconds: 2,
         });
-      return (await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).status === 'leased';
-    });
-    await stack.bus.request(complianceRpcs.addDncEntries, {
-      list: { kind: 'campaign', campaignId: campaign.id },
-      phones: [listedPhone],
-      reason: 'asked on another call',
-    });
-    for (const agentId of agentIds) await stack.bus.request(readyRpc, { agentId });
+        const mine = lease.contacts.filter((c) => c.id !== listed.id).map((c) => c.attemptId);
+        if (mine.length > 0)
+          await stack.bus.request(campaignRpcs.releaseLease, {
+            dialerId: 'replica-that-dies',
+            attemptIds: mine,
+            reason: 'only the listed contact is kept',
+          });
+        return (
+          (await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).status === 'leased'
+        );
+      });
+      await stack.bus.request(complianceRpcs.addDncEntries, {
+        list: { kind: 'campaign', campaignId: campaign.id },
+        phones: [listedPhone],
+        reason: 'asked on another call',
+      });
+      for (const agentId of agentIds) await stack.bus.request(readyRpc, { agentId });
 
-    // The other contact is called; the listed one comes back when its lease expires and is finished.
-    await waitFor(() => endsOf(campaign.id).some((e) => e['phone'] === allowedPhone), { timeoutMs: 30_000 });
-    await waitFor(
-      async () =>
-        (await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).finalReason ===
-        'doNotCall',
-      { timeoutMs: 30_000 },
-    );
-    expect(await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).toMatchObject({
-      status: 'done',
-      finalReason: 'doNotCall',
-      attempts: 0,
-    });
-    await waitForQuiescence(() => dialsOf(campaign.id).length, { quietMs: 1_000 });
-    expect(dialsOf(campaign.id).map((d) => d['phone'])).toEqual([allowedPhone]);
-    const audit = await auditOf(listed.id);
-    expect(audit.filter((a) => !a.allowed).map((a) => a.reason)).toEqual(['doNotCall']);
-    expect(audit.some((a) => a.allowed)).toBe(false);
-  }, 90_000);
+      // The other contact is called; the listed one comes back when its lease expires and is finished.
+      await waitFor(() => endsOf(campaign.id).some((e) => e['phone'] === allowedPhone), {
+        timeoutMs: switchMs(30_000),
+      });
+      await waitFor(
+        async () =>
+          (await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).finalReason ===
+          'doNotCall',
+        { timeoutMs: switchMs(30_000) },
+      );
+      expect(await stack.bus.request(campaignRpcs.getContact, { contactId: listed.id })).toMatchObject({
+        status: 'done',
+        finalReason: 'doNotCall',
+        attempts: 0,
+      });
+      await waitForQuiescence(() => dialsOf(campaign.id).length, { quietMs: 1_000 });
+      expect(dialsOf(campaign.id).map((d) => d['phone'])).toEqual([allowedPhone]);
+      const audit = await auditOf(listed.id);
+      expect(audit.filter((a) => !a.allowed).map((a) => a.reason)).toEqual(['doNotCall']);
+      expect(audit.some((a) => a.allowed)).toBe(false);
+    },
+    switchMs(90_000),
+  );
 });
 
 describe('retries', () => {
-  it('follow their rules exactly: delays, attempts per outcome, invalid numbers never again', async () => {
-    const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
-    const busy = phoneEnding('03');
-    const noAnswer = phoneEnding('04');
-    const invalid = phoneEnding('05');
-    const answered = phoneEnding('01');
-    const campaign = await createRunningCampaign(
-      stack.bus,
-      {
-        mode: 'progressive',
-        agents: agents.map((agentId) => ({ agentId })),
-        pacing: { ringTimeoutSeconds: 15 },
-        callingHours: ALWAYS_OPEN,
-        retryRules: {
-          busy: { delaySeconds: 2, maxAttempts: 3 },
-          noAnswer: { delaySeconds: 1, maxAttempts: 2 },
-          maxTotalAttempts: 10,
+  it(
+    'follow their rules exactly: delays, attempts per outcome, invalid numbers never again',
+    async () => {
+      const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
+      const busy = phoneEnding('03');
+      const noAnswer = phoneEnding('04');
+      const invalid = phoneEnding('05');
+      const answered = phoneEnding('01');
+      const campaign = await createRunningCampaign(
+        stack.bus,
+        {
+          mode: 'progressive',
+          agents: agents.map((agentId) => ({ agentId })),
+          pacing: { ringTimeoutSeconds: 15 },
+          callingHours: ALWAYS_OPEN,
+          retryRules: {
+            busy: { delaySeconds: 2, maxAttempts: 3 },
+            noAnswer: { delaySeconds: 1, maxAttempts: 2 },
+            maxTotalAttempts: 10,
+          },
         },
-      },
-      [busy, noAnswer, invalid, answered],
-    );
-    const expected: Record<string, { dials: number; delayMs: number; finalReason: string }> = {
-      [busy]: { dials: 3, delayMs: 2_000, finalReason: 'maxAttempts' },
-      [noAnswer]: { dials: 2, delayMs: 1_000, finalReason: 'maxAttempts' },
-      [invalid]: { dials: 1, delayMs: 0, finalReason: 'invalidNumber' },
-      [answered]: { dials: 1, delayMs: 0, finalReason: 'answered' },
-    };
-    await waitFor(async () => (await contactsOf(campaign)).every((c) => c.status === 'done'), {
-      timeoutMs: 60_000,
-      intervalMs: 200,
-    });
-    await waitForQuiescence(() => endsOf(campaign.id).length, { quietMs: 1_000 });
+        [busy, noAnswer, invalid, answered],
+      );
+      const expected: Record<string, { dials: number; delayMs: number; finalReason: string }> = {
+        [busy]: { dials: 3, delayMs: 2_000, finalReason: 'maxAttempts' },
+        [noAnswer]: { dials: 2, delayMs: 1_000, finalReason: 'maxAttempts' },
+        [invalid]: { dials: 1, delayMs: 0, finalReason: 'invalidNumber' },
+        [answered]: { dials: 1, delayMs: 0, finalReason: 'answered' },
+      };
+      await waitFor(async () => (await contactsOf(campaign)).every((c) => c.status === 'done'), {
+        timeoutMs: switchMs(60_000),
+        intervalMs: 200,
+      });
+      await waitForQuiescence(() => endsOf(campaign.id).length, { quietMs: 1_000 });
 
-    const contacts = await contactsOf(campaign);
-    for (const [phone, rule] of Object.entries(expected)) {
-      const dials = dialsOf(campaign.id).filter((d) => d['phone'] === phone);
-      const ends = endsOf(campaign.id).filter((e) => e['phone'] === phone);
-      expect([phone, dials.length, ends.length]).toEqual([phone, rule.dials, rule.dials]);
-      const contact = contacts.find((c) => c.phone === phone)!;
-      expect([phone, contact.attempts, contact.finalReason]).toEqual([phone, rule.dials, rule.finalReason]);
-      // Each redial waited at least the rule's delay after the previous call ended.
-      ends.sort((a, b) => Date.parse(a['endedAt'] as string) - Date.parse(b['endedAt'] as string));
-      dials.sort((a, b) => Date.parse(a['dialedAt'] as string) - Date.parse(b['dialedAt'] as string));
-      for (let n = 1; n < dials.length; n++) {
-        const gap =
-          Date.parse(dials[n]!['dialedAt'] as string) - Date.parse(ends[n - 1]!['endedAt'] as string);
-        expect([phone, n, gap >= rule.delayMs]).toEqual([phone, n, true]);
+      const contacts = await contactsOf(campaign);
+      for (const [phone, rule] of Object.entries(expected)) {
+        const dials = dialsOf(campaign.id).filter((d) => d['phone'] === phone);
+        const ends = endsOf(campaign.id).filter((e) => e['phone'] === phone);
+        expect([phone, dials.length, ends.length]).toEqual([phone, rule.dials, rule.dials]);
+        const contact = contacts.find((c) => c.phone === phone)!;
+        expect([phone, contact.attempts, contact.finalReason]).toEqual([phone, rule.dials, rule.finalReason]);
+        // Each redial waited at least the rule's delay after the previous call ended.
+        ends.sort((a, b) => Date.parse(a['endedAt'] as string) - Date.parse(b['endedAt'] as string));
+        dials.sort((a, b) => Date.parse(a['dialedAt'] as string) - Date.parse(b['dialedAt'] as string));
+        for (let n = 1; n < dials.length; n++) {
+          const gap =
+            Date.parse(dials[n]!['dialedAt'] as string) - Date.parse(ends[n - 1]!['endedAt'] as string);
+          expect([phone, n, gap >= rule.delayMs]).toEqual([phone, n, true]);
+        }
       }
-    }
 
-    // The invalid number is never dialed again, not even by another campaign.
-    const other = await createRunningCampaign(
-      stack.bus,
-      { mode: 'progressive', agents: agents.map((agentId) => ({ agentId })), callingHours: ALWAYS_OPEN },
-      [invalid, phoneEnding('01')],
-    );
-    await waitFor(async () => (await contactsOf(other)).every((c) => c.status === 'done'), {
-      timeoutMs: 30_000,
-    });
-    expect((await contactsOf(other)).find((c) => c.phone === invalid)).toMatchObject({
-      finalReason: 'invalidNumber',
-      attempts: 0,
-    });
-    expect(dialsOf(other.id).map((d) => d['phone'])).not.toContain(invalid);
-  }, 120_000);
+      // The invalid number is never dialed again, not even by another campaign.
+      const other = await createRunningCampaign(
+        stack.bus,
+        { mode: 'progressive', agents: agents.map((agentId) => ({ agentId })), callingHours: ALWAYS_OPEN },
+        [invalid, phoneEnding('01')],
+      );
+      await waitFor(async () => (await contactsOf(other)).every((c) => c.status === 'done'), {
+        timeoutMs: switchMs(30_000),
+      });
+      expect((await contactsOf(other)).find((c) => c.phone === invalid)).toMatchObject({
+        finalReason: 'invalidNumber',
+        attempts: 0,
+      });
+      expect(dialsOf(other.id).map((d) => d['phone'])).not.toContain(invalid);
+    },
+    switchMs(120_000),
+  );
 });

@@ -1,6 +1,7 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
+import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
+  AGENT_SEATS,
   agentStates,
   collectCallEvents,
   createAgents,
@@ -12,24 +13,33 @@ import {
 } from './dialer-fixtures';
 import { buildDialer, startDialerProcess, type DialerProcess } from './dialer-process';
 import { SERVICES } from './stack';
+import {
+  fsSimOf,
+  FS_SIM_TIME_SCALE,
+  itFsSimOnly,
+  startSwitchUnderTest,
+  switchMs,
+  type SwitchUnderTest,
+} from './switch-under-test';
 
 /**
  * The dialer when things break: the ESL connection cut, a switch restarted, a replica
  * killed with calls live. Each time: no contact dialed twice, no outcome lost, no agent
- * left reserved or on a call that is over.
+ * left reserved or on a call that is over. The replica kill runs on any switch; cutting ESL
+ * and restarting the switch need fs-sim's control API.
  */
-const EXTENSIONS = ['3001', '3002', '3003', '3004', '3005', '3006'];
-let fs: FsSimProcess;
+const EXTENSIONS = AGENT_SEATS.slice(0, 6);
+let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 const dialers: DialerProcess[] = [];
 
 beforeAll(async () => {
   buildDialer();
-  fs = await startFsSimProcess({
+  fs = await startSwitchUnderTest({
     nodes: 1,
     scenario: scenario(EXTENSIONS),
-    timeScale: 0.1,
+    timeScale: FS_SIM_TIME_SCALE,
     heartbeatMs: 300,
   });
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent], {});
@@ -48,7 +58,8 @@ function dialerEnv(id: string): Record<string, string> {
     ATS_NATS_URL: process.env['ATS_NATS_URL']!,
     ATS_NAMESPACE: stack.topology.namespace,
     ATS_FS_NODES: fs.nodesEnv,
-    ATS_FS_HEARTBEAT_MS: '300',
+    // fs-sim beats every 300 ms; FreeSWITCH at the period the shipped overlay and the dialer's default agree on.
+    ...(fs.external ? {} : { ATS_FS_HEARTBEAT_MS: '300' }),
     ATS_DIALER_ID: id,
     ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
     ATS_DIALER_DRAIN_TIMEOUT_MS: '2000',
@@ -61,7 +72,7 @@ const forCampaign = (type: string, campaignId: string) =>
 /** Every contact ended exactly once, each attempt dialed once; the agents are free again. */
 async function expectCleanEnd(campaignId: string, phones: string[], agents: string[]): Promise<void> {
   await waitFor(() => forCampaign('call.ended', campaignId).length >= phones.length, {
-    timeoutMs: 60_000,
+    timeoutMs: switchMs(60_000),
   }).catch(async (error: unknown) => {
     const summary = (type: string) =>
       forCampaign(type, campaignId).map((e) => [e['callId'], e['dialerId'], e['outcome']]);
@@ -88,72 +99,86 @@ async function expectCleanEnd(campaignId: string, phones: string[], agents: stri
   }
   expect(overlappingAgentCalls(calls.events)).toEqual([]);
   await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'), {
-    timeoutMs: 15_000,
+    timeoutMs: switchMs(15_000),
   });
 }
 
-it('survives a replica killed with calls live: another takes the campaign over and carries its calls to their outcome', async () => {
-  const first = await startDialerProcess(dialerEnv('dialer-first'));
-  dialers.push(first);
-  const agents = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
-  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
-  const campaign = await createRunningCampaign(
-    stack.bus,
-    {
-      mode: 'progressive',
-      agents: agents.map((agentId) => ({ agentId })),
-      pacing: { ringTimeoutSeconds: 15 },
-    },
-    phones,
-  );
-  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
-  await first.kill();
-  const liveAtKill =
-    forCampaign('call.dialed', campaign.id).length - forCampaign('call.ended', campaign.id).length;
-  expect(liveAtKill).toBeGreaterThan(0);
-  dialers.push(await startDialerProcess(dialerEnv('dialer-second')));
-  await expectCleanEnd(campaign.id, phones, agents);
-  const enders = new Set(forCampaign('call.ended', campaign.id).map((e) => e['dialerId']));
-  expect(enders).toContain('dialer-second');
-}, 120_000);
+it(
+  'survives a replica killed with calls live: another takes the campaign over and carries its calls to their outcome',
+  async () => {
+    const first = await startDialerProcess(dialerEnv('dialer-first'));
+    dialers.push(first);
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
+    const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'progressive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, {
+      timeoutMs: switchMs(30_000),
+    });
+    await first.kill();
+    const liveAtKill =
+      forCampaign('call.dialed', campaign.id).length - forCampaign('call.ended', campaign.id).length;
+    expect(liveAtKill).toBeGreaterThan(0);
+    dialers.push(await startDialerProcess(dialerEnv('dialer-second')));
+    await expectCleanEnd(campaign.id, phones, agents);
+    const enders = new Set(forCampaign('call.ended', campaign.id).map((e) => e['dialerId']));
+    expect(enders).toContain('dialer-second');
+  },
+  switchMs(120_000),
+);
 
-it('goes on after its ESL connection is cut mid-campaign: calls ended during the cut still get their outcome', async () => {
-  const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 4));
-  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(['01', '02', '03', '04'][i % 4]!));
-  const campaign = await createRunningCampaign(
-    stack.bus,
-    {
-      mode: 'progressive',
-      agents: agents.map((agentId) => ({ agentId })),
-      pacing: { ringTimeoutSeconds: 15 },
-    },
-    phones,
-  );
-  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
-  await fs.control('/nodes/0/esl/cut', { durationMs: 2_500 });
-  await expectCleanEnd(campaign.id, phones, agents);
-}, 120_000);
+itFsSimOnly(
+  'goes on after its ESL connection is cut mid-campaign: calls ended during the cut still get their outcome',
+  async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 4));
+    const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(['01', '02', '03', '04'][i % 4]!));
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'progressive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
+    await fsSimOf(fs).control('/nodes/0/esl/cut', { durationMs: 2_500 });
+    await expectCleanEnd(campaign.id, phones, agents);
+  },
+  120_000,
+);
 
-it('goes on after its switch restarts mid-campaign: calls lost with it are ended, agents called back', async () => {
-  const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
-  const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
-  const campaign = await createRunningCampaign(
-    stack.bus,
-    {
-      mode: 'progressive',
-      agents: agents.map((agentId) => ({ agentId })),
-      pacing: { ringTimeoutSeconds: 15 },
-    },
-    phones,
-  );
-  await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
-  await fs.control('/nodes/0/restart', { downtimeMs: 500 });
-  await waitFor(
-    () =>
-      forCampaign('call.ended', campaign.id).some(
-        (e) => e['hangupCause'] === 'NORMAL_TEMPORARY_FAILURE' || e['hangupBy'] === 'network',
-      ),
-    { timeoutMs: 20_000 },
-  );
-  await expectCleanEnd(campaign.id, phones, agents);
-}, 120_000);
+itFsSimOnly(
+  'goes on after its switch restarts mid-campaign: calls lost with it are ended, agents called back',
+  async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(4, 6));
+    const phones = Array.from({ length: 8 }, (_, i) => phoneEnding(i % 2 === 0 ? '01' : '02'));
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'progressive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length >= 1, { timeoutMs: 30_000 });
+    await fsSimOf(fs).control('/nodes/0/restart', { downtimeMs: 500 });
+    await waitFor(
+      () =>
+        forCampaign('call.ended', campaign.id).some(
+          (e) => e['hangupCause'] === 'NORMAL_TEMPORARY_FAILURE' || e['hangupBy'] === 'network',
+        ),
+      { timeoutMs: 20_000 },
+    );
+    await expectCleanEnd(campaign.id, phones, agents);
+  },
+  120_000,
+);

@@ -11,26 +11,59 @@ import {
 import type { NatsBus } from '@autotelesale/messaging';
 
 /**
- * Customers by the last digits of their number (fs-sim overrides by suffix), in simulated
- * ms; the tests run fs-sim at time scale 0.1, so 15 s of talk is 1.5 s of wall time (still
- * far longer than connecting them takes: a customer who hangs up while waiting counts as
- * abandoned).
+ * Customers by the last digits of their number, the one place both worlds read:
+ * - `behaviour`: what fs-sim plays (a scenario override by suffix), in simulated ms; the
+ *   specs run fs-sim at time scale 0.1, so 15 s of talk is 1.5 s of wall time (still far
+ *   longer than connecting them takes: a customer who hangs up while waiting counts as
+ *   abandoned);
+ * - `forge`: what plays it on real FreeSWITCH in the forge job: the sipp scenario
+ *   (deploy/freeswitch/sipp/<name>.xml) the carrier (deploy/freeswitch/ci/conf) bridges
+ *   the number to, or the SIP response the carrier answers itself. Same outcome, real-time
+ *   durations (sipp talks 15 s).
+ * freeswitch-e2e.int-spec.ts checks the carrier's routes and the workflow's sipp instances
+ * against this list.
  */
 export const CUSTOMER_BEHAVIOURS = [
-  { suffix: '01', behaviour: { kind: 'answer', progressMs: 50, ringMs: 3_000, talkMs: 15_000 } },
-  { suffix: '02', behaviour: { kind: 'answer', progressMs: 50, ringMs: 6_000, talkMs: 25_000 } },
-  { suffix: '03', behaviour: { kind: 'busy', progressMs: 50, ringMs: 3_000 } },
-  { suffix: '04', behaviour: { kind: 'no-answer', progressMs: 50 } },
-  { suffix: '05', behaviour: { kind: 'invalid-number', ringMs: 1_000 } },
-  { suffix: '09', behaviour: { kind: 'answer', progressMs: 50, ringMs: 300, talkMs: 3_600_000 } },
-  // Early media (183) before the answer: manual and preview bridge the agent to it.
+  {
+    suffix: '01',
+    behaviour: { kind: 'answer', progressMs: 50, ringMs: 3_000, talkMs: 15_000 },
+    forge: 'answer-talk-hangup',
+  },
+  {
+    suffix: '02',
+    behaviour: { kind: 'answer', progressMs: 50, ringMs: 6_000, talkMs: 25_000 },
+    forge: 'answer-talk-hangup',
+  },
+  { suffix: '03', behaviour: { kind: 'busy', progressMs: 50, ringMs: 3_000 }, forge: 'busy' },
+  { suffix: '04', behaviour: { kind: 'no-answer', progressMs: 50 }, forge: 'no-answer' },
+  { suffix: '05', behaviour: { kind: 'invalid-number', ringMs: 1_000 }, forge: '404 Not Found' },
+  // Talks for an hour on fs-sim (a spec hangs it up through the control API); 15 s on sipp.
+  {
+    suffix: '09',
+    behaviour: { kind: 'answer', progressMs: 50, ringMs: 300, talkMs: 3_600_000 },
+    forge: 'answer-talk-hangup',
+  },
+  // Early media (183) before the answer: manual and preview bridge the agent to it (sipp: 180, no SDP).
   {
     suffix: '06',
     behaviour: { kind: 'answer', progressMs: 50, earlyMedia: true, ringMs: 12_000, talkMs: 15_000 },
+    forge: 'answer-talk-hangup',
   },
   // Early media and never an answer: the agent hears the ringback, the call ends unanswered.
-  { suffix: '07', behaviour: { kind: 'no-answer', progressMs: 50, earlyMedia: true, ringMs: 2_000 } },
+  {
+    suffix: '07',
+    behaviour: { kind: 'no-answer', progressMs: 50, earlyMedia: true, ringMs: 2_000 },
+    forge: 'no-answer',
+  },
 ] as const;
+
+/**
+ * The agent seats a spec may use: FreeSWITCH's shipped directory
+ * (deploy/freeswitch/conf/directory/default/autotelesale-agents.xml, 2001-2020), where the
+ * forge job's sipp registers and auto-answers every one; fs-sim gets them from `scenario`.
+ * Specs run one at a time (--runInBand), so each may use any of them.
+ */
+export const AGENT_SEATS = Array.from({ length: 20 }, (_, i) => String(2001 + i));
 
 export const EXPECTED_OUTCOME: Record<string, string> = {
   '01': 'answered',

@@ -1,6 +1,7 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
+import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
+  AGENT_SEATS,
   agentStates,
   collectCallEvents,
   createAgents,
@@ -12,14 +13,23 @@ import {
   scenario,
 } from './dialer-fixtures';
 import { SERVICES } from './stack';
+import {
+  describeFsSimOnly,
+  fsSimOf,
+  FS_SIM_TIME_SCALE,
+  startSwitchUnderTest,
+  switchMs,
+  type SwitchUnderTest,
+} from './switch-under-test';
 
-const EXTENSIONS = ['2001', '2002', '2003', '2004', '2005', '2006', '2007'];
-let fs: FsSimProcess;
+/** Progressive and predictive campaigns, on fs-sim or on the switch ATS_E2E_FS_NODES names. */
+const EXTENSIONS = AGENT_SEATS.slice(0, 7);
+let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 
 beforeAll(async () => {
-  fs = await startFsSimProcess({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
+  fs = await startSwitchUnderTest({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: FS_SIM_TIME_SCALE });
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer], {
     ATS_FS_NODES: fs.nodesEnv,
     ATS_DIALER_ID: 'dialer-e2e',
@@ -39,77 +49,90 @@ const forCampaign = (type: string, campaignId: string) =>
   ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
 
 describe('progressive', () => {
-  it('dials every contact once, connects each answer to a reserved agent, and records one outcome per contact', async () => {
-    const agents = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
-    const suffixes = ['01', '02', '03', '04', '05', '01', '02', '01'];
-    const phones = suffixes.map(phoneEnding);
-    const campaign = await createRunningCampaign(
-      stack.bus,
-      {
-        mode: 'progressive',
-        agents: agents.map((agentId) => ({ agentId })),
-        pacing: { ringTimeoutSeconds: 15 },
-      },
-      phones,
-    );
-    await waitFor(() => forCampaign('call.ended', campaign.id).length >= phones.length, {
-      timeoutMs: 60_000,
-    });
-    const ended = await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length);
-    expect(ended).toBe(phones.length);
-    const records = forCampaign('call.ended', campaign.id);
-    const byPhone = new Map(records.map((r) => [r['phone'] as string, r]));
-    expect(byPhone.size).toBe(phones.length);
-    for (const [i, phone] of phones.entries())
-      expect([phone, byPhone.get(phone)?.['outcome']]).toEqual([phone, EXPECTED_OUTCOME[suffixes[i]!]]);
-    expect(forCampaign('call.abandoned', campaign.id)).toEqual([]);
-    expect(overlappingAgentCalls(calls.events)).toEqual([]);
-    // Agents are back to ready (wrap-up 0 s), none left reserved.
-    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
-  }, 90_000);
+  it(
+    'dials every contact once, connects each answer to a reserved agent, and records one outcome per contact',
+    async () => {
+      const agents = await createAgents(stack.bus, EXTENSIONS.slice(0, 2));
+      const suffixes = ['01', '02', '03', '04', '05', '01', '02', '01'];
+      const phones = suffixes.map(phoneEnding);
+      const campaign = await createRunningCampaign(
+        stack.bus,
+        {
+          mode: 'progressive',
+          agents: agents.map((agentId) => ({ agentId })),
+          pacing: { ringTimeoutSeconds: 15 },
+        },
+        phones,
+      );
+      await waitFor(() => forCampaign('call.ended', campaign.id).length >= phones.length, {
+        timeoutMs: switchMs(60_000),
+      });
+      const ended = await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length);
+      expect(ended).toBe(phones.length);
+      const records = forCampaign('call.ended', campaign.id);
+      const byPhone = new Map(records.map((r) => [r['phone'] as string, r]));
+      expect(byPhone.size).toBe(phones.length);
+      for (const [i, phone] of phones.entries())
+        expect([phone, byPhone.get(phone)?.['outcome']]).toEqual([phone, EXPECTED_OUTCOME[suffixes[i]!]]);
+      expect(forCampaign('call.abandoned', campaign.id)).toEqual([]);
+      expect(overlappingAgentCalls(calls.events)).toEqual([]);
+      // Agents are back to ready (wrap-up 0 s), none left reserved.
+      await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
+    },
+    switchMs(90_000),
+  );
 });
 
 describe('predictive', () => {
-  it('paces with the forecast pacer, keeps the abandon rate under the cap and gives every contact one outcome', async () => {
-    const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 5));
-    const suffixes = Array.from({ length: 24 }, (_, i) => ['01', '02', '03', '04', '05', '01'][i % 6]!);
-    const phones = suffixes.map(phoneEnding);
-    const campaign = await createRunningCampaign(
-      stack.bus,
-      {
-        mode: 'predictive',
-        agents: agents.map((agentId) => ({ agentId })),
-        pacing: { ringTimeoutSeconds: 15 },
-      },
-      phones,
-    );
-    await waitFor(() => forCampaign('call.ended', campaign.id).length >= phones.length, {
-      timeoutMs: 90_000,
-    });
-    expect(await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length)).toBe(phones.length);
-    const records = forCampaign('call.ended', campaign.id);
-    expect(new Set(records.map((r) => r['phone'])).size).toBe(phones.length);
-    const live = records.filter((r) => r['liveAnswer']).length;
-    const abandoned = records.filter((r) => r['outcome'] === 'abandoned').length;
-    expect(live).toBeGreaterThan(0);
-    expect({
-      live,
-      abandoned,
-      reasons: forCampaign('call.abandoned', campaign.id).map((a) => a['reason']),
-    }).toEqual({
-      live,
-      abandoned: Math.min(abandoned, Math.floor(live * campaign.pacing.abandonRateCap)),
-      reasons: expect.any(Array),
-    });
-    expect(abandoned / live).toBeLessThanOrEqual(campaign.pacing.abandonRateCap);
-    for (const [i, phone] of phones.entries()) {
-      const record = records.find((r) => r['phone'] === phone)!;
-      expect([phone, record['outcome']]).toEqual([phone, EXPECTED_OUTCOME[suffixes[i]!]]);
-    }
-    expect(overlappingAgentCalls(calls.events)).toEqual([]);
-    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
-  }, 120_000);
+  it(
+    'paces with the forecast pacer, keeps the abandon rate under the cap and gives every contact one outcome',
+    async () => {
+      const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 5));
+      const suffixes = Array.from({ length: 24 }, (_, i) => ['01', '02', '03', '04', '05', '01'][i % 6]!);
+      const phones = suffixes.map(phoneEnding);
+      const campaign = await createRunningCampaign(
+        stack.bus,
+        {
+          mode: 'predictive',
+          agents: agents.map((agentId) => ({ agentId })),
+          pacing: { ringTimeoutSeconds: 15 },
+        },
+        phones,
+      );
+      await waitFor(() => forCampaign('call.ended', campaign.id).length >= phones.length, {
+        timeoutMs: switchMs(90_000),
+      });
+      expect(await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length)).toBe(
+        phones.length,
+      );
+      const records = forCampaign('call.ended', campaign.id);
+      expect(new Set(records.map((r) => r['phone'])).size).toBe(phones.length);
+      const live = records.filter((r) => r['liveAnswer']).length;
+      const abandoned = records.filter((r) => r['outcome'] === 'abandoned').length;
+      expect(live).toBeGreaterThan(0);
+      expect({
+        live,
+        abandoned,
+        reasons: forCampaign('call.abandoned', campaign.id).map((a) => a['reason']),
+      }).toEqual({
+        live,
+        abandoned: Math.min(abandoned, Math.floor(live * campaign.pacing.abandonRateCap)),
+        reasons: expect.any(Array),
+      });
+      expect(abandoned / live).toBeLessThanOrEqual(campaign.pacing.abandonRateCap);
+      for (const [i, phone] of phones.entries()) {
+        const record = records.find((r) => r['phone'] === phone)!;
+        expect([phone, record['outcome']]).toEqual([phone, EXPECTED_OUTCOME[suffixes[i]!]]);
+      }
+      expect(overlappingAgentCalls(calls.events)).toEqual([]);
+      await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
+    },
+    switchMs(120_000),
+  );
+});
 
+// Hangs a customer up through fs-sim's control API; customer 09 talks for an hour there.
+describeFsSimOnly('predictive, every agent busy', () => {
   it('pauses dialing when every agent is busy (k = 1) and resumes when one frees up', async () => {
     const agents = await createAgents(stack.bus, EXTENSIONS.slice(5, 7));
     const phones = Array.from({ length: 6 }, () => phoneEnding('09'));
@@ -129,7 +152,7 @@ describe('predictive', () => {
     ).toBe(2);
     expect(await agentStates(stack.bus, agents)).toEqual(['on_call', 'on_call']);
     const first = forCampaign('call.agentConnected', campaign.id)[0]!;
-    await fs.control(`/channels/${first['callId'] as string}/hangup`);
+    await fsSimOf(fs).control(`/channels/${first['callId'] as string}/hangup`);
     await waitFor(() => forCampaign('call.dialed', campaign.id).length === 3, { timeoutMs: 15_000 });
     await waitFor(() => forCampaign('call.agentConnected', campaign.id).length === 3, { timeoutMs: 15_000 });
     expect(

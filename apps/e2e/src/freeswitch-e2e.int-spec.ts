@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
+  AGENT_SEATS,
   agentStates,
   collectCallEvents,
   createAgents,
@@ -26,13 +27,7 @@ import { SERVICES } from './stack';
  * customers as the fs-sim scenario the other specs use.
  */
 const ROOT = resolve(__dirname, '../../..');
-const AGENTS = ['2001', '2002'];
-const SIPP_SCENARIO_OF: Record<string, string | undefined> = {
-  answer: 'answer-talk-hangup',
-  busy: 'busy',
-  'no-answer': 'no-answer',
-  machine: 'machine',
-};
+const AGENTS = AGENT_SEATS.slice(0, 2);
 
 describe('the forge job plays the fixtures customers and agents as fs-sim does', () => {
   const carrier = readOverlay(join(ROOT, 'deploy/freeswitch/ci/conf'));
@@ -57,18 +52,18 @@ describe('the forge job plays the fixtures customers and agents as fs-sim does',
     return { application: route.action.attrs['application']!, data: route.action.attrs['data'] ?? '' };
   }
 
-  it.each(CUSTOMER_BEHAVIOURS.map((c) => [c.suffix, c.behaviour.kind]))(
-    'routes numbers ending %s (%s) to what plays that outcome',
-    (suffix, kind) => {
+  it.each(CUSTOMER_BEHAVIOURS.map((c) => [c.suffix, c.behaviour.kind, c.forge]))(
+    'routes numbers ending %s (%s) to what plays that outcome (%s)',
+    (suffix, _kind, forge) => {
       const digits = phoneEnding(suffix).replace('+', '');
       const route = carrierFor(digits);
-      if (kind === 'invalid-number') {
-        expect(route).toEqual({ application: 'respond', data: '404 Not Found' });
+      if (/^\d{3} /.test(forge)) {
+        expect([suffix, route]).toEqual([suffix, { application: 'respond', data: forge }]);
         return;
       }
-      expect(route.application).toBe('bridge');
+      expect([suffix, route.application]).toEqual([suffix, 'bridge']);
       const port = /:(\d+)$/.exec(route.data)?.[1];
-      expect([suffix, sipp.get(port!)]).toEqual([suffix, SIPP_SCENARIO_OF[kind]]);
+      expect([suffix, sipp.get(port!)]).toEqual([suffix, forge]);
     },
   );
 
@@ -77,6 +72,8 @@ describe('the forge job plays the fixtures customers and agents as fs-sim does',
     for (const name of [...sipp.values(), 'agent-register', 'agent-auto-answer'])
       expect(() => readFileSync(join(ROOT, 'deploy/freeswitch/sipp', `${name}.xml`))).not.toThrow();
     const seats = shippedTelephony(readOverlay()).agentExtensions;
+    // The seats the specs choose agents from are exactly the shipped ones.
+    expect(seats).toEqual(AGENT_SEATS);
     expect(seats).toEqual(expect.arrayContaining(AGENTS));
     // The workflow registers every shipped seat (agents.csv from the shipped directory range).
     expect(workflow).toContain(`seq ${seats[0]} ${seats.at(-1)}`);

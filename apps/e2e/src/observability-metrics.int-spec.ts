@@ -11,8 +11,9 @@ import {
   exposedLabelValues,
   metricNamesInPromQL,
 } from '@autotelesale/telemetry';
-import { startFsSimProcess, waitFor, type FsSimProcess } from '@autotelesale/testing';
+import { waitFor } from '@autotelesale/testing';
 import {
+  AGENT_SEATS,
   collectCallEvents,
   createAgents,
   createRunningCampaign,
@@ -21,16 +22,25 @@ import {
   scenario,
 } from './dialer-fixtures';
 import { WHOLE_STACK } from './stack';
+import {
+  fsSimOf,
+  FS_SIM_TIME_SCALE,
+  itFsSimOnly,
+  startSwitchUnderTest,
+  switchMs,
+  type SwitchUnderTest,
+} from './switch-under-test';
 
 /**
- * The whole stack after a real call flow on fs-sim: what each service exports on /metrics
+ * The whole stack after a real call flow (on fs-sim or the switch ATS_E2E_FS_NODES names):
+ * what each service exports on /metrics
  * carries no phone number, every metric a Grafana dashboard queries is one a service
  * defines, and the dialer's probes follow its FreeSWITCH node.
  */
 
 const DASHBOARDS_DIR = join(__dirname, '..', '..', '..', 'deploy', 'grafana');
-const EXTENSIONS = ['2101', '2102'];
-let fs: FsSimProcess;
+const EXTENSIONS = AGENT_SEATS.slice(0, 2);
+let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let phones: string[];
 let callEvents: EventEnvelope[];
@@ -49,15 +59,16 @@ const SERVICES: ServiceName[] = ['campaign', 'agent', 'reporting', 'dialer', 'ga
 
 beforeAll(async () => {
   provider.register();
-  fs = await startFsSimProcess({
+  fs = await startSwitchUnderTest({
     nodes: 1,
     scenario: scenario(EXTENSIONS),
-    timeScale: 0.1,
+    timeScale: FS_SIM_TIME_SCALE,
     heartbeatMs: 500,
   });
   stack = await startStackForTest(WHOLE_STACK, {
     ATS_FS_NODES: fs.nodesEnv,
-    ATS_FS_HEARTBEAT_MS: '500',
+    // fs-sim beats every 500 ms; FreeSWITCH at the period the shipped overlay and the dialer's default agree on.
+    ...(fs.external ? {} : { ATS_FS_HEARTBEAT_MS: '500' }),
     ATS_DIALER_ID: 'dialer-observability',
     ATS_GRPC_PORT: '0',
     ATS_ADMIN_EMAIL: 'admin@example.test',
@@ -82,13 +93,13 @@ beforeAll(async () => {
       ofType(calls.events, 'call.ended').filter((e) => e['campaignId'] === campaign.id).length >=
       phones.length,
     {
-      timeoutMs: 60_000,
+      timeoutMs: switchMs(60_000),
       description: 'every call of the campaign ended',
     },
   );
   calls.stop();
   callEvents = calls.events;
-}, 120_000);
+}, switchMs(120_000));
 
 afterAll(async () => {
   await stack?.stop();
@@ -209,24 +220,28 @@ describe('traces', () => {
 });
 
 describe('health', () => {
-  it("turns the dialer's readiness off while no FreeSWITCH node is usable, and keeps it alive", async () => {
-    expect((await get('dialer', '/health/ready')).status).toBe(200);
-    await fs.control('/nodes/0/esl/cut');
-    await waitFor(async () => (await get('dialer', '/health/ready')).status === 503, {
-      description: 'dialer not ready',
-    });
-    const body = (await (await get('dialer', '/health/ready')).json()) as {
-      status: string;
-      error: Record<string, unknown>;
-    };
-    expect(body.status).toBe('error');
-    expect(Object.keys(body.error)).toEqual(['freeswitch']);
-    expect((await get('dialer', '/health/live')).status).toBe(200);
-    await fs.control('/nodes/0/esl/restore');
-    await waitFor(async () => (await get('dialer', '/health/ready')).status === 200, {
-      description: 'dialer ready',
-    });
-  });
+  // Cuts the dialer's ESL connection through fs-sim's control API.
+  itFsSimOnly(
+    "turns the dialer's readiness off while no FreeSWITCH node is usable, and keeps it alive",
+    async () => {
+      expect((await get('dialer', '/health/ready')).status).toBe(200);
+      await fsSimOf(fs).control('/nodes/0/esl/cut');
+      await waitFor(async () => (await get('dialer', '/health/ready')).status === 503, {
+        description: 'dialer not ready',
+      });
+      const body = (await (await get('dialer', '/health/ready')).json()) as {
+        status: string;
+        error: Record<string, unknown>;
+      };
+      expect(body.status).toBe('error');
+      expect(Object.keys(body.error)).toEqual(['freeswitch']);
+      expect((await get('dialer', '/health/live')).status).toBe(200);
+      await fsSimOf(fs).control('/nodes/0/esl/restore');
+      await waitFor(async () => (await get('dialer', '/health/ready')).status === 200, {
+        description: 'dialer ready',
+      });
+    },
+  );
 
   it('answers readiness with NATS and PostgreSQL for a service that owns tables', async () => {
     const response = await get('campaign', '/health/ready');

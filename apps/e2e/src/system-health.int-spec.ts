@@ -1,13 +1,14 @@
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { startFsSimProcess, type FsSimProcess } from '@autotelesale/testing';
 import { WHOLE_STACK } from './stack';
+import { startSwitchUnderTest, type SwitchUnderTest } from './switch-under-test';
 
 let stack: StackUnderTest;
-let fs: FsSimProcess;
+let fs: SwitchUnderTest;
 
 beforeAll(async () => {
-  // The dialer needs its FreeSWITCH nodes (a health dependency of its own): fs-sim here.
-  fs = await startFsSimProcess({ nodes: 1, scenario: { gateways: { gw1: {} } } });
+  // The dialer needs its FreeSWITCH nodes (a health dependency of its own): fs-sim, or the
+  // switch ATS_E2E_FS_NODES names.
+  fs = await startSwitchUnderTest({ nodes: 1, scenario: { gateways: { gw1: {} } } });
   // A free gRPC port: a gateway elsewhere on this machine may hold the default one.
   stack = await startStackForTest(WHOLE_STACK, { ATS_GRPC_PORT: '0', ATS_FS_NODES: fs.nodesEnv });
 });
