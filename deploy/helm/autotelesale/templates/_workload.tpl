@@ -76,6 +76,12 @@ spec:
               value: {{ $root.Values.freeswitch.heartbeatMs | quote }}
             - name: ATS_DIALER_OWNERSHIP_LEASE_MS
               value: {{ $root.Values.dialer.ownershipLeaseMs | quote }}
+            - name: ATS_INBOUND_CONTINUE
+              value: {{ $root.Values.dialer.inbound.continueTo | quote }}
+            - name: ATS_INBOUND_CHECK_TIMEOUT_MS
+              value: {{ $root.Values.dialer.inbound.checkTimeoutMs | quote }}
+            - name: ATS_INBOUND_DEFAULT_REGION
+              value: {{ $root.Values.dialer.inbound.defaultRegion | quote }}
             {{- end }}
             {{- range $key, $value := $svc.env }}
             - name: {{ $key }}
