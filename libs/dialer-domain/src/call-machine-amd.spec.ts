@@ -1,33 +1,7 @@
 import { abandonVerdict } from '@autotelesale/contracts';
-import {
-  advanceCall,
-  graceDeadline,
-  startCall,
-  type AgentAssignment,
-  type AmdPolicy,
-  type CallEffect,
-  type CallInput,
-  type CallState,
-} from './call-machine';
+import { advanceCall, graceDeadline, startCall, type AmdPolicy } from './call-machine';
+import { agent, run, types } from './call-machine.fixtures';
 
-const agent = (n = 1): AgentAssignment => ({
-  agentId: `agent-${n}`,
-  extension: `100${n}`,
-  reservationId: `res-${n}`,
-  agentLegUuid: `leg-${n}`,
-});
-
-function run(state: CallState, inputs: CallInput[]): { state: CallState; effects: CallEffect[] } {
-  const effects: CallEffect[] = [];
-  for (const input of inputs) {
-    const t = advanceCall(state, input);
-    state = t.state;
-    effects.push(...t.effects);
-  }
-  return { state, effects };
-}
-
-const types = (effects: CallEffect[]) => effects.map((e) => e.type);
 const amd = (action: AmdPolicy['action'], hasMessage = true): AmdPolicy => ({
   action,
   hasMessage,

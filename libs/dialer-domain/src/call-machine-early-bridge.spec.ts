@@ -1,11 +1,5 @@
-import {
-  advanceCall,
-  startCall,
-  type AgentAssignment,
-  type CallEffect,
-  type CallInput,
-  type CallState,
-} from './call-machine';
+import { advanceCall, startCall, type AgentAssignment } from './call-machine';
+import { run, types } from './call-machine.fixtures';
 
 // Manual and preview: the agent is reserved before the dial and bridged on the first media,
 // so they hear the ringback; the call counts as connected only when the customer answers.
@@ -17,17 +11,6 @@ const agent: AgentAssignment = {
   agentLegUuid: 'leg-1',
 };
 const policy = { introMs: 0, graceMs: 2_000, bridgeOnMedia: true, ringTimeoutMs: 25_000 };
-
-function run(state: CallState, inputs: CallInput[]): { state: CallState; effects: CallEffect[] } {
-  const effects: CallEffect[] = [];
-  for (const input of inputs) {
-    const t = advanceCall(state, input);
-    state = t.state;
-    effects.push(...t.effects);
-  }
-  return { state, effects };
-}
-const types = (effects: CallEffect[]) => effects.map((e) => e.type);
 
 it('bridges on early media, connects at the answer, ends answered with the agent sent to wrap-up', () => {
   const { state, effects } = run(startCall('c1', 0, policy, agent), [

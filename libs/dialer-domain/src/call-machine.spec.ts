@@ -1,33 +1,7 @@
 import fc from 'fast-check';
-import {
-  advanceCall,
-  outcomeOfUnansweredCall,
-  resumeCall,
-  startCall,
-  type AgentAssignment,
-  type CallEffect,
-  type CallInput,
-  type CallState,
-} from './call-machine';
+import { advanceCall, outcomeOfUnansweredCall, resumeCall, startCall, type CallEffect } from './call-machine';
+import { agent, run, types } from './call-machine.fixtures';
 
-const agent = (n = 1): AgentAssignment => ({
-  agentId: `agent-${n}`,
-  extension: `100${n}`,
-  reservationId: `res-${n}`,
-  agentLegUuid: `leg-${n}`,
-});
-
-function run(state: CallState, inputs: CallInput[]): { state: CallState; effects: CallEffect[] } {
-  const effects: CallEffect[] = [];
-  for (const input of inputs) {
-    const t = advanceCall(state, input);
-    state = t.state;
-    effects.push(...t.effects);
-  }
-  return { state, effects };
-}
-
-const types = (effects: CallEffect[]) => effects.map((e) => e.type);
 const noIntro = { introMs: 0, graceMs: 2_000 };
 
 describe('predictive call (agent found after the answer)', () => {
