@@ -408,8 +408,10 @@ async function measureRate(stack: BenchStack, o: Options): Promise<RateStep[]> {
     // the lease pace the dialer: what the replica itself sustains.
     const perList = Math.ceil((Math.max(1_000, ...o.steps) * o.stepSeconds * 1.5) / lists.length);
     const importStart = Date.now();
-    let imported = 0;
-    await Promise.all(lists.map(async (l) => (imported += await importContacts(stack.bus, l, perList))));
+    // Summed after all settle: `imported += await ...` would read `imported` before the await
+    // and keep only the last list's count.
+    const counts = await Promise.all(lists.map((l) => importContacts(stack.bus, l, perList)));
+    const imported = counts.reduce((a, b) => a + b, 0);
     log(
       `rate: backlog of ${imported} contacts imported in ${((Date.now() - importStart) / 1000).toFixed(1)} s`,
     );
