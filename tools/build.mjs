@@ -28,7 +28,8 @@ const aliases = JSON.parse(readFileSync(join(workspaceRoot, 'tsconfig.base.json'
   .paths;
 
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'fixtures', 'generated-test']);
-const isTest = (file) => /\.(spec|int-spec)\.ts$/.test(file) || file.endsWith('.d.ts');
+// Specs and their fixtures (`*.fixtures.ts`, imported only by specs) stay out of dist.
+const isTest = (file) => /\.(spec|int-spec|fixtures)\.ts$/.test(file) || file.endsWith('.d.ts');
 // Files the services read at run time (gRPC .proto, SQL migrations, JSON scenarios) are
 // copied next to the compiled code.
 const isAsset = (file) =>
