@@ -7,7 +7,10 @@ import { ReportingDatabase } from './db/reporting-database';
 import { ApplyAgentStateUseCase } from './ingest/apply-agent-state.use-case';
 import { ApplyCallEventUseCase } from './ingest/apply-call-event.use-case';
 import { ApplyCampaignEventUseCase } from './ingest/apply-campaign-event.use-case';
+import { RecordInboundRejectionUseCase } from './ingest/record-inbound-rejection.use-case';
 import { ReportingConsumers } from './ingest/reporting-consumers';
+import { ExportInboundRejectionsUseCase } from './inbound-rejections/export-inbound-rejections.use-case';
+import { ListInboundRejectionsUseCase } from './inbound-rejections/list-inbound-rejections.use-case';
 import { AbandonMinutesUseCase } from './kpis/abandon-minutes.use-case';
 import { AbandonWindowsUseCase } from './kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from './kpis/agent-state-times.use-case';
@@ -31,6 +34,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', databa
     ApplyCallEventUseCase,
     ApplyAgentStateUseCase,
     ApplyCampaignEventUseCase,
+    RecordInboundRejectionUseCase,
     ListCallRecordsUseCase,
     ExportCallRecordsUseCase,
     QueryKpisUseCase,
@@ -39,6 +43,8 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', databa
     AgentStateTimesUseCase,
     DialRefusalsUseCase,
     AbandonMinutesUseCase,
+    ListInboundRejectionsUseCase,
+    ExportInboundRejectionsUseCase,
     ReportingRpcHandlers,
     ReportingConsumers,
   ],

@@ -7,7 +7,9 @@ import {
   callAnsweredEvent,
   callDialedEvent,
   callEndedEvent,
+  callInboundRejectedEvent,
   campaignEvents,
+  type CallInboundRejected,
   type EventEnvelope,
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
@@ -21,6 +23,7 @@ import { ApplyCallEventUseCase } from './apply-call-event.use-case';
 import { ApplyCampaignEventUseCase, type DialRefusedPayload } from './apply-campaign-event.use-case';
 import { consumeInBatches, type Delivered } from './batch-consumer';
 import { parseStreamEvent, type StreamEventVerdict } from './parse-stream-event';
+import { RecordInboundRejectionUseCase } from './record-inbound-rejection.use-case';
 
 type DispositionPayload = z.output<typeof campaignEvents.dispositionRecorded.payload>;
 type CampaignPayload = z.output<typeof campaignEvents.campaignCreated.payload>;
@@ -31,6 +34,8 @@ const CALL_EVENTS = [
   callAgentConnectedEvent,
   callAbandonedEvent,
   callEndedEvent,
+  // Not a call attempt: the inbound gate's refusals, kept apart (RecordInboundRejectionUseCase).
+  callInboundRejectedEvent,
 ];
 const AGENT_EVENTS = [agentStateChangedEvent];
 const CAMPAIGN_EVENTS = [
@@ -72,6 +77,7 @@ export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestr
     private readonly calls: ApplyCallEventUseCase,
     private readonly agents: ApplyAgentStateUseCase,
     private readonly campaigns: ApplyCampaignEventUseCase,
+    private readonly inboundRejections: RecordInboundRejectionUseCase,
     private readonly metrics: ReportingMetrics,
     @Inject(REPORTING_SERVICE_CONFIG) private readonly config: ReportingServiceConfig,
   ) {}
@@ -163,6 +169,16 @@ export class ReportingConsumers implements OnApplicationBootstrap, OnModuleDestr
   private callWork({ msg, event }: Delivered): Work | EventResult {
     const verdict = parseStreamEvent(CALL_EVENTS, event);
     if (verdict.kind !== 'apply') return this.settle('calls', event, msg, verdict);
+    if (verdict.event.definition === callInboundRejectedEvent) {
+      const rejection = verdict.event.payload as CallInboundRejected;
+      return {
+        delivered: { msg, event },
+        apply: async (tx) =>
+          (await this.inboundRejections.apply(tx, event.id, rejection))
+            ? { result: 'applied', afterCommit: () => this.metrics.inboundRejected(rejection.list) }
+            : { result: 'replay' },
+      };
+    }
     const callEvent = {
       type: verdict.event.definition.type,
       version: event.aggregateVersion,

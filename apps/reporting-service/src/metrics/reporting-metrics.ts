@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentState } from '@autotelesale/contracts';
+import { AgentState, InboundRejectionList } from '@autotelesale/contracts';
 import { METRICS_REGISTRY } from '@autotelesale/service-kit';
 import {
   callCountsAdded,
@@ -48,6 +48,7 @@ export class ReportingMetrics {
   private readonly abandons;
   private readonly amdFalsePositives;
   private readonly answerToAgent;
+  private readonly inboundRejections;
   private snapshot: Promise<GaugeSnapshot> | null = null;
   private snapshotStartedAt = 0;
 
@@ -97,6 +98,13 @@ export class ReportingMetrics {
       labelNames: ['campaign_id'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10],
     });
+    this.inboundRejections = createCounter(registry, {
+      name: 'autotelesale_reporting_inbound_rejections_total',
+      help: 'Inbound calls the gate refused (call.inboundRejected), by the list that matched',
+      labelNames: ['list'] as const,
+    });
+    // Present at 0 from the start, so that increase() sees the first refusal.
+    for (const list of InboundRejectionList.values) this.inboundRejections.inc({ list }, 0);
     createGauge(registry, {
       name: 'autotelesale_reporting_abandon_ratio',
       help: 'Abandoned / live-answered calls over the regulator window ending now (US 30 days, UK 24 h), by campaign',
@@ -140,6 +148,11 @@ export class ReportingMetrics {
 
   event(stream: ReportingStream, result: EventResult): void {
     this.events.inc({ stream, result });
+  }
+
+  /** Counts one refused inbound call, once it is stored (never for a replay). */
+  inboundRejected(list: string): void {
+    this.inboundRejections.inc({ list });
   }
 
   /** Counts what merging one call event added (nothing for a replay). */

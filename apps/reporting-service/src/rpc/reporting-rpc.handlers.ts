@@ -7,12 +7,16 @@ import {
   compareManualRpc,
   dialRefusalsRpc,
   exportCallRecordsRpc,
+  exportInboundRejectionsRpc,
   listCallRecordsRpc,
+  listInboundRejectionsRpc,
   queryKpisRpc,
   type RpcDefinition,
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
 import type { z } from 'zod';
+import { ExportInboundRejectionsUseCase } from '../inbound-rejections/export-inbound-rejections.use-case';
+import { ListInboundRejectionsUseCase } from '../inbound-rejections/list-inbound-rejections.use-case';
 import { AbandonMinutesUseCase } from '../kpis/abandon-minutes.use-case';
 import { AbandonWindowsUseCase } from '../kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from '../kpis/agent-state-times.use-case';
@@ -38,6 +42,8 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     private readonly agentStateTimes: AgentStateTimesUseCase,
     private readonly dialRefusals: DialRefusalsUseCase,
     private readonly abandonMinutes: AbandonMinutesUseCase,
+    private readonly listInboundRejections: ListInboundRejectionsUseCase,
+    private readonly exportInboundRejections: ExportInboundRejectionsUseCase,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,6 +55,8 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     this.serve(agentStateTimesRpc, (r) => this.agentStateTimes.execute(r));
     this.serve(dialRefusalsRpc, (r) => this.dialRefusals.execute(r));
     this.serve(abandonMinutesRpc, (r) => this.abandonMinutes.execute(r));
+    this.serve(listInboundRejectionsRpc, (r) => this.listInboundRejections.execute(r));
+    this.serve(exportInboundRejectionsRpc, (r) => this.exportInboundRejections.execute(r));
   }
 
   onModuleDestroy(): void {

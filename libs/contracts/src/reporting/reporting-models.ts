@@ -3,6 +3,7 @@ import { CampaignMode, E164, IsoDateTime, Uuid } from '../campaign/campaign.sche
 import { ContactOutcome } from '../campaign/contact.schemas';
 import { AgentState } from '../agent/agent-values';
 import { AbandonReason, AmdResult, HangupBy } from '../call/call-events';
+import { callInboundRejectedEvent } from '../call/inbound-events';
 import { RefusalReason } from '../compliance/compliance.schemas';
 
 /**
@@ -170,3 +171,32 @@ export const DialRefusalCount = z.object({
   refusals: z.number().int().nonnegative(),
 });
 export type DialRefusalCount = z.infer<typeof DialRefusalCount>;
+
+/** The list that turned an inbound caller away (the event's `list`; `blacklist` today). */
+export const InboundRejectionList = callInboundRejectedEvent.payload.shape.list;
+export type InboundRejectionList = z.infer<typeof InboundRejectionList>;
+
+/**
+ * An inbound call the gate refused (`call.inboundRejected`, issue 8): who called, the
+ * number they dialled, the line (FreeSWITCH node) and the dialer replica that decided,
+ * which list matched and why, and when. One per refused channel.
+ */
+export const InboundRejection = z.object({
+  /** The event's id: one row per event, kept on replay. */
+  eventId: Uuid,
+  /** The refused FreeSWITCH channel (Unique-ID). */
+  channelUuid: Uuid,
+  dialerId: z.string(),
+  /** The FreeSWITCH node the call arrived on. */
+  node: z.string(),
+  /** The caller (E.164, as compliance normalised it). */
+  callerNumber: E164,
+  /** The number the caller dialled (the carrier's destination number, as received). */
+  calledNumber: z.string(),
+  list: InboundRejectionList,
+  /** The list entry's reason, if one was given. */
+  listReason: z.string().nullable(),
+  hangupCause: z.string(),
+  rejectedAt: IsoDateTime,
+});
+export type InboundRejection = z.infer<typeof InboundRejection>;

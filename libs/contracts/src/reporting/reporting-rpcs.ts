@@ -6,6 +6,8 @@ import {
   AbandonWindow,
   AgentStateTime,
   DialRefusalCount,
+  InboundRejection,
+  InboundRejectionList,
   KpiGroupBy,
   KpiInterval,
   KpiRow,
@@ -253,6 +255,67 @@ export const dialRefusalsRpc = defineRpc(
   'refusals.summary',
   DialRefusalsRequest,
   DialRefusalsReply,
+);
+
+// ---- inbound calls the gate refused (call.inboundRejected) -----------------------------
+
+/** Filters of the inbound-rejection list and its CSV export (all optional, combined with AND). */
+export const InboundRejectionFilter = z
+  .object({
+    /** Rejected at or after. */
+    from: IsoDateTime.optional(),
+    /** Rejected before. */
+    to: IsoDateTime.optional(),
+    /** The caller, E.164. */
+    callerNumber: E164.optional(),
+    /** The list that matched. */
+    list: InboundRejectionList.optional(),
+  })
+  .strict()
+  .refine((f) => !f.from || !f.to || rangeIsOrdered({ from: f.from, to: f.to }), RANGE_ORDER);
+export type InboundRejectionFilter = z.infer<typeof InboundRejectionFilter>;
+
+/** Refused inbound calls, newest first by default; keyset-paged by (rejection time, event id). */
+export const ListInboundRejectionsRequest = z
+  .object({
+    filter: InboundRejectionFilter.default({}),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.number().int().min(1).max(500).default(50),
+    /** The `nextCursor` of the previous page, with the same filter and order. */
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+export type ListInboundRejectionsRequest = z.infer<typeof ListInboundRejectionsRequest>;
+export const ListInboundRejectionsReply = z.object({
+  items: z.array(InboundRejection),
+  nextCursor: z.string().nullable(),
+});
+export type ListInboundRejectionsReply = z.infer<typeof ListInboundRejectionsReply>;
+export const listInboundRejectionsRpc = defineRpc(
+  'reporting',
+  'inboundRejections.list',
+  ListInboundRejectionsRequest,
+  ListInboundRejectionsReply,
+);
+
+/**
+ * One chunk of the refused inbound calls as CSV, exactly like `calls.exportCsv`: ask with
+ * no cursor, then with each `nextCursor` until it is null, and concatenate the chunks.
+ */
+export const ExportInboundRejectionsRequest = z
+  .object({
+    filter: InboundRejectionFilter.default({}),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    maxRows: z.number().int().min(1).max(5_000).default(1_000),
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+export type ExportInboundRejectionsRequest = z.infer<typeof ExportInboundRejectionsRequest>;
+export const exportInboundRejectionsRpc = defineRpc(
+  'reporting',
+  'inboundRejections.exportCsv',
+  ExportInboundRejectionsRequest,
+  ExportCallRecordsReply,
 );
 
 // ---- abandon history per minute (the dialer's window after a start or take-over) ------

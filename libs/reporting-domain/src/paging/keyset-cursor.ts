@@ -32,25 +32,31 @@ export function queryFingerprint(query: unknown): string {
   return fingerprint(JSON.stringify(stable(query)));
 }
 
-export function encodeCursor(keyset: CallKeyset, query: unknown): string {
-  const body = JSON.stringify({
-    t: keyset.dialedAt.toISOString(),
-    c: keyset.callId,
-    q: queryFingerprint(query),
-  });
+/**
+ * Where a page of rows ordered by (time, id) ended: the last row's time and id. Every
+ * keyset-paged report (call records by dial time, inbound rejections by rejection time)
+ * pages on such a pair.
+ */
+export interface TimeKeyset {
+  at: Date;
+  id: string;
+}
+
+export function encodeTimeKeyset(keyset: TimeKeyset, query: unknown): string {
+  const body = JSON.stringify({ t: keyset.at.toISOString(), c: keyset.id, q: queryFingerprint(query) });
   return Buffer.from(body, 'utf8').toString('base64url');
 }
 
 /** Reads a cursor back; refuses one that is malformed or was issued for another query. */
-export function decodeCursor(cursor: string, query: unknown): CallKeyset {
+export function decodeTimeKeyset(cursor: string, query: unknown): TimeKeyset {
   let parsed: { t?: unknown; c?: unknown; q?: unknown };
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
     throw new ReportingDomainError('REPORTING_INVALID_CURSOR', 'the cursor is not one this service issued');
   }
-  const dialedAt = typeof parsed.t === 'string' ? new Date(parsed.t) : null;
-  if (!dialedAt || Number.isNaN(dialedAt.getTime()) || typeof parsed.c !== 'string') {
+  const at = typeof parsed.t === 'string' ? new Date(parsed.t) : null;
+  if (!at || Number.isNaN(at.getTime()) || typeof parsed.c !== 'string') {
     throw new ReportingDomainError('REPORTING_INVALID_CURSOR', 'the cursor is not one this service issued');
   }
   if (parsed.q !== queryFingerprint(query)) {
@@ -59,5 +65,15 @@ export function decodeCursor(cursor: string, query: unknown): CallKeyset {
       'the cursor belongs to another query (filter or order changed)',
     );
   }
-  return { dialedAt, callId: parsed.c };
+  return { at, id: parsed.c };
+}
+
+export function encodeCursor(keyset: CallKeyset, query: unknown): string {
+  return encodeTimeKeyset({ at: keyset.dialedAt, id: keyset.callId }, query);
+}
+
+/** A call-record cursor read back (see decodeTimeKeyset). */
+export function decodeCursor(cursor: string, query: unknown): CallKeyset {
+  const { at, id } = decodeTimeKeyset(cursor, query);
+  return { dialedAt: at, callId: id };
 }
