@@ -18,6 +18,7 @@ import {
 import type { NatsBus } from '@autotelesale/messaging';
 import { requireAgentAccess } from '../auth/access.util';
 import type { Principal } from '../auth/principal';
+import { AgentDialingUseCase } from '../api/agent-dialing.use-case';
 import type { ContactImportUploader } from '../api/contact-import.uploader';
 import { boundary } from '../http/boundary.util';
 import { decodeCursor, encodeCursor } from '../http/cursor.util';
@@ -57,6 +58,7 @@ const COLUMN_KEYS: Record<string, string> = {
  * service, and shapes the reply for the proto message.
  */
 export function grpcHandlers(bus: NatsBus, uploader: ContactImportUploader) {
+  const dialing = new AgentDialingUseCase(bus);
   const unary: Record<string, UnaryHandler> = {
     'CampaignService/CreateCampaign': async (r, principal) => {
       const settings = boundary(CampaignSettingsInput, {
@@ -274,6 +276,27 @@ export function grpcHandlers(bus: NatsBus, uploader: ContactImportUploader) {
       requireAgentAccess(principal, [r['agentId'] ?? '']);
       return bus.request(getAgentStatusRpc, { agentId: r['agentId'] });
     },
+    'AgentService/ManualDial': async (r, principal) => {
+      const reply = await dialing.manualDial(
+        principal,
+        { agentId: r['agentId'] },
+        { campaignId: r['campaignId'], contactId: r['contactId'] },
+      );
+      const { name, fields, ...card } = reply.contact;
+      return { ...reply, contact: { ...card, name: name ?? undefined, fields: toStruct(fields) } };
+    },
+    'AgentService/AcceptPreview': (r, principal) =>
+      dialing.acceptPreview(
+        principal,
+        { agentId: r['agentId'], previewId: r['previewId'] },
+        { campaignId: r['campaignId'] },
+      ),
+    'AgentService/SkipPreview': (r, principal) =>
+      dialing.skipPreview(
+        principal,
+        { agentId: r['agentId'], previewId: r['previewId'] },
+        { campaignId: r['campaignId'] },
+      ),
   };
 
   const clientStream: Record<string, ClientStreamHandler> = {

@@ -3,7 +3,7 @@ import type { GatewayRole } from '@autotelesale/contracts';
 /**
  * Who may call each gRPC method, `<Service>/<Method>`. A method missing here is refused
  * (deny by default); the permission snapshot test lists this table next to the REST one.
- * An agent reaches only its own session, dispositions and screen-pops.
+ * An agent reaches only its own session, dialing, dispositions and screen-pops.
  */
 export const GRPC_METHOD_ROLES: Readonly<Record<string, readonly GatewayRole[]>> = {
   'CampaignService/CreateCampaign': ['admin', 'supervisor'],
@@ -32,6 +32,9 @@ export const GRPC_METHOD_ROLES: Readonly<Record<string, readonly GatewayRole[]>>
   'AgentService/NotReady': ['admin', 'supervisor', 'agent'],
   'AgentService/Logout': ['admin', 'supervisor', 'agent'],
   'AgentService/GetStatus': ['admin', 'supervisor', 'agent'],
+  'AgentService/ManualDial': ['admin', 'supervisor', 'agent'],
+  'AgentService/AcceptPreview': ['admin', 'supervisor', 'agent'],
+  'AgentService/SkipPreview': ['admin', 'supervisor', 'agent'],
   'EventService/WatchCallResults': ['admin', 'supervisor'],
   'EventService/WatchCallRecords': ['admin', 'supervisor'],
   'EventService/WatchScreenPops': ['admin', 'supervisor', 'agent'],
