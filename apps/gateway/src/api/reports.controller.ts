@@ -7,15 +7,20 @@ import {
   AgentStateTime,
   AtsError,
   DialRefusalsReply,
+  ListInboundRejectionsReply,
   QueryKpisReply,
   abandonWindowsRpc,
   agentStateTimesRpc,
   compareManualRpc,
   dialRefusalsRpc,
   exportCallRecordsRpc,
+  exportInboundRejectionsRpc,
   listCallRecordsRpc,
+  listInboundRejectionsRpc,
   queryKpisRpc,
   type CallRecordFilter,
+  type ExportCallRecordsReply,
+  type InboundRejectionFilter,
   type ReportedCall,
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
@@ -32,12 +37,16 @@ import {
   CallRecordsQuery,
   CompareManualReply,
   DialRefusalsQuery,
+  InboundRejectionsCsvQuery,
+  InboundRejectionsQuery,
   KpisQuery,
   ManualComparisonQuery,
   type AgentStatesQuery as AgentStatesQueryT,
   type CallRecordsCsvQuery as CallRecordsCsvQueryT,
   type CallRecordsQuery as CallRecordsQueryT,
   type DialRefusalsQuery as DialRefusalsQueryT,
+  type InboundRejectionsCsvQuery as InboundRejectionsCsvQueryT,
+  type InboundRejectionsQuery as InboundRejectionsQueryT,
   type KpisQuery as KpisQueryT,
   type ManualComparisonQuery as ManualComparisonQueryT,
 } from './reports.dto';
@@ -69,6 +78,36 @@ function callFilter(query: CallRecordsCsvQueryT, principal: Principal): CallReco
   };
 }
 
+function inboundRejectionFilter(query: InboundRejectionsCsvQueryT): InboundRejectionFilter {
+  return { from: query.from, to: query.to, callerNumber: query.callerNumber, list: query.list };
+}
+
+/**
+ * Streams a chunked CSV export to the response: the first chunk decides the status (an
+ * error before it is an ordinary error body); a failure after it cuts the connection, so
+ * that half a file never looks whole.
+ */
+async function streamCsv(
+  response: Response,
+  ask: (cursor?: string) => Promise<ExportCallRecordsReply>,
+): Promise<void> {
+  let chunk = await ask();
+  response.status(200);
+  response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  response.setHeader('Content-Disposition', `attachment; filename="${chunk.fileName}"`);
+  response.setHeader('Cache-Control', 'no-store');
+  try {
+    for (;;) {
+      if (!response.write(chunk.chunk)) await new Promise((drained) => response.once('drain', drained));
+      if (chunk.nextCursor === null || response.destroyed) break;
+      chunk = await ask(chunk.nextCursor);
+    }
+    response.end();
+  } catch (error) {
+    response.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
 /** The recording as a link: a path the node wrote becomes a `file://` URL; a URL stays. */
 function recordingLink(path: string | null): string | null {
   if (path === null) return null;
@@ -79,8 +118,10 @@ function recordingLink(path: string | null): string | null {
 /**
  * Reports (answered by reporting-service over NATS): KPIs per campaign, agent and
  * interval, the manual-dialing comparison, the regulator's abandon windows, call records
- * (list and CSV export), agent state times and the dials compliance refused (list and CSV). Admins and supervisors see everything; an
- * agent sees only its own calls, KPIs and times (another agent id is NOT_FOUND to it).
+ * (list and CSV export), agent state times, the dials compliance refused (list and CSV)
+ * and the inbound calls the gate refused (list and CSV). Admins and supervisors see
+ * everything; an agent sees only its own calls, KPIs and times (another agent id is
+ * NOT_FOUND to it) and no compliance report.
  */
 @ApiTags('reports')
 @Controller('api/v1/reports')
@@ -172,29 +213,13 @@ export class ReportsController {
     @Res() response: Response,
   ): Promise<void> {
     const filter = callFilter(query, principal);
-    const ask = (cursor?: string) =>
+    await streamCsv(response, (cursor) =>
       this.bus.request(
         exportCallRecordsRpc,
         { filter, order: query.order, maxRows: CSV_ROWS_PER_CHUNK, cursor },
         { timeoutMs: CSV_CHUNK_TIMEOUT_MS },
-      );
-    // The first chunk decides the status: an error before it is an ordinary error body.
-    let chunk = await ask();
-    response.status(200);
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', `attachment; filename="${chunk.fileName}"`);
-    response.setHeader('Cache-Control', 'no-store');
-    try {
-      for (;;) {
-        if (!response.write(chunk.chunk)) await new Promise((drained) => response.once('drain', drained));
-        if (chunk.nextCursor === null || response.destroyed) break;
-        chunk = await ask(chunk.nextCursor);
-      }
-      response.end();
-    } catch (error) {
-      // Half a file must not look whole: the connection is cut without the final chunk.
-      response.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
+      ),
+    );
   }
 
   /** Seconds per agent, campaign and state within `[from, to)` (the agent state intervals). */
@@ -242,5 +267,46 @@ export class ReportsController {
     response.setHeader('Content-Disposition', 'attachment; filename="dial-refusals.csv"');
     response.setHeader('Cache-Control', 'no-store');
     response.end(lines.join(''));
+  }
+
+  /**
+   * The inbound calls the gate refused (issue 8): when, who called (E.164), the number
+   * dialled, the line (FreeSWITCH node) and dialer replica, which list matched and its
+   * reason. Newest first by default; filters `from`/`to` (rejection time), `callerNumber`,
+   * `list`. Pass `nextCursor` back as `cursor` (with the same filters) until it is null.
+   */
+  @Get('inbound-rejections')
+  @Roles('admin', 'supervisor')
+  @ZodResponse(200, ListInboundRejectionsReply)
+  inboundRejections(@ZodQuery(InboundRejectionsQuery) query: InboundRejectionsQueryT) {
+    return this.bus.request(listInboundRejectionsRpc, {
+      filter: inboundRejectionFilter(query),
+      order: query.order,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+  }
+
+  /**
+   * The refused inbound calls as one CSV file (RFC 4180, UTF-8, CRLF, a header row),
+   * streamed, oldest first by default. Text cells a spreadsheet would run as a formula
+   * (the reason, the number dialled) carry a leading `'`.
+   */
+  @Get('inbound-rejections.csv')
+  @Roles('admin', 'supervisor')
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'CSV file', schema: { type: 'string' } })
+  async inboundRejectionsCsv(
+    @ZodQuery(InboundRejectionsCsvQuery) query: InboundRejectionsCsvQueryT,
+    @Res() response: Response,
+  ): Promise<void> {
+    const filter = inboundRejectionFilter(query);
+    await streamCsv(response, (cursor) =>
+      this.bus.request(
+        exportInboundRejectionsRpc,
+        { filter, order: query.order, maxRows: CSV_ROWS_PER_CHUNK, cursor },
+        { timeoutMs: CSV_CHUNK_TIMEOUT_MS },
+      ),
+    );
   }
 }

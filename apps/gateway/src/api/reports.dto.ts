@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CompareManualReply,
   ContactOutcome,
+  InboundRejectionList,
   KpiGroupBy,
   KpiInterval,
   ReportedCall,
@@ -129,3 +130,30 @@ export const DialRefusalsQuery = z
   })
   .strict();
 export type DialRefusalsQuery = z.infer<typeof DialRefusalsQuery>;
+
+/** Filters shared by the inbound-rejection list and its CSV export. */
+const InboundRejectionFilterFields = {
+  /** Rejected at or after (ISO 8601 with offset). */
+  from: IsoDateTime.optional(),
+  /** Rejected before. */
+  to: IsoDateTime.optional(),
+  /** The caller, E.164 (`+84...`). */
+  callerNumber: z.string().min(3).max(40).optional(),
+  /** The list that matched: `blacklist` (the only list that refuses inbound calls). */
+  list: InboundRejectionList.optional(),
+};
+
+export const InboundRejectionsQuery = z
+  .object({
+    ...InboundRejectionFilterFields,
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+export type InboundRejectionsQuery = z.infer<typeof InboundRejectionsQuery>;
+
+export const InboundRejectionsCsvQuery = z
+  .object({ ...InboundRejectionFilterFields, order: z.enum(['asc', 'desc']).default('asc') })
+  .strict();
+export type InboundRejectionsCsvQuery = z.infer<typeof InboundRejectionsCsvQuery>;
