@@ -28,6 +28,10 @@ import { DialerError } from './dialer-error';
  *
  *   dialing -answered-> detecting -window over-> (intro ->) waiting | bridging -> ...
  *                                 \-machineDetected-> machine (hang up / message) -hangup-> ended
+ *
+ * Take-over (`resumeCall`, then the `resumed` input): a replica that takes a campaign over
+ * rebuilds each live call from the switch and resumes it where it stood, detection and
+ * the machine message included (see `resumeCall`).
  */
 export type CallPhase =
   | 'dialing'
@@ -109,6 +113,13 @@ export interface CallState {
   readonly amd?: CallAmd;
   /** When detection gave its verdict (absent or null: it did not). */
   readonly amdDecidedAt?: number | null;
+  /**
+   * A call taken over from a dead replica: when this replica took it (absent: it dialed
+   * it). A person's verdict given after a take-over starts the grace at the verdict.
+   */
+  readonly resumedAt?: number | null;
+  /** Taken over in detection: when the switch heard a beep while nobody owned the call (null: none). */
+  readonly amdBeepAt?: number | null;
 }
 
 export type CallInput =
@@ -124,6 +135,8 @@ export type CallInput =
   | { type: 'machineDetected'; at: number }
   /** A timer fired (or any moment the caller wants the deadlines checked). */
   | { type: 'tick'; at: number }
+  /** This replica has just taken the call over (`resumeCall`): redo what the dead owner's timers and requests did. */
+  | { type: 'resumed'; at: number }
   | { type: 'hangup'; at: number; cause: string; by: HangupBy };
 
 export type CallEffect =
@@ -144,11 +157,14 @@ export type CallEffect =
   | { type: 'wakeAt'; at: number }
   /** Hang the unanswered customer leg up (NO_ANSWER): its ring time is over. */
   | { type: 'cancelRing' }
-  /** Detection is over (a person): stop the detector. */
+  /**
+   * Detection is over and the call goes on to an agent (a person, or a machine passed to
+   * one): stop the detector, and mark the verdict on the channel (`ats_amd`).
+   */
   | { type: 'stopAmd' }
   /** A machine: hang up on it. */
   | { type: 'hangupMachine' }
-  /** A machine, after its beep: play the campaign's message, then hang up. */
+  /** A machine, after its beep: play the campaign's message (marking the channel `message`), then hang up. */
   | { type: 'leaveMessage' };
 
 export interface Transition {
@@ -409,6 +425,8 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       if (state.phase !== 'detecting') return { state, effects: [] };
       return afterDetection(state, input.at, 'machine');
     }
+    case 'resumed':
+      return resume(state, input.at);
     case 'tick': {
       if (state.phase === 'detecting') {
         if (input.at < state.answeredAt! + state.policy.amd!.windowMs) return { state, effects: [] };
@@ -431,7 +449,7 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
  * goes on to the intro or the agent, the grace still counted from the answer; a machine
  * is hung up on or left the message, and a reservation made meanwhile goes back.
  */
-function afterDetection(state: CallState, at: number, verdict: 'human' | 'machine'): Transition {
+function afterDetection(state: CallState, at: number, verdict: 'human' | 'machine', now = at): Transition {
   const amd = state.policy.amd!;
   const decided: CallState = { ...state, amd: verdict, amdDecidedAt: at };
   const decision = decideAmdAction(verdict, amd.action, amd.hasMessage);
@@ -451,12 +469,39 @@ function afterDetection(state: CallState, at: number, verdict: 'human' | 'machin
     return { state: { ...decided, phase: 'intro' }, effects };
   }
   // A verdict after the grace (a late timer): that person can no longer reach an agent in time.
-  if (isPastGrace(decided, at)) {
-    const abandoned = abandon(decided, at, 'noAgentWithinGrace');
+  if (isPastGrace(decided, now)) {
+    const abandoned = abandon(decided, now, 'noAgentWithinGrace');
     return { state: abandoned.state, effects: [...effects, ...abandoned.effects] };
   }
-  const next = needAgent(decided, state.agentNeededAt ?? state.answeredAt ?? at);
+  // Taken over in detection: the dead owner lost the person's seconds, and this replica
+  // can only count from what it saw: the verdict. Reporting still counts from the answer.
+  const needFrom = isResumed(state) ? now : (state.agentNeededAt ?? state.answeredAt ?? now);
+  const next = needAgent(decided, needFrom);
   return { state: next.state, effects: [...effects, ...next.effects] };
+}
+
+function isResumed(state: CallState): boolean {
+  return state.resumedAt !== undefined && state.resumedAt !== null;
+}
+
+/**
+ * What a dead owner's timers and requests did, redone by the replica that took the call
+ * over: detection's window timer and the reservation made during it (a beep heard while
+ * nobody owned the call is the verdict), and the grace of a person found waiting.
+ */
+function resume(state: CallState, at: number): Transition {
+  if (state.phase === 'waiting') return advanceCall(state, { type: 'tick', at });
+  if (state.phase !== 'detecting' || !state.policy.amd || state.answeredAt === null)
+    return { state, effects: [] };
+  const windowEnd = state.answeredAt + state.policy.amd.windowMs;
+  const beepAt = state.amdBeepAt ?? null;
+  // A beep after the window is one the old owner would not have heard (it stops the detector).
+  if (beepAt !== null && beepAt <= windowEnd) return afterDetection(state, beepAt, 'machine', at);
+  if (at >= windowEnd) return afterDetection(state, at, 'human');
+  const effects: CallEffect[] = [];
+  if (!state.agent && !state.reserving) effects.push({ type: 'reserveAgent' });
+  effects.push({ type: 'wakeAt', at: windowEnd });
+  return { state: { ...state, reserving: !state.agent }, effects };
 }
 
 /** Seconds between two epoch-ms instants, never negative, to the millisecond. */
@@ -465,27 +510,56 @@ export function secondsBetween(from: number | null, to: number | null): number {
   return Math.round(to - from) / 1000;
 }
 
+/** A call found live on a node after a take-over, as the switch and agent-service describe it. */
+export type FoundCall =
+  /** Ringing. */
+  | { phase: 'dialing'; dialedAt: number }
+  /** Talking to an agent. */
+  | {
+      phase: 'connected';
+      dialedAt: number;
+      answeredAt: number;
+      connectedAt: number;
+      agent: AgentAssignment;
+      /** Detection's verdict, when it ran (marked on the channel). */
+      amd?: CallAmd;
+    }
+  /** Answered, past detection (or without it), no agent. */
+  | { phase: 'waiting'; dialedAt: number; answeredAt: number; amd?: CallAmd }
+  /**
+   * Answered, still in detection (`ats_amd=detecting`): `beepAt` when the switch heard a
+   * beep meanwhile (`avmd_detect`), else null; `agent` the reservation made for it that
+   * agent-service still holds.
+   */
+  | {
+      phase: 'detecting';
+      dialedAt: number;
+      answeredAt: number;
+      takenOverAt: number;
+      beepAt: number | null;
+      agent?: AgentAssignment | null;
+    }
+  /** A machine being left the campaign's message (`ats_amd=message`): it hangs up by itself. */
+  | { phase: 'machineMessage'; dialedAt: number; answeredAt: number };
+
 /**
  * A call found live on a node after a take-over, rebuilt from what the node and
- * agent-service still know: ringing (dialing), talking to an agent (connected), or
- * answered without an agent. The last one has been waiting for as long as its old owner
- * was dead, which is past any grace: the first tick abandons it properly (identification
- * message, outcome `abandoned`) rather than leaving the person on hold forever.
+ * agent-service still know; the caller then feeds it `resumed` (now) to restart its timers:
+ *
+ * - ringing (`dialing`), talking to an agent (`connected`);
+ * - answered without an agent (`waiting`): it has been waiting for as long as its old
+ *   owner was dead, which is past any grace: `resumed` abandons it properly
+ *   (identification message, outcome `abandoned`) rather than leaving the person on hold;
+ * - in detection (`detecting`): detection goes on as the old owner would have run it. A
+ *   beep heard while nobody owned the call, within the window, is the machine verdict (the
+ *   campaign's action now); the window's end (at once if it passed meanwhile) is the
+ *   person's, who then needs an agent from that moment with the grace from that moment; a
+ *   hang-up meanwhile is an abandon with the verdict `unknown`. An agent is reserved during
+ *   detection again unless the old reservation is still held;
+ * - leaving the machine message (`machineMessage`): phase `machine`, ended as `machine` by
+ *   the hang-up the message's own dialplan does.
  */
-export function resumeCall(
-  callId: string,
-  policy: CallTimingPolicy,
-  found:
-    | { phase: 'dialing'; dialedAt: number }
-    | {
-        phase: 'connected';
-        dialedAt: number;
-        answeredAt: number;
-        connectedAt: number;
-        agent: AgentAssignment;
-      }
-    | { phase: 'waiting'; dialedAt: number; answeredAt: number },
-): CallState {
+export function resumeCall(callId: string, policy: CallTimingPolicy, found: FoundCall): CallState {
   const base = startCall(callId, found.dialedAt, policy);
   switch (found.phase) {
     case 'dialing':
@@ -498,8 +572,32 @@ export function resumeCall(
         agentNeededAt: found.answeredAt,
         connectedAt: found.connectedAt,
         agent: found.agent,
+        ...(found.amd ? { amd: found.amd } : {}),
       };
     case 'waiting':
-      return { ...base, phase: 'waiting', answeredAt: found.answeredAt, agentNeededAt: found.answeredAt };
+      return {
+        ...base,
+        phase: 'waiting',
+        answeredAt: found.answeredAt,
+        agentNeededAt: found.answeredAt,
+        ...(found.amd ? { amd: found.amd } : {}),
+      };
+    case 'detecting':
+      if (!policy.amd)
+        throw new DialerError('DIALER_INVALID_ARGUMENT', 'a call in detection needs the AMD policy', {
+          callId,
+        });
+      return {
+        ...base,
+        phase: 'detecting',
+        answeredAt: found.answeredAt,
+        // Nobody can count this person's grace yet: it starts at the verdict (see above).
+        agentNeededAt: null,
+        agent: found.agent ?? null,
+        resumedAt: found.takenOverAt,
+        amdBeepAt: found.beepAt,
+      };
+    case 'machineMessage':
+      return { ...base, phase: 'machine', answeredAt: found.answeredAt, amd: 'machine', amdDecidedAt: null };
   }
 }

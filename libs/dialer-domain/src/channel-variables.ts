@@ -13,6 +13,22 @@ export const CHANNEL_VARS = {
   /** customer | agent */
   role: 'ats_role',
   agentId: 'ats_agent_id',
+  /**
+   * Where answering-machine detection stands on a customer leg (`AmdMark`), so that a
+   * replica taking the campaign over resumes the call where it was, not as a person
+   * waiting: set on the originate (`detecting`, detection starts on the answer), at a
+   * verdict that sends the call on (`human`, or `machine` passed to an agent), and by the
+   * machine message's own dialplan (`message`).
+   */
+  amd: 'ats_amd',
 } as const;
+
+export const AMD_MARKS = ['detecting', 'human', 'machine', 'message'] as const;
+export type AmdMark = (typeof AMD_MARKS)[number];
+
+/** The mark read from a channel, or undefined for anything else (unset, `_undef_`, garbage). */
+export function parseAmdMark(value: string | undefined): AmdMark | undefined {
+  return (AMD_MARKS as readonly string[]).includes(value ?? '') ? (value as AmdMark) : undefined;
+}
 
 export type LegRole = 'customer' | 'agent';

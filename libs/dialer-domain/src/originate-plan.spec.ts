@@ -19,6 +19,11 @@ describe('customerLegPlan', () => {
     expect(customerLegPlan(customer).variables).toEqual({});
   });
 
+  it('marks a detecting leg ats_amd=detecting from the originate (no round trip), others not at all', () => {
+    expect(customerLegPlan({ ...customer, detectMachine: true }).tracking['ats_amd']).toBe('detecting');
+    expect(customerLegPlan(customer).tracking).not.toHaveProperty('ats_amd');
+  });
+
   it('dials the number through the gateway, parks on answer, ignores early media and tags the leg', () => {
     expect(customerLegPlan({ ...customer, callerId: { number: '+842838', name: 'ACME' } })).toEqual({
       uuid: customer.callId,

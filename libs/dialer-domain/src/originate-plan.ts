@@ -1,5 +1,5 @@
 import { effectiveRingTimeout } from '@autotelesale/compliance-domain';
-import { CHANNEL_VARS } from './channel-variables';
+import { CHANNEL_VARS, type AmdMark } from './channel-variables';
 import { DialerError } from './dialer-error';
 
 /** What to originate, transport-free (libs/esl's OriginateSpec has the same fields). */
@@ -32,6 +32,8 @@ export interface CustomerLegInput {
   /**
    * Answering-machine detection: mod_avmd's `avmd_start` runs on the answer
    * (`execute_on_answer`), with no ESL round trip, and reports a beep as CUSTOM `avmd::beep`.
+   * The leg carries `ats_amd=detecting` from the start (an answered leg with it is in
+   * detection), again with no round trip.
    */
   detectMachine?: boolean;
 }
@@ -69,6 +71,7 @@ export function customerLegPlan(input: CustomerLegInput): OriginatePlan {
       [CHANNEL_VARS.attemptId]: input.attemptId,
       [CHANNEL_VARS.contactId]: input.contactId,
       [CHANNEL_VARS.role]: 'customer',
+      ...(input.detectMachine ? { [CHANNEL_VARS.amd]: 'detecting' satisfies AmdMark } : {}),
     },
     variables,
   };
