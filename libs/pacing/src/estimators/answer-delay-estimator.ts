@@ -14,6 +14,12 @@ export interface AnswerDelayEstimatorOptions {
   memory: number;
 }
 
+export interface AnswerDelayState {
+  binSec: number;
+  counts: number[];
+  total: number;
+}
+
 /**
  * Time from dial to answer for answered calls, as a discounted histogram: no shape is
  * assumed (networks add a fixed setup time, people pick up after a few rings), and the
@@ -47,6 +53,30 @@ export class AnswerDelayEstimator {
 
   get observations(): number {
     return this.total;
+  }
+
+  /** The discounted histogram (see ForecastPacer.exportState). */
+  exportState(): AnswerDelayState {
+    return { binSec: this.options.binSec, counts: [...this.counts], total: this.total };
+  }
+
+  /**
+   * Continues from an exported histogram. Its bins must be this estimator's: another ring
+   * timeout or resolution is another histogram, and is refused rather than stretched.
+   */
+  importState(state: AnswerDelayState): void {
+    if (state.binSec !== this.options.binSec || state.counts.length !== this.counts.length) {
+      throw new PacingError(
+        'PACING_INVALID_STATE',
+        `answer-delay histogram of ${state.counts.length} bins of ${state.binSec} s does not fit ${this.counts.length} bins of ${this.options.binSec} s`,
+      );
+    }
+    if (!(state.total >= 0) || state.counts.some((c) => !(c >= 0))) {
+      throw new PacingError('PACING_INVALID_STATE', 'answer-delay counts must be >= 0');
+    }
+    this.counts.set(state.counts);
+    this.total = state.total;
+    this.dirty = true;
   }
 
   observe(delaySec: number): void {

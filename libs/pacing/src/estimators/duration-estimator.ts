@@ -18,6 +18,15 @@ export interface DurationEstimatorOptions {
   priorMemory?: number;
 }
 
+export interface DurationState {
+  priorWeight: number;
+  priorSum: number;
+  priorSumSquares: number;
+  realWeight: number;
+  realSum: number;
+  realSumSquares: number;
+}
+
 /** Below this the fitted lognormal is treated as a point mass (e.g. a fixed wrap-up). */
 const MIN_SIGMA = 0.02;
 /** CDF table: 0.25 s resolution over an hour; beyond it the CDF is computed. */
@@ -86,6 +95,42 @@ export class DurationEstimator {
   /** Effective number of real observations behind the estimate (decayed). */
   get observations(): number {
     return this.realWeight;
+  }
+
+  /** What it has learned, prior included, as plain numbers (see ForecastPacer.exportState). */
+  exportState(): DurationState {
+    return {
+      priorWeight: this.priorWeight,
+      priorSum: this.priorSum,
+      priorSumSquares: this.priorSumSquares,
+      realWeight: this.realWeight,
+      realSum: this.realSum,
+      realSumSquares: this.realSumSquares,
+    };
+  }
+
+  /** Continues from an exported state; the caller has validated that the numbers are finite. */
+  importState(state: DurationState): void {
+    const weights = state.priorWeight + state.realWeight;
+    if (!(
+      state.priorWeight >= 0 &&
+      state.realWeight >= 0 &&
+      weights > 0 &&
+      state.priorSum + state.realSum > 0
+    )) {
+      throw new PacingError(
+        'PACING_INVALID_STATE',
+        'duration state needs weights >= 0 and a positive mean',
+        state,
+      );
+    }
+    this.priorWeight = state.priorWeight;
+    this.priorSum = state.priorSum;
+    this.priorSumSquares = state.priorSumSquares;
+    this.realWeight = state.realWeight;
+    this.realSum = state.realSum;
+    this.realSumSquares = state.realSumSquares;
+    this.dirty = true;
   }
 
   get mean(): number {

@@ -10,6 +10,11 @@ export interface ProportionEstimatorOptions {
   memory: number;
 }
 
+export interface ProportionState {
+  successes: number;
+  trials: number;
+}
+
 /**
  * A discounted Beta-Bernoulli estimate of a probability (live answer, machine answer).
  * At campaign start the prior dominates; `upperBound` lets a cautious caller plan for a
@@ -38,6 +43,20 @@ export class ProportionEstimator {
   /** Effective number of observations behind the estimate (decayed). */
   get observations(): number {
     return this.trials;
+  }
+
+  /** What it has learned, as plain numbers (see ForecastPacer.exportState). */
+  exportState(): ProportionState {
+    return { successes: this.successes, trials: this.trials };
+  }
+
+  /** Continues from an exported state; the caller has validated it. */
+  importState(state: ProportionState): void {
+    if (!(state.successes >= 0 && state.trials >= state.successes)) {
+      throw new PacingError('PACING_INVALID_STATE', 'proportion state needs 0 <= successes <= trials', state);
+    }
+    this.successes = state.successes;
+    this.trials = state.trials;
   }
 
   get mean(): number {

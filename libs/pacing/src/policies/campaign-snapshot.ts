@@ -69,6 +69,14 @@ export interface Pacer {
   readonly policy: string;
   decide(snapshot: CampaignSnapshot): PacingDecision;
   observe(event: PacingEvent): void;
+  /**
+   * What the pacer has learned (estimates, budget integrals) as plain JSON, for a pacer
+   * that learns; another instance with the same settings continues from it
+   * (`importState`) instead of starting cautiously again, e.g. after a take-over.
+   */
+  exportState?(): unknown;
+  /** Continues from `exportState`'s output; throws PacingError PACING_INVALID_STATE if it does not fit. */
+  importState?(state: unknown): void;
 }
 
 export type PacingMode = 'manual' | 'preview' | 'progressive' | 'predictive' | 'ratio' | 'agentless';

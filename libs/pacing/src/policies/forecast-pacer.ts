@@ -1,5 +1,6 @@
 import { AbandonLedger, type AbandonBudget, type AbandonRule } from '../abandon/abandon-ledger';
 import { fillAgentFreeCdf } from '../estimators/agent-free-forecast';
+import { z } from 'zod';
 import { AnswerDelayEstimator } from '../estimators/answer-delay-estimator';
 import { DurationEstimator } from '../estimators/duration-estimator';
 import { ProportionEstimator } from '../estimators/proportion-estimator';
@@ -59,6 +60,54 @@ const WAIT_INTEGRAL_MAX = Math.log(WAIT_PRICE_START / WAIT_PRICE_MIN) / WAIT_GAI
 /** Live answers after which the forecast-led loops count half: counted outcomes take over. */
 const FORECAST_FADE_LIVE = 100;
 const FORECAST_LOG_RANGE = Math.log(4);
+
+const finite = z.number().finite();
+const proportionState = z.object({ successes: finite, trials: finite }).strict();
+const durationState = z
+  .object({
+    priorWeight: finite,
+    priorSum: finite,
+    priorSumSquares: finite,
+    realWeight: finite,
+    realSum: finite,
+    realSumSquares: finite,
+  })
+  .strict();
+
+/** The settings a saved state is only valid under (its numbers mean something else under others). */
+const stateSettings = z
+  .object({
+    rule: z.enum(['US', 'UK']),
+    capPercent: finite,
+    marginPercent: finite,
+    graceSec: finite,
+    noAnswerTimeoutSec: finite,
+    amdDetectionSec: finite,
+    stepSec: finite,
+    gain: finite,
+    initialThreshold: finite,
+  })
+  .strict();
+
+/** `ForecastPacer.exportState()`: version 1. */
+export const ForecastPacerStateSchema = z
+  .object({
+    kind: z.literal('forecast'),
+    version: z.literal(1),
+    settings: stateSettings,
+    needsAgent: proportionState,
+    answeredOther: proportionState,
+    answerDelay: z.object({ binSec: finite, counts: z.array(finite).max(100_000), total: finite }).strict(),
+    talk: durationState,
+    wrap: durationState,
+    integral: finite,
+    waitIntegral: finite,
+    forecastIntegral: finite,
+    forecastWaitIntegral: finite,
+    liveCounted: finite.nonnegative(),
+  })
+  .strict();
+export type ForecastPacerState = z.infer<typeof ForecastPacerStateSchema>;
 
 /**
  * Predictive pacing by forecast. For each call it could place now it asks: given who is
@@ -202,6 +251,87 @@ export class ForecastPacer implements Pacer {
 
   budget(now: number): AbandonBudget {
     return this.ledger.budget(now);
+  }
+
+  /**
+   * What this pacer has learned: the answer, talk and wrap-up estimates and the abandon
+   * and long-wait controllers' integrals (the threshold and price it has reached). A new
+   * pacer with the same settings that imports it decides as this one would, instead of
+   * starting cautiously again: what a dialer replica that takes a campaign over needs, or
+   * a campaign resumed the next morning. The abandon ledger (reporting only) is not in it.
+   */
+  exportState(): ForecastPacerState {
+    return {
+      kind: 'forecast',
+      version: 1,
+      settings: this.stateSettings(),
+      needsAgent: this.needsAgent.exportState(),
+      answeredOther: this.answeredOther.exportState(),
+      answerDelay: this.answerDelay.exportState(),
+      talk: this.talk.exportState(),
+      wrap: this.wrap.exportState(),
+      integral: this.integral,
+      waitIntegral: this.waitIntegral,
+      forecastIntegral: this.forecastIntegral,
+      forecastWaitIntegral: this.forecastWaitIntegral,
+      liveCounted: this.liveCounted,
+    };
+  }
+
+  /**
+   * Continues from `exportState()`'s output. All or nothing: a state of another version,
+   * saved under other settings (cap, margin, grace, ring timeout, ...), or holding a bad
+   * number throws PACING_INVALID_STATE and leaves this pacer as it was. The integrals are
+   * clamped to this pacer's bounds, as if they had been reached here.
+   */
+  importState(input: unknown): void {
+    const parsed = ForecastPacerStateSchema.safeParse(input);
+    if (!parsed.success)
+      throw new PacingError('PACING_INVALID_STATE', `not a forecast pacer state: ${parsed.error.message}`);
+    const state = parsed.data;
+    const mine = this.stateSettings();
+    const differing = (Object.keys(mine) as Array<keyof typeof mine>).filter(
+      (k) => mine[k] !== state.settings[k],
+    );
+    if (differing.length > 0)
+      throw new PacingError(
+        'PACING_INVALID_STATE',
+        `state saved under other settings (${differing.join(', ')}); the pacer starts afresh`,
+        { saved: state.settings, current: mine },
+      );
+    // Each estimator checks its own part; try them on copies first so a refusal changes nothing.
+    const trial = new ForecastPacer(this.options);
+    trial.applyState(state);
+    this.applyState(state);
+  }
+
+  private applyState(state: ForecastPacerState): void {
+    this.needsAgent.importState(state.needsAgent);
+    this.answeredOther.importState(state.answeredOther);
+    this.answerDelay.importState(state.answerDelay);
+    this.talk.importState(state.talk);
+    this.wrap.importState(state.wrap);
+    const limit = this.forecastGain === 0 ? 0 : FORECAST_LOG_RANGE / this.forecastGain;
+    this.integral = Math.min(this.integralMax, state.integral);
+    this.waitIntegral = Math.min(WAIT_INTEGRAL_MAX, state.waitIntegral);
+    this.forecastIntegral = Math.max(-limit, Math.min(limit, state.forecastIntegral));
+    this.forecastWaitIntegral = Math.max(-limit, Math.min(limit, state.forecastWaitIntegral));
+    this.liveCounted = state.liveCounted;
+  }
+
+  private stateSettings(): ForecastPacerState['settings'] {
+    const o = this.options;
+    return {
+      rule: o.rule,
+      capPercent: o.capPercent,
+      marginPercent: o.marginPercent,
+      graceSec: o.graceSec,
+      noAnswerTimeoutSec: o.noAnswerTimeoutSec,
+      amdDetectionSec: this.detection,
+      stepSec: this.step,
+      gain: this.gain,
+      initialThreshold: this.initialThreshold,
+    };
   }
 
   observe(event: PacingEvent): void {
