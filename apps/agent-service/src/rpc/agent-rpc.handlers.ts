@@ -71,7 +71,7 @@ export class AgentRpcHandlers implements OnApplicationBootstrap {
     this.serve(readyRpc, (r) => this.states.ready(r.agentId, r.expectedVersion));
     this.serve(notReadyRpc, (r) => this.states.notReady(r.agentId, r.reasonCode, r.expectedVersion));
     this.serve(getAgentStatusRpc, (r) => this.states.get(r.agentId));
-    this.serve(listAgentStatusesRpc, async (r) => ({ items: await this.states.list(r) }));
+    this.serve(listAgentStatusesRpc, (r) => this.states.list(r));
     this.serve(extendWrapUpRpc, (r) => this.states.extendWrapUp(r.agentId, r.seconds, r.expectedVersion));
     this.serve(completeWrapUpRpc, (r) =>
       this.states.completeWrapUp(r.agentId, r.notReadyReasonCode, r.expectedVersion),

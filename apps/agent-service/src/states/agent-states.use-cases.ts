@@ -51,21 +51,43 @@ export class AgentStatesUseCases {
     return statusOf(agentId, snapshotOf(rows[0]));
   }
 
+  /**
+   * Live states by id / group / state; with `changedSince`, only the agents whose row
+   * changed at or after it (`updated_at`: every change writes it with the database clock,
+   * read inside its transaction, so never before that transaction began).
+   *
+   * `asOf` is a cursor a follower can pass back as `changedSince` without missing a
+   * change, despite commit order: it is read *before* the rows, as the earliest start of
+   * any transaction then open on the database (or the clock, when none is). A change the
+   * rows do not show committed after they were read, so its transaction was open at that
+   * first read or began after it: either way its `updated_at` is at or after `asOf`. A
+   * long-open transaction (a forgotten psql) only holds the cursor back (bigger deltas).
+   */
   async list(filter: {
     agentIds?: string[];
     groupIds?: string[];
     states?: AgentState[];
-  }): Promise<AgentStatus[]> {
+    changedSince?: string;
+  }): Promise<{ items: AgentStatus[]; asOf: string }> {
+    const clock = await this.db.query<{ as_of: Date }>(
+      `SELECT least(clock_timestamp(),
+                    (SELECT min(xact_start) FROM pg_stat_activity
+                      WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()))
+                AS as_of`,
+    );
     const { rows } = await this.db.query<AgentRow>(
       `${SELECT_AGENT}
         WHERE ($1::uuid[] IS NULL OR a.agent_id = ANY($1::uuid[]))
           AND ($2::uuid[] IS NULL OR EXISTS (SELECT 1 FROM agent_group_member m
                                               WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
           AND ($3::agent_state[] IS NULL OR a.state = ANY($3::agent_state[]))
+          AND ($4::timestamptz IS NULL OR a.updated_at >= $4::timestamptz)
         ORDER BY a.agent_id`,
-      [filter.agentIds ?? null, filter.groupIds ?? null, filter.states ?? null],
+      [filter.agentIds ?? null, filter.groupIds ?? null, filter.states ?? null, filter.changedSince ?? null],
     );
-    return rows.map((row) => statusOf(row.agent_id, snapshotOf(row)));
+    // Millisecond columns are rounded on write: a change could be stored up to 0.5 ms before its clock.
+    const asOf = new Date(Math.floor(clock.rows[0]!.as_of.getTime()) - 1);
+    return { items: rows.map((row) => statusOf(row.agent_id, snapshotOf(row))), asOf: asOf.toISOString() };
   }
 
   private change(

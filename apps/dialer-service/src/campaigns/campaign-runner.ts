@@ -18,6 +18,7 @@ import {
   type Pacer,
 } from '@autotelesale/pacing';
 import type { AgentLegsService } from '../agents/agent-legs.service';
+import { AgentStatusView } from '../agents/agent-status-view';
 import type { CallDriverService, CallFact } from '../calls/call-driver.service';
 import type { LiveCall } from '../calls/live-call';
 import { reserveCandidates } from '../calls/reserve-candidates';
@@ -105,6 +106,8 @@ export class CampaignRunner {
   private throttleState: ThrottleDecision['state'] = 'normal';
   /** Wrap-ups as agent-service times them, for the forecast of when busy agents free up. */
   readonly agentFeed = new AgentStateFeed();
+  /** The agents' live states, followed by deltas (one read per tick). */
+  readonly agentView = new AgentStatusView();
   /** Sums since the last pacing summary (the log line that shows why agents wait, or not). */
   private summary = newSummary(Date.now());
 
@@ -183,17 +186,13 @@ export class CampaignRunner {
 
   private async paceOnce(): Promise<void> {
     this.counters.ticks++;
-    const { bus, agentLegs, calls } = this.deps;
+    const { agentLegs, calls } = this.deps;
     const c = this.campaign;
-    const statuses = await bus.request(listAgentStatusesRpc, {
-      agentIds: c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined,
-      groupIds: c.agentGroupId ? [c.agentGroupId] : undefined,
-    });
-    agentLegs.sync(statuses.items, this.nodeId);
-    for (const event of this.agentFeed.update(statuses.items)) this.pacer.observe(event);
+    const statuses = await this.readAgents();
+    agentLegs.sync(statuses, this.nodeId);
     if (this.stopped) return;
     const now = Date.now();
-    const agents: AgentSnapshot[] = statuses.items.map((a) => {
+    const agents: AgentSnapshot[] = statuses.map((a) => {
       const leg = agentLegs.leg(a.agentId);
       const reachable = leg !== undefined && leg.up && leg.nodeId === this.nodeId;
       // An agent without a parked leg here cannot take a call in milliseconds: not ready for us.
@@ -226,6 +225,27 @@ export class CampaignRunner {
     if (dials <= 0) return;
     if (c.mode === 'predictive') await this.dialPredictive(dials, agents);
     else await this.dialAgentFirst(dials);
+  }
+
+  /**
+   * The campaign's agents' live states: a delta since the last read (agent-service's
+   * `changedSince`), a full read every few seconds (`AgentStatusView`). Wrap-ups are
+   * learnt from the changes only; the legs are kept for every agent on every tick (a leg
+   * that dropped is called again even when its agent's state did not change).
+   */
+  private async readAgents(): Promise<readonly AgentStatus[]> {
+    const c = this.campaign;
+    const agentIds = c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined;
+    const groupIds = c.agentGroupId ? [c.agentGroupId] : undefined;
+    const read = this.agentView.nextRead(JSON.stringify([agentIds ?? null, groupIds ?? null]), Date.now());
+    const reply = await this.deps.bus.request(listAgentStatusesRpc, {
+      agentIds,
+      groupIds,
+      changedSince: read.changedSince,
+    });
+    const changed = this.agentView.apply(read, reply, Date.now());
+    for (const event of this.agentFeed.update(changed)) this.pacer.observe(event);
+    return this.agentView.all();
   }
 
   /**

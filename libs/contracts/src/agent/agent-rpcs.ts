@@ -165,14 +165,30 @@ export const ListAgentStatusesRequest = z
     agentIds: z.array(z.uuid()).max(10_000).optional(),
     groupIds: z.array(z.uuid()).max(100).optional(),
     states: z.array(AgentState).optional(),
+    /**
+     * Only the agents that changed at or after this time (database time; an earlier
+     * reply's `asOf`): a follower's delta read. Deletions and agents that left a group
+     * or the `states` filter do not show in a delta: a follower reads in full now and
+     * then.
+     */
+    changedSince: IsoTime.optional(),
   })
   .strict();
-/** Live states of the agents named (by id or group), or of all agents. */
+export const ListAgentStatusesReply = z.object({
+  items: z.array(AgentStatus),
+  /**
+   * The next delta's `changedSince`: every change not in `items` is at or after it, even
+   * one that was still committing during this read (database time, commit order allowed for).
+   */
+  asOf: IsoTime.optional(),
+});
+export type ListAgentStatusesReply = z.infer<typeof ListAgentStatusesReply>;
+/** Live states of the agents named (by id or group), or of all agents; `changedSince` makes it a delta. */
 export const listAgentStatusesRpc = defineRpc(
   'agent',
   'states.list',
   ListAgentStatusesRequest,
-  z.object({ items: z.array(AgentStatus) }),
+  ListAgentStatusesReply,
 );
 
 // ---- reservations (the dialer) -------------------------------------------------------
