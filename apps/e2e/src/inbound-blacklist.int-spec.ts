@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { EslClient, type EslEvent } from '@autotelesale/esl';
 import { complianceRpcs, INBOUND_GATE_VARIABLE } from '@autotelesale/contracts';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
-import { waitFor, type FsSimProcess } from '@autotelesale/testing';
+import { expectEventually, waitFor, type FsSimProcess } from '@autotelesale/testing';
 import { collectCallEvents, ofType } from './dialer-fixtures';
 import { readOverlay, shippedContexts } from './freeswitch-config';
+import type { Caller } from './gateway-app';
+import { ADMIN, gatewayApi, login, personOf, type Api } from './gateway-fixtures';
 import { SERVICES } from './stack';
 import { describeFsSimOnly, startSwitchUnderTest, type SwitchUnderTest } from './switch-under-test';
 
 /**
  * Issue 8, seed 003: callers on the harassment blacklist are refused at the door. fs-sim
  * runs the shipped carrier dialplan (deploy/freeswitch `dialplan/public.xml`: mark and
- * park), two dialer replicas watch the node, campaign-service answers `checkNumber`. Calls
+ * park), two dialer replicas watch the node, campaign-service answers `checkNumber`,
+ * reporting-service keeps the refusals and the gateway shows them to a supervisor. Calls
  * come in through fs-sim's control API, so this runs on fs-sim only.
  */
 const CONTINUE_EXTENSION = 'inbound_queue';
@@ -22,6 +25,8 @@ let fs: FsSimProcess;
 let stack: StackUnderTest;
 let esl: EslClient;
 let calls: ReturnType<typeof collectCallEvents>;
+let api: Api;
+let supervisor: Caller;
 const events: EslEvent[] = [];
 
 describeFsSimOnly('the inbound gate', () => {
@@ -42,11 +47,20 @@ describeFsSimOnly('the inbound gate', () => {
     await esl.connect();
     await esl.subscribe(['CHANNEL_PARK', 'CHANNEL_ANSWER', 'CHANNEL_HANGUP_COMPLETE', 'API']);
     // Two dialer replicas (dialer-test-1, dialer-test-2) on the same node.
-    stack = await startStackForTest([SERVICES.campaign, SERVICES.dialer, SERVICES.dialer], {
-      ATS_FS_NODES: sw.nodesEnv,
-      ATS_INBOUND_CONTINUE: `${CONTINUE_EXTENSION} XML default`,
-      ATS_INBOUND_CHECK_TIMEOUT_MS: '1000',
-    });
+    stack = await startStackForTest(
+      [SERVICES.campaign, SERVICES.reporting, SERVICES.dialer, SERVICES.dialer, SERVICES.gateway],
+      {
+        ATS_FS_NODES: sw.nodesEnv,
+        ATS_INBOUND_CONTINUE: `${CONTINUE_EXTENSION} XML default`,
+        ATS_INBOUND_CHECK_TIMEOUT_MS: '1000',
+        ATS_ADMIN_EMAIL: ADMIN.email,
+        ATS_ADMIN_PASSWORD: ADMIN.password,
+        ATS_TOKEN_SECRET: 'e2e-secret-long-enough-for-hmac-signing',
+        ATS_GRPC_PORT: '0',
+      },
+    );
+    api = gatewayApi(stack);
+    supervisor = await personOf(api, await login(api, ADMIN.email, ADMIN.password), 'supervisor');
     calls = collectCallEvents(stack.bus);
     for (const dialer of dialers())
       await waitFor(async () => (await fetch(`http://127.0.0.1:${dialer.httpPort}/health/ready`)).ok, {
@@ -117,6 +131,17 @@ describeFsSimOnly('the inbound gate', () => {
     expect(of(uuid, 'CHANNEL_HANGUP_COMPLETE')).toEqual([]);
   }
 
+  /** The refused calls of `callerNumber` as a supervisor sees them through the gateway, oldest first. */
+  async function reportedRejections(callerNumber: string): Promise<Array<Record<string, unknown>>> {
+    const res = await api(
+      'GET',
+      `/api/v1/reports/inbound-rejections?callerNumber=${encodeURIComponent(callerNumber)}&order=asc`,
+      { as: supervisor },
+    );
+    expect(res.status).toBe(200);
+    return res.body.items;
+  }
+
   async function inboundMetric(result: string): Promise<number> {
     let sum = 0;
     for (const d of dialers()) {
@@ -146,6 +171,15 @@ describeFsSimOnly('the inbound gate', () => {
         listReason: 'threatens agents',
         hangupCause: 'CALL_REJECTED',
       },
+    );
+    // Kept by reporting: a supervisor sees who was turned away, when, on which line and why.
+    const published = calls.events.find(
+      (e) => e.type === 'call.inboundRejected' && (e.payload as { channelUuid: string }).channelUuid === uuid,
+    )!;
+    await expectEventually(async () =>
+      expect(await reportedRejections('+84961166133')).toEqual([
+        { eventId: published.id, ...(published.payload as object) },
+      ]),
     );
   }, 30_000);
 
@@ -183,6 +217,13 @@ describeFsSimOnly('the inbound gate', () => {
       expect(
         ofType(calls.events, 'call.inboundRejected').filter((e) => e['channelUuid'] === uuid),
       ).toHaveLength(1);
+    // And one row each in the report, the allowed callers in none.
+    await expectEventually(async () =>
+      expect((await reportedRejections('+84961166140')).map((r) => r['channelUuid']).sort()).toEqual(
+        [...bad].sort(),
+      ),
+    );
+    expect(await reportedRejections('+84961166141')).toEqual([]);
     for (const uuid of good)
       await fetch(`${fs.controlUrl}/channels/${uuid}/hangup`, { method: 'POST', body: '{}' });
   }, 60_000);
