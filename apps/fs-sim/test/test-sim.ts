@@ -17,6 +17,10 @@ export const NUMBERS = {
   invalid: '15550000404',
   noAnswer: '15550000000',
   machine: '15550000777',
+  /** A person answering-machine detection takes for a machine (a false positive). */
+  personTakenForMachine: '15550000778',
+  /** A machine whose beep detection misses (a false negative). */
+  machineBeepMissed: '15550000779',
 };
 
 export const TEST_SCENARIO: ScenarioSpec = {
@@ -56,6 +60,21 @@ export const TEST_SCENARIO: ScenarioSpec = {
     {
       number: NUMBERS.machine,
       behaviour: { kind: 'machine', progressMs: 100, ringMs: 500, greetingMs: 3000, talkMs: 3_600_000 },
+    },
+    {
+      number: NUMBERS.personTakenForMachine,
+      behaviour: { kind: 'answer', progressMs: 100, ringMs: 500, talkMs: 3_600_000, amdFalsePositive: true },
+    },
+    {
+      number: NUMBERS.machineBeepMissed,
+      behaviour: {
+        kind: 'machine',
+        progressMs: 100,
+        ringMs: 500,
+        greetingMs: 3000,
+        talkMs: 3_600_000,
+        amdFalseNegative: true,
+      },
     },
   ],
   agents: [

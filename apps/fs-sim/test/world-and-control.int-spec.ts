@@ -143,6 +143,72 @@ describe('world and control API', () => {
     await api(c, 'uuid_kill machine-1');
   });
 
+  it('errs like a real detector when the scenario says so, and tells the truth only over the control API', async () => {
+    const c = await client();
+    c.send('event json CUSTOM avmd::beep avmd::stop');
+    await c.nextReply();
+    await api(
+      c,
+      `originate {origination_uuid=fp-person,ignore_early_media=true,execute_on_answer=avmd_start}${gw(NUMBERS.personTakenForMachine)} &park()`,
+    );
+    await api(
+      c,
+      `originate {origination_uuid=fn-machine,ignore_early_media=true,execute_on_answer=avmd_start}${gw(NUMBERS.machineBeepMissed)} &park()`,
+    );
+    // The person: mod_avmd reports a beep, exactly as it does for a machine.
+    const beep = json(
+      await waitFor(() =>
+        c.messages.find((m) => eventName(m) === 'CUSTOM' && json(m)['Unique-ID'] === 'fp-person'),
+      ),
+    );
+    expect(beep).toMatchObject({
+      'Event-Subclass': 'avmd::beep',
+      'Call-command': 'avmd',
+      'Beep-Status': 'DETECTED',
+      variable_avmd_detect: 'TRUE',
+    });
+    // Nothing on the wire gives the truth away.
+    expect(Object.keys(beep).filter((k) => /truth|false|person/i.test(k))).toEqual([]);
+    // The machine: its greeting ends (3 s at 0.01: 30 ms) and avmd stays silent.
+    await expectEventually(async () => {
+      const { body } = await control('GET', '/amd');
+      const calls = body['calls'] as Array<Record<string, unknown>>;
+      expect(calls.find((x) => x['uuid'] === 'fn-machine')).toMatchObject({ falseNegative: true });
+    });
+    expect(await api(c, 'uuid_getvar fn-machine machine_beep')).toBe('true');
+    await api(c, 'avmd fn-machine stop');
+    const stop = json(
+      await waitFor(() =>
+        c.messages.find((m) => eventName(m) === 'CUSTOM' && json(m)['Unique-ID'] === 'fn-machine'),
+      ),
+    );
+    expect(stop).toMatchObject({ 'Event-Subclass': 'avmd::stop', 'Beep-Status': 'NOTDETECTED' });
+    const { body } = await control('GET', '/amd');
+    const calls = body['calls'] as Array<Record<string, unknown>>;
+    expect(calls.find((x) => x['uuid'] === 'fp-person')).toMatchObject({
+      number: NUMBERS.personTakenForMachine,
+      node: 'fs-sim-1',
+      truth: 'person',
+      detectedMachine: true,
+      falsePositive: true,
+      bridged: false,
+    });
+    expect(calls.find((x) => x['uuid'] === 'fn-machine')).toMatchObject({
+      truth: 'machine',
+      detectedMachine: false,
+      falseNegative: true,
+    });
+    expect(body['summary']).toMatchObject({
+      falsePositives: expect.any(Number),
+      falseNegatives: expect.any(Number),
+    });
+    expect(((await control('GET', '/stats')).body['amd'] as Record<string, number>)['falsePositives']).toBe(
+      (body['summary'] as Record<string, number>)['falsePositives'],
+    );
+    await api(c, 'uuid_kill fp-person');
+    await api(c, 'uuid_kill fn-machine');
+  });
+
   it('holds an agent in a conference, and lets a supervisor monitor, whisper-mute and barge', async () => {
     const c = await client();
     c.send('event json CUSTOM conference::maintenance');

@@ -41,6 +41,7 @@ export class ControlServer {
       this.routes.push([method, new RegExp(`^${path.replace(/:[a-z]+/g, '([^/]+)')}$`), handler]);
     r('GET', '/health', () => ({ status: 'ok' }));
     r('GET', '/stats', () => this.stats());
+    r('GET', '/amd', () => ({ summary: this.world.amdTruth.summary(), calls: this.world.amdTruth.list() }));
     r('GET', '/nodes', () => this.nodes.map((n) => n.info()));
     r('GET', '/channels', () => this.allChannels().map(([node, ch]) => describe(node, ch)));
     r('GET', '/channels/:uuid', ([uuid]) => describe(...this.channel(uuid!)));
@@ -164,6 +165,7 @@ export class ControlServer {
       channels: this.nodes.reduce((sum, n) => sum + n.sw.channels.size, 0),
       rssMb: Math.round(mem.rss / 1048576),
       heapUsedMb: Math.round(mem.heapUsed / 1048576),
+      amd: this.world.amdTruth.summary(),
     };
   }
 

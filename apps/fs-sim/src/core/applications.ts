@@ -253,9 +253,17 @@ const amd: ApplicationImpl = {
     const humanMs = drawDuration(sw.world.scenario.spec.amd?.humanDecisionMs, rng, 1500);
     const machine = b?.kind === 'machine';
     const decideAfter = machine ? Math.min(b.greetingMs, 5000) : humanMs;
+    // The scenario's detection errors: a person taken for a machine, a machine for a person.
+    const saysMachine = machine ? !b.amdFalseNegative : b?.amdFalsePositive === true;
+    engine.amdTruthStarted(ch);
     const timer = sw.channelTimer(ch, decideAfter, () => {
-      ch.setVar('amd_result', machine ? 'MACHINE' : 'HUMAN');
-      ch.setVar('amd_cause', machine ? (b.greetingMs >= 5000 ? 'TOOLONG' : 'LONGGREETING') : 'HUMAN');
+      ch.setVar('amd_result', saysMachine ? 'MACHINE' : 'HUMAN');
+      ch.setVar(
+        'amd_cause',
+        !saysMachine ? 'HUMAN' : machine && b.greetingMs >= 5000 ? 'TOOLONG' : 'LONGGREETING',
+      );
+      if (saysMachine) sw.world.amdTruth.detectedMachine(ch.uuid);
+      else if (machine) sw.world.amdTruth.missedBeep(ch.uuid);
       done(engine, ch, app);
     });
     app.stop = () => {

@@ -604,6 +604,8 @@ export class CallEngine {
     b.otherLeg = { type: 'originator', channel: a };
     a.profile.bridgedUs = now;
     b.profile.bridgedUs = now;
+    this.sw.world.amdTruth.bridged(a.uuid);
+    this.sw.world.amdTruth.bridged(b.uuid);
     for (const [x, y] of [
       [a, b],
       [b, a],
@@ -798,6 +800,28 @@ export class CallEngine {
     ch.avmdRunning = true;
     ch.avmdStartedUs = nowMicros();
     this.fireAvmd(ch, 'avmd::start', [['Start-time', String(ch.avmdStartedUs)]]);
+    this.amdTruthStarted(ch);
+    // A person the detector errs on: something in their voice passes for a beep.
+    const b = ch.behaviour;
+    if (b?.amdFalsePositive && ch.vars.get('avmd_detect') !== 'TRUE')
+      this.sw.channelTimer(ch, b.amdFalseBeepMs, () => this.avmdBeep(ch));
+  }
+
+  /** The ground truth of a customer call a detector runs on (control API `GET /amd`). */
+  amdTruthStarted(ch: Channel): void {
+    const b = ch.behaviour;
+    if (ch.role !== 'customer' || !b || !['answer', 'hangup-during-intro', 'machine'].includes(b.kind))
+      return;
+    this.sw.world.amdTruth.started(
+      {
+        uuid: ch.uuid,
+        node: this.sw.options.hostname,
+        number: ch.profile.destinationNumber,
+        truth: b.kind === 'machine' ? 'machine' : 'person',
+      },
+      new Date(),
+    );
+    if (ch.bridgedTo) this.sw.world.amdTruth.bridged(ch.uuid);
   }
 
   avmdStop(ch: Channel): void {
@@ -813,7 +837,18 @@ export class CallEngine {
 
   private machineBeep(ch: Channel): void {
     ch.setVar('machine_beep', 'true');
+    if (!ch.avmdRunning) return;
+    if (ch.behaviour?.amdFalseNegative) {
+      this.sw.world.amdTruth.missedBeep(ch.uuid);
+      return;
+    }
+    this.avmdBeep(ch);
+  }
+
+  /** mod_avmd hears a beep (a machine's, or a false positive on a person). */
+  private avmdBeep(ch: Channel): void {
     if (!ch.avmdRunning || ch.vars.get('avmd_detect') === 'TRUE') return;
+    this.sw.world.amdTruth.detectedMachine(ch.uuid);
     // mod_avmd (avmd_report_detection): variables first, then the event; Detection-time in µs
     // from the start of detection; it keeps listening (skipping the work) until stopped.
     const detectionUs = nowMicros() - ch.avmdStartedUs;

@@ -51,4 +51,83 @@ describe('Scenario', () => {
       ScenarioError,
     );
   });
+
+  describe('answering-machine detection errors', () => {
+    const people = parseScenario({
+      customers: {
+        outcomes: [
+          { kind: 'answer', weight: 0.6 },
+          { kind: 'machine', weight: 0.3 },
+          { kind: 'busy', weight: 0.1 },
+        ],
+      },
+      amd: { falsePositiveRate: 0.1, falseNegativeRate: 0.2, falsePositiveBeepMs: { uniform: [300, 900] } },
+    });
+    const draw = (scenarioSpec: typeof people, seed: number, n = 4000) => {
+      const s = new Scenario(scenarioSpec, seed);
+      return Array.from({ length: n }, (_, i) => s.behaviourFor(`4420${i}`));
+    };
+
+    it('takes the scenario rate of people for machines and misses its rate of machine beeps, repeatably', () => {
+      const calls = draw(people, 11);
+      expect(draw(people, 11)).toEqual(calls);
+      const persons = calls.filter((b) => b.kind === 'answer');
+      const machines = calls.filter((b) => b.kind === 'machine');
+      const fpShare = persons.filter((b) => b.amdFalsePositive).length / persons.length;
+      const fnShare = machines.filter((b) => b.amdFalseNegative).length / machines.length;
+      // 2,400 people and 1,200 machines: 4 standard deviations either side.
+      expect(fpShare).toBeGreaterThan(0.1 - 4 * Math.sqrt(0.09 / persons.length));
+      expect(fpShare).toBeLessThan(0.1 + 4 * Math.sqrt(0.09 / persons.length));
+      expect(fnShare).toBeGreaterThan(0.2 - 4 * Math.sqrt(0.16 / machines.length));
+      expect(fnShare).toBeLessThan(0.2 + 4 * Math.sqrt(0.16 / machines.length));
+      // Errors only where they can happen, and the false beep in its range.
+      expect(calls.filter((b) => b.kind !== 'answer' && b.amdFalsePositive)).toEqual([]);
+      expect(calls.filter((b) => b.kind !== 'machine' && b.amdFalseNegative)).toEqual([]);
+      for (const b of persons.filter((p) => p.amdFalsePositive)) {
+        expect(b.amdFalseBeepMs).toBeGreaterThanOrEqual(300);
+        expect(b.amdFalseBeepMs).toBeLessThanOrEqual(900);
+      }
+    });
+
+    it('leaves every other draw of a call as it was without errors (outcomes, durations)', () => {
+      const { amd: _amd, ...withoutErrors } = people;
+      const strip = (b: ReturnType<Scenario['behaviourFor']>) => ({
+        ...b,
+        amdFalsePositive: 0,
+        amdFalseNegative: 0,
+        amdFalseBeepMs: 0,
+      });
+      expect(draw(people, 5, 500).map(strip)).toEqual(draw(withoutErrors, 5, 500).map(strip));
+      expect(draw(withoutErrors, 5, 500).some((b) => b.amdFalsePositive || b.amdFalseNegative)).toBe(false);
+    });
+
+    it('lets an override or an outcome pin the error (boolean) or give its own rate', () => {
+      const s = new Scenario(
+        parseScenario({
+          customers: { outcomes: [{ kind: 'answer', weight: 1, amdFalsePositive: 1 }] },
+          overrides: [
+            { number: '1', behaviour: { kind: 'answer', amdFalsePositive: true } },
+            { number: '2', behaviour: { kind: 'machine', amdFalseNegative: true } },
+            { number: '3', behaviour: { kind: 'answer', amdFalsePositive: false } },
+          ],
+          amd: { falsePositiveRate: 0 },
+        }),
+        1,
+      );
+      expect(s.behaviourFor('1')).toMatchObject({ amdFalsePositive: true, amdFalseBeepMs: 800 });
+      expect(s.behaviourFor('2')).toMatchObject({ kind: 'machine', amdFalseNegative: true });
+      expect(s.behaviourFor('3').amdFalsePositive).toBe(false);
+      expect(s.behaviourFor('4').amdFalsePositive).toBe(true);
+    });
+
+    it('rejects an error on a kind it cannot befall, and a rate outside 0..1', () => {
+      expect(() =>
+        parseScenario({ overrides: [{ number: '1', behaviour: { kind: 'busy', amdFalsePositive: true } }] }),
+      ).toThrow(/overrides\.0\.behaviour\.amdFalsePositive: not for kind busy/);
+      expect(() =>
+        parseScenario({ customers: { outcomes: [{ kind: 'answer', weight: 1, amdFalseNegative: 0.5 }] } }),
+      ).toThrow(ScenarioError);
+      expect(() => parseScenario({ amd: { falsePositiveRate: 1.5 } })).toThrow(/amd\.falsePositiveRate/);
+    });
+  });
 });

@@ -58,6 +58,17 @@ const behaviourSchema = z.object({
   digitDelayMs: durationSchema.optional(),
   /** Final SIP status for failures (busy 486, invalid 404, network 503, rejected 603). */
   sipCode: z.number().int().min(400).max(699).optional(),
+  /**
+   * A person (`answer`, `hangup-during-intro`) on whom answering-machine detection errs:
+   * mod_avmd reports a beep (mod_amd says MACHINE). Probability (0..1) or boolean; default
+   * the scenario's `amd.falsePositiveRate`.
+   */
+  amdFalsePositive: z.union([z.boolean(), z.number().min(0).max(1)]).optional(),
+  /**
+   * A `machine` whose beep detection misses (mod_avmd stays silent, mod_amd says HUMAN).
+   * Probability (0..1) or boolean; default the scenario's `amd.falseNegativeRate`.
+   */
+  amdFalseNegative: z.union([z.boolean(), z.number().min(0).max(1)]).optional(),
 });
 export type BehaviourSpec = z.infer<typeof behaviourSchema>;
 
@@ -106,8 +117,20 @@ export const scenarioSchema = z.object({
   overrides: z.array(overrideSchema).optional(),
   agents: z.array(agentSchema).optional(),
   agentDefaults: agentSchema.omit({ ext: true }).optional(),
-  /** Answering-machine detection: how long the analysis takes before a verdict. */
-  amd: z.object({ humanDecisionMs: durationSchema.optional() }).optional(),
+  /**
+   * Answering-machine detection: how long mod_amd's analysis takes for a person, and how
+   * often detection errs (seeded per call like every other draw): `falsePositiveRate` of
+   * the people are taken for machines (mod_avmd fires a beep `falsePositiveBeepMs` after
+   * it starts listening), `falseNegativeRate` of the machines' beeps are missed.
+   */
+  amd: z
+    .object({
+      humanDecisionMs: durationSchema.optional(),
+      falsePositiveRate: z.number().min(0).max(1).optional(),
+      falseNegativeRate: z.number().min(0).max(1).optional(),
+      falsePositiveBeepMs: durationSchema.optional(),
+    })
+    .optional(),
   /**
    * The simulated XML dialplan: extension -> inline application list (`app:args,app2:args`,
    * as `uuid_transfer ... inline`), e.g. `"9000": "socket:127.0.0.1:8084 async full"`.
@@ -162,7 +185,23 @@ export function parseScenario(json: unknown): ScenarioSpec {
       `invalid scenario: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
+  const misplaced = [
+    ...(parsed.data.customers?.outcomes ?? []).map((b, i) => [`customers.outcomes.${i}`, b] as const),
+    ...(parsed.data.overrides ?? []).map((o, i) => [`overrides.${i}.behaviour`, o.behaviour] as const),
+  ].flatMap(([path, b]) => amdErrorMisplaced(b).map((field) => `${path}.${field}: not for kind ${b.kind}`));
+  if (misplaced.length > 0) throw new ScenarioError(`invalid scenario: ${misplaced.join('; ')}`);
   return parsed.data;
+}
+
+/** The people AMD may take for machines: everybody who answers and speaks. */
+const PERSON_KINDS: ReadonlySet<OutcomeKind> = new Set(['answer', 'hangup-during-intro']);
+
+/** A false positive only befalls a person, a false negative only a machine. */
+function amdErrorMisplaced(b: BehaviourSpec): string[] {
+  const out: string[] = [];
+  if (b.amdFalsePositive !== undefined && !PERSON_KINDS.has(b.kind)) out.push('amdFalsePositive');
+  if (b.amdFalseNegative !== undefined && b.kind !== 'machine') out.push('amdFalseNegative');
+  return out;
 }
 
 /** A behaviour with every duration drawn: what this one call will do. */
@@ -177,6 +216,12 @@ export interface ResolvedBehaviour {
   digits: string;
   digitDelayMs: number;
   sipCode: number;
+  /** A person that answering-machine detection will take for a machine. */
+  amdFalsePositive: boolean;
+  /** A machine whose beep detection will miss. */
+  amdFalseNegative: boolean;
+  /** A false positive: when mod_avmd reports its beep, after it starts listening. */
+  amdFalseBeepMs: number;
 }
 
 const DEFAULT_SIP: Record<OutcomeKind, number> = {
@@ -241,7 +286,23 @@ export class Scenario {
       digits: chosen.digits ?? '',
       digitDelayMs: drawDuration(chosen.digitDelayMs, rng, 1200),
       sipCode: chosen.sipCode ?? DEFAULT_SIP[chosen.kind],
+      // Drawn after everything else, so a scenario without AMD errors draws as before.
+      ...this.drawAmdErrors(chosen, rng),
     };
+  }
+
+  private drawAmdErrors(
+    chosen: BehaviourSpec,
+    rng: Rng,
+  ): Pick<ResolvedBehaviour, 'amdFalsePositive' | 'amdFalseNegative' | 'amdFalseBeepMs'> {
+    const amd = this.spec.amd ?? {};
+    const roll = (p: boolean | number) => (typeof p === 'boolean' ? p : p > 0 && rng() < p);
+    const person = PERSON_KINDS.has(chosen.kind);
+    const amdFalsePositive = person && roll(chosen.amdFalsePositive ?? amd.falsePositiveRate ?? 0);
+    const amdFalseNegative =
+      chosen.kind === 'machine' && roll(chosen.amdFalseNegative ?? amd.falseNegativeRate ?? 0);
+    const amdFalseBeepMs = amdFalsePositive ? drawDuration(amd.falsePositiveBeepMs, rng, 800) : 0;
+    return { amdFalsePositive, amdFalseNegative, amdFalseBeepMs };
   }
 
   playbackMs(file: string, rng: Rng): number {

@@ -1,3 +1,4 @@
+import { AmdTruth } from './amd-truth';
 import { Scenario, type AgentSpec, type ScenarioSpec } from './scenario';
 
 export interface AgentPhone {
@@ -14,6 +15,8 @@ export interface AgentPhone {
  */
 export class World {
   readonly scenario: Scenario;
+  /** What answering-machine detection got right and wrong (never on the wire). */
+  readonly amdTruth = new AmdTruth();
   private readonly agents = new Map<string, AgentPhone>();
 
   constructor(spec: ScenarioSpec, seed: number) {
