@@ -1,3 +1,4 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { campaignRpcs } from '@autotelesale/contracts';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { startFsSimProcess, waitFor, waitForQuiescence, type FsSimProcess } from '@autotelesale/testing';
@@ -11,24 +12,26 @@ import {
   phoneEnding,
   scenario,
 } from './dialer-fixtures';
-import type { Caller } from './gateway-app';
-import { ADMIN, gatewayApi, login, personOf, type Api } from './gateway-fixtures';
+import { atsErrorOf, GatewayGrpcServer, grpcClients, type Caller } from './gateway-app';
+import { ADMIN, apiKeyOf, gatewayApi, login, personOf, type Api } from './gateway-fixtures';
 import { SERVICES } from './stack';
 
 /**
- * The agent's dialing through the gateway's REST API, on the whole stack with fs-sim: an
- * agent dials (the next contact, or the one chosen in the CRM) and decides previews for
- * itself only; a supervisor may act for an agent. The preview campaign here skips a
+ * The agent's dialing through the gateway's REST API (and its gRPC twin, the CRM's
+ * click-to-call), on the whole stack with fs-sim: an agent dials (the next contact, or the
+ * one chosen in the CRM) and decides previews for itself only; a supervisor may act for an
+ * agent. The preview campaign here skips a
  * preview nobody decides (`pacing.previewTimeoutAction: skip`, checked at the REST
  * boundary): the contact gets a `skipped` outcome and comes back, never dialed behind the
  * agent's back, never lost.
  */
-const EXTENSIONS = ['6001', '6002', '6003'];
+const EXTENSIONS = ['6001', '6002', '6003', '6004', '6005'];
 let fs: FsSimProcess;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 let api: Api;
 let admin: Caller;
+let grpc: ReturnType<typeof grpcClients>;
 
 beforeAll(async () => {
   fs = await startFsSimProcess({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: 0.1 });
@@ -45,9 +48,11 @@ beforeAll(async () => {
   calls = collectCallEvents(stack.bus);
   api = gatewayApi(stack);
   admin = await login(api, ADMIN.email, ADMIN.password);
+  grpc = grpcClients(stack.services.gateway!.app.get(GatewayGrpcServer).port);
 }, 90_000);
 
 afterAll(async () => {
+  grpc?.close();
   calls?.stop();
   await stack?.stop();
   await fs?.stop();
@@ -219,4 +224,82 @@ it('preview: a preview nobody decides is skipped (this dialer says so), the cont
   expect(after.contacts.due).toBeGreaterThanOrEqual(1);
   expect(overlappingAgentCalls(calls.events)).toEqual([]);
   await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
+}, 90_000);
+
+async function grpcFailure(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+it('gRPC: the CRM clicks to call for an agent (AgentService/ManualDial): the chosen contact is dialed; refusals are typed statuses', async () => {
+  const [mine, other] = await createAgents(stack.bus, EXTENSIONS.slice(3, 5));
+  const phones = [phoneEnding('01'), phoneEnding('01')];
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    { mode: 'manual', agents: [{ agentId: mine! }, { agentId: other! }] },
+    phones,
+  );
+  const contacts = await stack.bus.request(campaignRpcs.listContacts, { campaignId: campaign.id, limit: 10 });
+  const chosen = contacts.items.find((c) => c.phone === phones[1])!;
+  const agent = await personOf(api, admin, 'agent', mine);
+  const crm = await apiKeyOf(api, admin, 'supervisor');
+  const dial = (agentId: string | undefined, as: Caller, fields: Record<string, unknown>) =>
+    grpc.call('agents', 'ManualDial', { agentId, campaignId: campaign.id, ...fields }, as);
+
+  // Before anything reaches the dialer: bad fields, another agent's id.
+  const bad = await grpcFailure(dial(mine, agent, { contactId: 'c-42' }));
+  expect([bad.code, bad.details]).toEqual([status.INVALID_ARGUMENT, expect.stringMatching(/contactId/)]);
+  expect((await grpcFailure(dial(other, agent, { contactId: chosen.id }))).code).toBe(status.NOT_FOUND);
+
+  // Until the agent's leg is up the click is refused, typed (ABORTED: AGENT_NOT_READY, or
+  // UNAVAILABLE while the campaign is handed to the dialer); then the chosen contact is dialed.
+  const refusals = new Set<string>();
+  const own = await waitFor(
+    async () => {
+      try {
+        return await dial(mine, agent, { contactId: chosen.id });
+      } catch (error) {
+        const e = error as ServiceError;
+        refusals.add(`${status[e.code]} ${JSON.stringify(atsErrorOf(e)?.details ?? null)}`);
+        return undefined;
+      }
+    },
+    { timeoutMs: 15_000 },
+  );
+  for (const refusal of refusals)
+    expect(['ABORTED {"reason":"AGENT_NOT_READY"}', 'UNAVAILABLE null']).toContain(refusal);
+  expect(own).toMatchObject({
+    campaignId: campaign.id,
+    agentId: mine,
+    contact: { contactId: chosen.id, phone: chosen.phone, attemptNumber: 1 },
+  });
+  // A supervisor's key dials the next contact for the other agent.
+  const forOther = await waitFor(async () => dial(other, crm, {}).catch(() => undefined), {
+    timeoutMs: 15_000,
+  });
+  expect(forOther.contact.phone).toBe(phones[0]);
+
+  await waitFor(() => forCampaign('call.ended', campaign.id).length === 2, { timeoutMs: 30_000 });
+  expect(
+    forCampaign('call.ended', campaign.id)
+      .map((e) => [e['callId'], e['agentId'], e['outcome']])
+      .sort(),
+  ).toEqual(
+    [
+      [own.callId, mine, 'answered'],
+      [forOther.callId, other, 'answered'],
+    ].sort(),
+  );
+  // Back to ready, the agent clicks a contact the campaign does not have (NOT_FOUND, from
+  // the dialer) and the one just called (ABORTED: CONTACT_DONE).
+  await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
+  const unknown = await grpcFailure(dial(mine, agent, { contactId: '5f0c2d1e-8a3b-4c6d-9e7f-0a1b2c3d4e5f' }));
+  expect([unknown.code, unknown.details]).toEqual([status.NOT_FOUND, expect.stringMatching(/not found/)]);
+  const done = await grpcFailure(dial(mine, agent, { contactId: chosen.id }));
+  expect([done.code, atsErrorOf(done)?.details]).toEqual([status.ABORTED, { reason: 'CONTACT_DONE' }]);
+  expect(overlappingAgentCalls(calls.events)).toEqual([]);
 }, 90_000);
