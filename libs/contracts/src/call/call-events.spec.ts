@@ -1,5 +1,5 @@
 import { createEvent, parseEvent } from '../envelope';
-import { callAgentConnectedEvent, callEndedEvent, CallRecord } from './call-events';
+import { callAgentConnectedEvent, callAnsweredEvent, callEndedEvent, CallRecord } from './call-events';
 
 const record: CallRecord = {
   callId: '7f0c9a5e-3a8b-4f43-9a53-2a4c3b0e2f11',
@@ -69,5 +69,32 @@ describe('call events', () => {
     expect(callAgentConnectedEvent.payload.parse({ ...payload, answerToAgentMs: 120 }).answerToAgentMs).toBe(
       120,
     );
+  });
+
+  describe('the AMD false-positive rate a machine verdict carries (UK estimate)', () => {
+    const answered = {
+      callId: record.callId,
+      campaignId: record.campaignId,
+      answeredAt: record.answeredAt!,
+      amd: 'machine' as const,
+      amdDetectionMs: 640,
+    };
+
+    it('parses an event from before the field (no rate: no estimate)', () => {
+      expect(callAnsweredEvent.payload.parse(answered)).toEqual(answered);
+      expect(callEndedEvent.payload.parse(record).amdFalsePositiveRate).toBeUndefined();
+    });
+
+    it('carries the campaign rate on the verdict and on the record', () => {
+      expect(
+        callAnsweredEvent.payload.parse({ ...answered, amdFalsePositiveRate: 0.1 }).amdFalsePositiveRate,
+      ).toBe(0.1);
+      const withRate = { ...record, amd: 'machine' as const, amdFalsePositiveRate: 0 };
+      expect(callEndedEvent.payload.parse(withRate).amdFalsePositiveRate).toBe(0);
+    });
+
+    it.each([[-0.1], [1.5], ['0.1']])('refuses a rate of %p', (rate) => {
+      expect(() => callAnsweredEvent.payload.parse({ ...answered, amdFalsePositiveRate: rate })).toThrow();
+    });
   });
 });

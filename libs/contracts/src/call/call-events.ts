@@ -41,6 +41,14 @@ export const AbandonReason = z.enum([
 ]);
 export type AbandonReason = z.infer<typeof AbandonReason>;
 
+/**
+ * The campaign's AMD false-positive rate (`compliance.amd.falsePositiveRate`, 0..1) the
+ * call ran under: the share of machine verdicts that were in fact people. Reports estimate
+ * the UK rule's unseen abandons from it (machine verdicts x rate). Absent: AMD did not run,
+ * or an event from before the field (no estimate).
+ */
+const AmdFalsePositiveRate = z.number().min(0).max(1);
+
 /** The campaign's grace (ms) an answered person may wait for an agent: 0-10 s. */
 const AbandonGraceMs = z.number().int().min(0).max(10_000);
 
@@ -86,6 +94,7 @@ export const callAnsweredEvent = defineEvent(
     amd: AmdResult,
     /** From the answer to detection's verdict, in ms (absent: AMD did not run or gave none). */
     amdDetectionMs: z.number().int().nonnegative().optional(),
+    amdFalsePositiveRate: AmdFalsePositiveRate.optional(),
   }),
 );
 
@@ -145,6 +154,8 @@ export const CallRecord = z.object({
   amd: AmdResult,
   /** From the answer to detection's verdict, in ms (absent: AMD did not run or gave none). */
   amdDetectionMs: z.number().int().nonnegative().optional(),
+  /** As on call.answered: the campaign's AMD false-positive rate (absent: AMD did not run). */
+  amdFalsePositiveRate: AmdFalsePositiveRate.optional(),
   agentId: z.string().min(1).max(100).nullable(),
   extension: z.string().min(1).max(40).nullable(),
   dialedAt: IsoDateTime,
