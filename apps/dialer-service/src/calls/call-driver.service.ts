@@ -21,10 +21,12 @@ import {
 import { NatsBus } from '@autotelesale/messaging';
 import {
   advanceCall,
+  CHANNEL_VARS,
   customerLegPlan,
   secondsBetween,
   startCall,
   type AgentAssignment,
+  type AmdMark,
   type CallEffect,
   type CallInput,
   type CallPhase,
@@ -50,6 +52,8 @@ export type CallFact =
   | { type: 'ended'; at: number; talkSec: number };
 
 const HOLD_MUSIC = 'local_stream://moh';
+/** How long a campaign's intro message is taken to play. */
+export const INTRO_MS = 6_000;
 const DEFAULT_IDENTIFICATION = '/sounds/identification.wav';
 const RESERVE_RETRY_MS = 100;
 const OUTCOME_RETRY_MS = 500;
@@ -129,7 +133,7 @@ export class CallDriverService {
   ): Promise<void> {
     const callId = options.callId ?? randomUUID();
     const now = Date.now();
-    const introMs = campaign.introMessage ? 6_000 : 0;
+    const introMs = campaign.introMessage ? INTRO_MS : 0;
     const early = options.bridgeOnMedia === true && agent !== undefined;
     const graceMs = campaign.pacing.abandonGraceSeconds * 1000;
     const amdSettings = campaign.compliance?.amd;
@@ -209,7 +213,8 @@ export class CallDriverService {
 
   /**
    * A call the previous owner placed, found live on a node after a take-over: driven to
-   * its end from its rebuilt state (the first tick abandons a person found waiting).
+   * its end from its rebuilt state (`resumed`: a person found waiting is abandoned, a call
+   * in detection goes on detecting, or gets its verdict, see libs/dialer-domain `resumeCall`).
    */
   adopt(
     campaign: Campaign,
@@ -225,8 +230,10 @@ export class CallDriverService {
       contact,
       nodeId,
       state,
-      // call.dialed and call.answered were published by the old owner (versions 1-2).
-      eventVersion: state.phase === 'dialing' ? 1 : state.phase === 'connected' ? 3 : 2,
+      // call.dialed and call.answered were published by the old owner (versions 1-2); in
+      // detection the answer is published with the verdict, so only call.dialed was.
+      eventVersion:
+        state.phase === 'dialing' || state.phase === 'detecting' ? 1 : state.phase === 'connected' ? 3 : 2,
       reserveAttempts: 0,
       agentHungUp: false,
       outcomeRecorded: false,
@@ -235,7 +242,7 @@ export class CallDriverService {
     this.calls.set(call.callId, call);
     if (state.agent && state.phase === 'connected')
       this.byAgentLeg.set(state.agent.agentLegUuid, call.callId);
-    if (live && state.phase === 'waiting') this.apply(call, { type: 'tick', at: Date.now() });
+    if (live) this.apply(call, { type: 'resumed', at: Date.now() });
   }
 
   /**
@@ -378,19 +385,28 @@ export class CallDriverService {
           answeredAt: iso(s.answeredAt),
           amd: s.amd ?? 'notRun',
           ...amdDetection(s),
+          ...amdFalsePositiveRate(call),
         });
         return;
       }
-      case 'stopAmd':
-        await esl().api(`uuid_broadcast ${call.callId} avmd_stop:: aleg`);
+      case 'stopAmd': {
+        const stopped = esl().api(`uuid_broadcast ${call.callId} avmd_stop:: aleg`);
+        this.markAmd(call, s.amd === 'machine' ? 'machine' : 'human');
+        await stopped;
         return;
+      }
       case 'hangupMachine':
         await esl().api(`uuid_kill ${call.callId} NORMAL_CLEARING`);
         return;
       case 'leaveMessage': {
-        // After the beep (detection's verdict): the machine records the message, then the call ends.
+        // After the beep (detection's verdict): the machine records the message, then the call
+        // ends. The message's own dialplan marks the leg first (no extra round trip, and never
+        // after the playback started), so a replica taking over does not leave it twice.
         const file = call.campaign.compliance?.amd.message?.audio ?? DEFAULT_IDENTIFICATION;
-        await esl().api(`uuid_transfer ${call.callId} playback:${file},hangup:NORMAL_CLEARING inline`);
+        const mark: AmdMark = 'message';
+        await esl().api(
+          `uuid_transfer ${call.callId} set:${CHANNEL_VARS.amd}=${mark},playback:${file},hangup:NORMAL_CLEARING inline`,
+        );
         return;
       }
       case 'playIntro':
@@ -498,6 +514,7 @@ export class CallDriverService {
           abandonReason: s.abandonReason,
           amd: s.amd ?? 'notRun',
           ...amdDetection(s),
+          ...amdFalsePositiveRate(call),
           agentId: s.connectedAt !== null ? (s.agent?.agentId ?? null) : null,
           extension: s.connectedAt !== null ? (s.agent?.extension ?? null) : null,
           dialedAt: iso(s.dialedAt),
@@ -523,6 +540,36 @@ export class CallDriverService {
         );
         return;
     }
+  }
+
+  /**
+   * Marks detection's verdict on the leg (`ats_amd`) for a replica that may take the call
+   * over. By `bgapi`, not awaited: an `api` runs in the ESL connection's one thread, so an
+   * `uuid_setvar` there would hold up the `uuid_bridge` sent right after it by a round trip;
+   * a `bgapi` is acknowledged at once and runs beside it. A failure is logged: the take-over
+   * would then find the leg still `detecting` and give the verdict again (a person at once).
+   */
+  private markAmd(call: LiveCall, mark: AmdMark): void {
+    this.nodes
+      .connection(call.nodeId)
+      .bgapi(`uuid_setvar ${call.callId} ${CHANNEL_VARS.amd} ${mark}`)
+      .then((job) => {
+        if (!job.body.startsWith('+OK'))
+          this.logger.warn({
+            msg: 'could not mark the AMD verdict',
+            callId: call.callId,
+            mark,
+            reply: job.body.trim(),
+          });
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'could not mark the AMD verdict',
+          callId: call.callId,
+          mark,
+          error: String(error),
+        }),
+      );
   }
 
   /**
@@ -610,6 +657,16 @@ const NEEDS_AGENT = new Set<CallPhase>(['detecting', 'intro', 'waiting']);
 function amdDetection(s: CallState): { amdDetectionMs?: number } {
   if (s.amdDecidedAt === null || s.amdDecidedAt === undefined || s.answeredAt === null) return {};
   return { amdDetectionMs: Math.max(0, Math.round(s.amdDecidedAt - s.answeredAt)) };
+}
+
+/**
+ * The campaign's AMD false-positive rate on the verdict and the record of a call AMD ran
+ * on: reporting estimates the UK rule's unseen abandons from it (machine verdicts x rate).
+ */
+function amdFalsePositiveRate(call: LiveCall): { amdFalsePositiveRate?: number } {
+  const s = call.state;
+  if (s.amd === undefined || s.amd === 'notRun') return {};
+  return { amdFalsePositiveRate: call.campaign.compliance?.amd.falsePositiveRate ?? 0 };
 }
 
 function iso(ms: number | null): string {

@@ -1,18 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { listAgentStatusesRpc, type Campaign } from '@autotelesale/contracts';
+import {
+  listAgentStatusesRpc,
+  releaseReservationRpc,
+  type AgentStatus,
+  type Campaign,
+} from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
-import { CHANNEL_VARS, resumeCall } from '@autotelesale/dialer-domain';
+import { CHANNEL_VARS, resumeCall, type AgentAssignment, type CallState } from '@autotelesale/dialer-domain';
+import type { ChannelRow, EslConnection } from '@autotelesale/esl';
 import { AgentLegsService } from '../agents/agent-legs.service';
-import { CallDriverService } from '../calls/call-driver.service';
+import { amdWindowMs, CallDriverService, INTRO_MS } from '../calls/call-driver.service';
+import { amdProgressOf, parseChannelDump, type ChannelDump } from '../calls/channel-dump';
 import { FsNodesService } from '../telephony/fs-nodes.service';
 import { findUnfinishedCalls } from './call-history';
 
 /**
  * After a take-over: finds the old owner's legs of the campaign on every node
- * (`show channels as json`, then our channel variables), re-tags them with our dialer id
- * (`uuid_setvar`) so their events now pass our ESL filter, and resumes them: customer
- * legs are carried to their outcome (the old owner's attempt id), agent legs become ours.
- * Returns the node most of its agents' legs are on, where the campaign should go on.
+ * (`show channels as json`, `uuid_getvar ats_dialer_id` to skip other replicas' legs, then
+ * one `uuid_dump` per leg of the old owner for all our channel variables), re-tags them
+ * with our dialer id (`uuid_setvar`) so their events now pass our ESL filter, and resumes
+ * them: customer legs are carried to their outcome (the old owner's attempt id) from where
+ * they stood, answering-machine detection and the machine message included (`ats_amd`),
+ * agent legs become ours. Returns the node most of its agents' legs are on, where the
+ * campaign should go on.
  */
 @Injectable()
 export class CallReconciler {
@@ -35,47 +45,31 @@ export class CallReconciler {
     let customers = 0;
     for (const nodeId of this.nodes.healthyNodeIds()) {
       const esl = this.nodes.connection(nodeId);
+      const legs: Array<{ row: ChannelRow; dump: ChannelDump }> = [];
       for (const row of await esl.showChannels()) {
-        const owner = await esl.getVariable(row.uuid, CHANNEL_VARS.dialerId);
-        if (owner !== previousOwner) continue;
-        const role = await esl.getVariable(row.uuid, CHANNEL_VARS.role);
-        if (role === 'agent') {
-          const agentId = await esl.getVariable(row.uuid, CHANNEL_VARS.agentId);
-          if (!agentId || !agentIds.has(agentId)) continue;
-          await esl.api(`uuid_setvar ${row.uuid} ${CHANNEL_VARS.dialerId} ${this.nodes.dialerId}`);
-          const extension =
-            row.dest || statuses.items.find((a) => a.agentId === agentId)?.sessionExtension || '';
-          this.agentLegs.adopt({ agentId, extension, uuid: row.uuid, nodeId, up: true });
-          legsPerNode.set(nodeId, (legsPerNode.get(nodeId) ?? 0) + 1);
-          continue;
-        }
-        if (role !== 'customer') continue;
-        if ((await esl.getVariable(row.uuid, CHANNEL_VARS.campaignId)) !== campaign.id) continue;
-        const attemptId = await esl.getVariable(row.uuid, CHANNEL_VARS.attemptId);
-        const contactId = await esl.getVariable(row.uuid, CHANNEL_VARS.contactId);
+        if ((await esl.getVariable(row.uuid, CHANNEL_VARS.dialerId)) !== previousOwner) continue;
+        const dump = parseChannelDump(await esl.api(`uuid_dump ${row.uuid} json`));
+        if (dump) legs.push({ row, dump });
+      }
+      // Agent legs first: a call carried with the agent reserved for it needs that agent's leg.
+      for (const { row, dump } of legs) {
+        if (dump.variable(CHANNEL_VARS.role) !== 'agent') continue;
+        const agentId = dump.variable(CHANNEL_VARS.agentId);
+        if (!agentId || !agentIds.has(agentId)) continue;
+        if (!(await this.retag(esl, row.uuid))) continue;
+        const extension =
+          row.dest || statuses.items.find((a) => a.agentId === agentId)?.sessionExtension || '';
+        this.agentLegs.adopt({ agentId, extension, uuid: row.uuid, nodeId, up: true });
+        legsPerNode.set(nodeId, (legsPerNode.get(nodeId) ?? 0) + 1);
+      }
+      for (const { row, dump } of legs) {
+        if (dump.variable(CHANNEL_VARS.role) !== 'customer') continue;
+        if (dump.variable(CHANNEL_VARS.campaignId) !== campaign.id) continue;
+        const attemptId = dump.variable(CHANNEL_VARS.attemptId);
+        const contactId = dump.variable(CHANNEL_VARS.contactId);
         if (!attemptId || !contactId) continue;
-        await esl.api(`uuid_setvar ${row.uuid} ${CHANNEL_VARS.dialerId} ${this.nodes.dialerId}`);
-        const dialedAt = row.createdEpoch * 1000;
-        const talking = statuses.items.find((a) => a.callId === row.uuid && a.state === 'on_call');
-        const answered = row.callstate === 'ACTIVE' || row.callstate === 'HELD';
-        const policy = { introMs: 0, graceMs: campaign.pacing.abandonGraceSeconds * 1000 };
-        const state =
-          talking && talking.reservationId
-            ? resumeCall(row.uuid, policy, {
-                phase: 'connected',
-                dialedAt,
-                answeredAt: dialedAt,
-                connectedAt: Date.parse(talking.stateSince),
-                agent: {
-                  agentId: talking.agentId,
-                  extension: talking.sessionExtension ?? '',
-                  reservationId: talking.reservationId,
-                  agentLegUuid: this.agentLegs.leg(talking.agentId)?.uuid ?? '',
-                },
-              })
-            : answered
-              ? resumeCall(row.uuid, policy, { phase: 'waiting', dialedAt, answeredAt: dialedAt })
-              : resumeCall(row.uuid, policy, { phase: 'dialing', dialedAt });
+        if (!(await this.retag(esl, row.uuid))) continue;
+        const state = await this.rebuild(campaign, nodeId, row, dump, statuses.items);
         const phone = row.dest.startsWith('+') ? row.dest : `+${row.dest}`;
         this.calls.adopt(campaign, { id: contactId, attemptId, phone }, nodeId, state);
         customers++;
@@ -123,5 +117,108 @@ export class CallReconciler {
     let best: string | undefined;
     for (const [nodeId, n] of legsPerNode) if (!best || n > legsPerNode.get(best)!) best = nodeId;
     return best;
+  }
+
+  /** Our dialer id on the leg, so its events pass our filter; false: the leg is gone. */
+  private async retag(esl: EslConnection, uuid: string): Promise<boolean> {
+    const reply = await esl.api(`uuid_setvar ${uuid} ${CHANNEL_VARS.dialerId} ${this.nodes.dialerId}`);
+    return reply.startsWith('+OK');
+  }
+
+  /**
+   * The call's state from the switch and agent-service: ringing, talking to an agent,
+   * in detection (`ats_amd=detecting`: a beep heard meanwhile is the verdict; the agent
+   * reserved for it carried), leaving the machine message, or waiting for an agent.
+   */
+  private async rebuild(
+    campaign: Campaign,
+    nodeId: string,
+    row: ChannelRow,
+    dump: ChannelDump,
+    statuses: AgentStatus[],
+  ): Promise<CallState> {
+    const dialedAt = row.createdEpoch * 1000;
+    const graceMs = campaign.pacing.abandonGraceSeconds * 1000;
+    const policy = { introMs: 0, graceMs };
+    let amd = amdProgressOf(dump);
+    const answeredAt = amd.answeredAt ?? dialedAt;
+    const verdict = amd.mark === 'human' || amd.mark === 'machine' ? { amd: amd.mark } : {};
+    const talking = statuses.find((a) => a.callId === row.uuid && a.state === 'on_call');
+    if (talking && talking.reservationId)
+      return resumeCall(row.uuid, policy, {
+        phase: 'connected',
+        dialedAt,
+        answeredAt,
+        connectedAt: Date.parse(talking.stateSince),
+        agent: {
+          agentId: talking.agentId,
+          extension: talking.sessionExtension ?? '',
+          reservationId: talking.reservationId,
+          agentLegUuid: this.agentLegs.leg(talking.agentId)?.uuid ?? '',
+        },
+        ...verdict,
+      });
+    if (row.callstate !== 'ACTIVE' && row.callstate !== 'HELD')
+      return resumeCall(row.uuid, policy, { phase: 'dialing', dialedAt });
+    if (amd.mark === 'message')
+      return resumeCall(row.uuid, policy, { phase: 'machineMessage', dialedAt, answeredAt });
+    if (amd.mark !== 'detecting')
+      return resumeCall(row.uuid, policy, { phase: 'waiting', dialedAt, answeredAt, ...verdict });
+    // A beep between the dump and the re-tag reached nobody: read it again now that its
+    // events reach us (one more round trip, for legs in detection only).
+    if (amd.beepAt === null) {
+      const again = parseChannelDump(await this.nodes.connection(nodeId).api(`uuid_dump ${row.uuid} json`));
+      if (again) amd = amdProgressOf(again);
+    }
+    const settings = campaign.compliance?.amd;
+    return resumeCall(
+      row.uuid,
+      {
+        introMs: campaign.introMessage ? INTRO_MS : 0,
+        graceMs,
+        // The campaign's action; a campaign that turned AMD off since still never sends a machine to an agent.
+        amd: {
+          action: settings?.action ?? 'hangup',
+          hasMessage: Boolean(settings?.message?.audio),
+          windowMs: amdWindowMs(graceMs),
+        },
+      },
+      {
+        phase: 'detecting',
+        dialedAt,
+        answeredAt,
+        takenOverAt: Date.now(),
+        beepAt: amd.beepAt,
+        agent: await this.carriedReservation(row.uuid, nodeId, statuses),
+      },
+    );
+  }
+
+  /**
+   * The agent the dead owner reserved for a call in detection, carried when its leg is on
+   * the call's node (bridged in milliseconds if a person); otherwise given back now rather
+   * than held until the reservation expires.
+   */
+  private async carriedReservation(
+    callId: string,
+    nodeId: string,
+    statuses: AgentStatus[],
+  ): Promise<AgentAssignment | null> {
+    const reserved = statuses.find((a) => a.callId === callId && a.state === 'reserved' && a.reservationId);
+    if (!reserved?.reservationId) return null;
+    const leg = this.agentLegs.leg(reserved.agentId);
+    if (leg && leg.up && leg.nodeId === nodeId)
+      return {
+        agentId: reserved.agentId,
+        extension: reserved.sessionExtension ?? leg.extension,
+        reservationId: reserved.reservationId,
+        agentLegUuid: leg.uuid,
+      };
+    await this.bus
+      .request(releaseReservationRpc, { reservationId: reserved.reservationId })
+      .catch((error: unknown) =>
+        this.logger.warn({ msg: 'could not release a reservation', callId, error: String(error) }),
+      );
+    return null;
   }
 }
