@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ManualDialReply, PreviewAcceptReply, PreviewSkipReply } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -14,6 +14,11 @@ import {
   PreviewDecisionFields,
   PreviewIds,
 } from './agent-dialing.use-case';
+
+/** What every agent dialing route answers besides 200, in the OpenAPI document. */
+const REFUSALS =
+  'An agent acts for itself only (another agent id: 404); supervisors, admins and API keys for any agent. ' +
+  'Bad ids or fields: 400 naming each. Refusals: 409 with `details.reason`.';
 
 const AgentId = DialingAgentIds.shape.agentId;
 const PreviewId = PreviewIds.shape.previewId;
@@ -43,6 +48,10 @@ export class AgentDialingController {
   /** Manual: reserve the agent, lease the next contact (or `contactId`) for them, dial it (they hear the ringback). */
   @Post('manual-dial')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Manual mode: dial the next contact, or `contactId` (click-to-call), for the agent',
+    description: `${REFUSALS} A \`contactId\` not of the campaign: 404. Also over gRPC: \`AgentService/ManualDial\`.`,
+  })
   @ApiZodBody(ManualDialFields)
   @ZodResponse(200, ManualDialReply)
   manualDial(
@@ -56,6 +65,10 @@ export class AgentDialingController {
   /** Preview: dial the contact shown now. */
   @Post('previews/:previewId/accept')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Preview mode: dial the contact shown now',
+    description: `${REFUSALS} A preview that is not (or no longer) the agent's: 404. Also over gRPC: \`AgentService/AcceptPreview\`.`,
+  })
   @ApiZodBody(PreviewDecisionFields)
   @ZodResponse(200, PreviewAcceptReply)
   acceptPreview(
@@ -70,6 +83,10 @@ export class AgentDialingController {
   /** Preview: not this contact now; it gets a `skipped` outcome and comes back per the campaign's rules. */
   @Post('previews/:previewId/skip')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Preview mode: not this contact now (a `skipped` outcome; it comes back)',
+    description: `${REFUSALS} A preview that is not (or no longer) the agent's: 404. Also over gRPC: \`AgentService/SkipPreview\`.`,
+  })
   @ApiZodBody(PreviewDecisionFields)
   @ZodResponse(200, PreviewSkipReply)
   skipPreview(

@@ -212,3 +212,15 @@ describe('AcceptPreview and SkipPreview', () => {
     expect(asked).toEqual([]);
   });
 });
+
+it("the REST document names each route's gRPC twin, for a CRM choosing between them", async () => {
+  const docs = await restClient(`http://127.0.0.1:${gateway.httpPort}`)('GET', '/api/docs-json');
+  const described = (path: string) => docs.body.paths[path].post.description as string;
+  expect(described('/api/v1/agents/{agentId}/manual-dial')).toContain('AgentService/ManualDial');
+  expect(described('/api/v1/agents/{agentId}/previews/{previewId}/accept')).toContain(
+    'AgentService/AcceptPreview',
+  );
+  expect(described('/api/v1/agents/{agentId}/previews/{previewId}/skip')).toContain(
+    'AgentService/SkipPreview',
+  );
+});
