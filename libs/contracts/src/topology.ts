@@ -72,6 +72,8 @@ export function createTopology(namespace: string = DEFAULT_NAMESPACE) {
       campaignOwnership: `${ns}_campaign_ownership`,
       /** Inbound calls at the gate: the one dialer replica that decides each (create-if-absent). */
       inboundCallClaims: `${ns}_inbound_call_claims`,
+      /** What each campaign's pacer has learned, so a replica that takes it over goes on at its pace. */
+      pacerStates: `${ns}_pacer_states`,
     },
   } as const;
 }

@@ -31,6 +31,7 @@ import {
 import { withSpan } from '@autotelesale/telemetry';
 import { seedAbandonWindow, throttledDials } from './abandon-pace';
 import { AgentStateFeed } from './agent-state-feed';
+import type { PacerStateStore } from './pacer-state-store';
 
 export interface CampaignRunnerDeps {
   bus: NatsBus;
@@ -39,6 +40,8 @@ export interface CampaignRunnerDeps {
   dialerId: string;
   logger: Logger;
   tickMs: number;
+  /** Where the pacer's learned state is kept for the next owner (absent: every start is cautious). */
+  pacerStates?: PacerStateStore;
 }
 
 /** At most this many calls started per tick, so one tick never floods a node. */
@@ -94,10 +97,11 @@ export class CampaignRunner {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
-  private readonly pacer: Pacer;
+  /** The campaign's pacer (libs/pacing): read by the pacing summary and tests. */
+  readonly pacer: Pacer;
   private lastRenewal = Date.now();
   /** Contacts leased, dials started; for the status operation and tests. */
-  readonly counters = { dialed: 0, ticks: 0, leaseShortfalls: 0, throttledTicks: 0 };
+  readonly counters = { dialed: 0, ticks: 0, leaseShortfalls: 0, throttledTicks: 0, paceRestored: false };
   /** Live answers and abandons of the window: the campaign slows as its rate nears the cap, and stops at it. */
   private readonly abandons = new AbandonWindowCounter(ABANDON_WINDOW_MS);
   private dialCredit = 0;
@@ -121,7 +125,7 @@ export class CampaignRunner {
   }
 
   start(): void {
-    this.seeding = this.seedAbandons();
+    this.seeding = Promise.all([this.seedAbandons(), this.restorePace()]).then(() => undefined);
     this.timer = setInterval(() => void this.tick(), this.deps.tickMs);
   }
 
@@ -150,12 +154,71 @@ export class CampaignRunner {
   }
 
   /** Stops starting calls; live calls go on to their end. */
-  stop(): void {
+  /**
+   * Stops starting calls; live calls go on to their end. `handOver`: this replica still
+   * owns the campaign and gives it up (drain, campaign stopped), so it saves the pace it
+   * learned for the next owner; a runner whose campaign was taken from it does not write.
+   */
+  async stop(options: { handOver?: boolean } = {}): Promise<void> {
+    const wasRunning = !this.stopped;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.deps.calls.onFacts(this.campaign.id, undefined);
     this.deps.calls.setReserveCandidates(this.campaign.id, undefined);
+    if (options.handOver && wasRunning) await this.savePace();
+  }
+
+  /**
+   * The pace the previous owner reached (PacerStateStore): a replica that starts or takes
+   * the campaign over goes on from it instead of starting cautiously. A state saved under
+   * other pacing settings, or unreadable, is refused by the pacer: it starts afresh, and
+   * says why.
+   */
+  private async restorePace(): Promise<void> {
+    const store = this.deps.pacerStates;
+    if (!store || !this.pacer.importState) return;
+    const c = this.campaign;
+    try {
+      const loaded = await store.load(c.id);
+      if (!loaded.found) {
+        if (loaded.reason === 'unreadable')
+          this.deps.logger.warn({
+            msg: 'pacer starts afresh: saved state unreadable',
+            campaignId: c.id,
+            detail: loaded.detail,
+          });
+        return;
+      }
+      this.pacer.importState(loaded.saved.state);
+      this.counters.paceRestored = true;
+      this.deps.logger.log({
+        msg: 'pacer state restored',
+        campaignId: c.id,
+        savedBy: loaded.saved.dialerId,
+        ageSeconds: Math.round((Date.now() - loaded.saved.savedAt) / 1000),
+        ...(this.pacer instanceof ForecastPacer
+          ? { threshold: Number(this.pacer.threshold.toFixed(4)) }
+          : {}),
+      });
+    } catch (error) {
+      this.deps.logger.warn({ msg: 'pacer starts afresh', campaignId: c.id, reason: String(error) });
+    }
+  }
+
+  /** Saves what the pacer has learned (every pacing summary, and on hand-over). */
+  private async savePace(): Promise<void> {
+    const store = this.deps.pacerStates;
+    if (!store || !this.pacer.exportState) return;
+    try {
+      await store.save(this.campaign.id, this.pacer.exportState());
+    } catch (error) {
+      this.deps.logger.warn({
+        msg: 'pacer state not saved',
+        campaignId: this.campaign.id,
+        error: String(error),
+      });
+    }
   }
 
   get isStopped(): boolean {
@@ -378,6 +441,7 @@ export class CampaignRunner {
     const sum = this.summary;
     if (now - sum.from < SUMMARY_EVERY_MS || sum.ticks === 0) return;
     this.summary = newSummary(now);
+    if (!this.stopped) void this.savePace();
     const p = this.pacer;
     const avg = (n: number) => Number((n / sum.ticks).toFixed(2));
     this.deps.logger.log({

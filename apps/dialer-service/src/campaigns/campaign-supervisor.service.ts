@@ -16,6 +16,7 @@ import { FsNodesService } from '../telephony/fs-nodes.service';
 import { AgentDrivenRunner } from './agent-driven-runner';
 import { CallReconciler } from './call-reconciler';
 import { CampaignRunner } from './campaign-runner';
+import { PACER_STATE_TTL_MS, PacerStateStore } from './pacer-state-store';
 
 const DIALED_MODES = new Set(['manual', 'preview', 'progressive', 'predictive']);
 const AGENT_DRIVEN_MODES = new Set(['manual', 'preview']);
@@ -38,6 +39,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
   private readonly logger = new Logger(CampaignSupervisorService.name);
   private readonly runners = new Map<string, Runner>();
   private store: CampaignOwnershipStore | undefined;
+  private pacerStates: PacerStateStore | undefined;
   private timer: NodeJS.Timeout | undefined;
   private passing = false;
   private draining = false;
@@ -72,6 +74,10 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       await this.bus.kv(this.bus.topology.kv.campaignOwnership),
       this.config.dialerId,
       this.config.ownershipLeaseMs,
+    );
+    this.pacerStates = new PacerStateStore(
+      await this.bus.kv(this.bus.topology.kv.pacerStates, { ttlMs: PACER_STATE_TTL_MS }),
+      this.config.dialerId,
     );
     const every = Math.min(1_000, renewalIntervalMs(this.config.ownershipLeaseMs));
     this.timer = setInterval(() => void this.pass(), every);
@@ -132,7 +138,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     }
     if (runner && AGENT_DRIVEN_MODES.has(campaign.mode) !== runner instanceof AgentDrivenRunner) {
       // The mode changed between paced and agent-driven: the other kind of runner goes on.
-      await runner.stop();
+      await this.stopOwned(runner);
       this.runners.delete(campaign.id);
       this.startRunner(campaign, runner.nodeId, false);
       return;
@@ -144,7 +150,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       // node reports, or when it comes back restarted).
       const other = this.nodeForNewCampaign();
       if (!other) return;
-      await runner.stop();
+      await this.stopOwned(runner);
       this.runners.delete(campaign.id);
       this.startRunner(campaign, other, false);
       return;
@@ -173,6 +179,7 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       dialerId: this.config.dialerId,
       logger: this.logger,
       tickMs: 200,
+      ...(this.pacerStates ? { pacerStates: this.pacerStates } : {}),
     };
     const fresh = AGENT_DRIVEN_MODES.has(campaign.mode)
       ? new AgentDrivenRunner(campaign, nodeId, deps)
@@ -182,8 +189,14 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     this.logger.log({ msg: 'pacing campaign', campaignId: campaign.id, node: nodeId, takenOver });
   }
 
+  /** Stops a runner of a campaign still ours: a paced one leaves its learned pace to the next runner. */
+  private async stopOwned(runner: Runner): Promise<void> {
+    if (runner instanceof CampaignRunner) await runner.stop({ handOver: true });
+    else await runner.stop();
+  }
+
   private async giveUp(campaignId: string, runner: Runner, why: string): Promise<void> {
-    await runner.stop();
+    await this.stopOwned(runner);
     this.runners.delete(campaignId);
     await this.store!.release(campaignId);
     this.logger.log({ msg: 'stopped pacing campaign', campaignId, why });
