@@ -7,6 +7,7 @@ import {
   type EventEnvelope,
   type InboundRejection,
 } from '@autotelesale/contracts';
+import { queryFingerprint } from '@autotelesale/reporting-domain';
 import { sampleValue, startReportingHarness, type ReportingHarness } from '../test/reporting-harness';
 
 /**
@@ -93,6 +94,21 @@ it('pages with a cursor bound to its filter and order', async () => {
   await expect(
     h.bus.request(listInboundRejectionsRpc, { filter: hour, order: 'asc', cursor: first.nextCursor! }),
   ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { reason: 'REPORTING_INVALID_CURSOR' } });
+  // A forged cursor of the right query whose id is no event id.
+  const forged = Buffer.from(
+    JSON.stringify({
+      t: hour.from,
+      c: 'x',
+      q: queryFingerprint({ report: 'inboundRejections', filter: hour, order: 'desc' }),
+    }),
+  ).toString('base64url');
+  await expect(
+    h.bus.request(listInboundRejectionsRpc, { filter: hour, cursor: forged }),
+  ).rejects.toMatchObject({
+    code: 'VALIDATION_FAILED',
+    details: { reason: 'REPORTING_INVALID_CURSOR' },
+    message: expect.stringContaining('not one this service issued'),
+  });
   await expect(
     h.bus.request(listInboundRejectionsRpc, { filter: { from: hour.to, to: hour.from } }),
   ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

@@ -5,13 +5,13 @@ import {
   type ExportInboundRejectionsRequest,
 } from '@autotelesale/contracts';
 import {
-  decodeTimeKeyset,
   encodeTimeKeyset,
   inboundRejectionCsvHeader,
   inboundRejectionCsvLine,
 } from '@autotelesale/reporting-domain';
 import { ReportingDatabase } from '../db/reporting-database';
 import {
+  decodeRejectionCursor,
   inboundRejectionOf,
   inboundRejectionPageQuery,
   keysetOf,
@@ -28,7 +28,7 @@ export class ExportInboundRejectionsUseCase {
 
   async execute(request: ExportInboundRejectionsRequest): Promise<ExportCallRecordsReply> {
     const query = { report: 'inboundRejections', filter: request.filter, order: request.order, export: true };
-    const after = request.cursor ? decodeTimeKeyset(request.cursor, query) : null;
+    const after = request.cursor ? decodeRejectionCursor(request.cursor, query) : null;
     const { text, values } = inboundRejectionPageQuery(
       request.filter,
       request.order,

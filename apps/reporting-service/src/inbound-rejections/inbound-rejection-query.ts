@@ -1,5 +1,7 @@
 import type { InboundRejection, InboundRejectionFilter } from '@autotelesale/contracts';
-import type { TimeKeyset } from '@autotelesale/reporting-domain';
+import { decodeTimeKeyset, ReportingDomainError, type TimeKeyset } from '@autotelesale/reporting-domain';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A row of `inbound_rejection` as pg returns it. */
 export interface InboundRejectionRow {
@@ -58,6 +60,17 @@ export function inboundRejectionOf(row: InboundRejectionRow): InboundRejection {
     hangupCause: row.hangup_cause,
     rejectedAt: row.rejected_at.toISOString(),
   };
+}
+
+/**
+ * Reads a cursor of this report back: a keyset of another query, or whose id is no event
+ * id (the fingerprint is no secret, so a cursor can be forged), is a caller's mistake.
+ */
+export function decodeRejectionCursor(cursor: string, query: unknown): TimeKeyset {
+  const keyset = decodeTimeKeyset(cursor, query);
+  if (!UUID.test(keyset.id))
+    throw new ReportingDomainError('REPORTING_INVALID_CURSOR', 'the cursor is not one this service issued');
+  return keyset;
 }
 
 export function keysetOf(row: InboundRejectionRow): TimeKeyset {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ListInboundRejectionsReply, ListInboundRejectionsRequest } from '@autotelesale/contracts';
-import { decodeTimeKeyset, encodeTimeKeyset } from '@autotelesale/reporting-domain';
+import { encodeTimeKeyset } from '@autotelesale/reporting-domain';
 import { ReportingDatabase } from '../db/reporting-database';
 import {
+  decodeRejectionCursor,
   inboundRejectionOf,
   inboundRejectionPageQuery,
   keysetOf,
@@ -16,7 +17,7 @@ export class ListInboundRejectionsUseCase {
 
   async execute(request: ListInboundRejectionsRequest): Promise<ListInboundRejectionsReply> {
     const query = { report: 'inboundRejections', filter: request.filter, order: request.order };
-    const after = request.cursor ? decodeTimeKeyset(request.cursor, query) : null;
+    const after = request.cursor ? decodeRejectionCursor(request.cursor, query) : null;
     const { text, values } = inboundRejectionPageQuery(
       request.filter,
       request.order,
