@@ -25,7 +25,7 @@ import { SERVICES } from './stack';
  * boundary): the contact gets a `skipped` outcome and comes back, never dialed behind the
  * agent's back, never lost.
  */
-const EXTENSIONS = ['6001', '6002', '6003', '6004', '6005'];
+const EXTENSIONS = ['6001', '6002', '6003', '6004', '6005', '6006'];
 let fs: FsSimProcess;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -302,4 +302,57 @@ it('gRPC: the CRM clicks to call for an agent (AgentService/ManualDial): the cho
   const done = await grpcFailure(dial(mine, agent, { contactId: chosen.id }));
   expect([done.code, atsErrorOf(done)?.details]).toEqual([status.ABORTED, { reason: 'CONTACT_DONE' }]);
   expect(overlappingAgentCalls(calls.events)).toEqual([]);
+}, 90_000);
+
+it('gRPC: a supervisor skips a preview for the agent (AgentService/SkipPreview), the agent accepts the next (AcceptPreview); a decided preview is NOT_FOUND', async () => {
+  const [mine] = await createAgents(stack.bus, EXTENSIONS.slice(5, 6));
+  const phones = [phoneEnding('01'), phoneEnding('01')];
+  // A long preview time: the decisions here are the agent's and the supervisor's, not the timer's.
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    { mode: 'preview', agents: [{ agentId: mine! }], pacing: { previewSeconds: 60 } },
+    phones,
+  );
+  const agent = await personOf(api, admin, 'agent', mine);
+  const crm = await apiKeyOf(api, admin, 'supervisor');
+  const openPreview = () =>
+    waitFor(
+      () => {
+        const decided = new Set(forCampaign('call.previewDecided', campaign.id).map((d) => d['previewId']));
+        return forCampaign('call.previewOffered', campaign.id)
+          .map((o) => o['previewId'] as string)
+          .find((id) => !decided.has(id));
+      },
+      { timeoutMs: 15_000 },
+    );
+  const decide = (method: 'AcceptPreview' | 'SkipPreview', previewId: string, as: Caller) =>
+    grpc.call('agents', method, { agentId: mine, previewId, campaignId: campaign.id }, as);
+
+  const first = await openPreview();
+  expect(await decide('SkipPreview', first, crm)).toEqual({ previewId: first, contactReturned: true });
+  const again = await grpcFailure(decide('AcceptPreview', first, agent));
+  expect([again.code, again.details]).toEqual([status.NOT_FOUND, `preview ${first} not found`]);
+
+  const second = await waitFor(async () => {
+    const id = await openPreview();
+    return id === first ? undefined : id;
+  });
+  const accepted = await decide('AcceptPreview', second, agent);
+  expect(accepted).toMatchObject({ previewId: second, callId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  await waitFor(() => forCampaign('call.ended', campaign.id).length === 1, { timeoutMs: 30_000 });
+  expect(forCampaign('call.ended', campaign.id)[0]).toMatchObject({
+    callId: accepted.callId,
+    agentId: mine,
+    outcome: 'answered',
+  });
+  expect(
+    forCampaign('call.previewDecided', campaign.id)
+      .filter((d) => [first, second].includes(d['previewId'] as string))
+      .map((d) => [d['previewId'], d['decision']]),
+  ).toEqual([
+    [first, 'skip'],
+    [second, 'dial'],
+  ]);
+  await stack.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'pause' });
+  await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
 }, 90_000);
