@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort } from '@autotelesale/testing';
+import { freePort, waitFor } from '@autotelesale/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 const LIBS = ['contracts', 'messaging', 'telemetry', 'service-kit', 'esl', 'pacing', 'dialer-domain'];
@@ -50,4 +50,40 @@ export async function startDialerProcess(env: Record<string, string>): Promise<D
         child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * A dialer replica for the take-over specs, started and ready (`/health/ready` 200): ESL to
+ * the switch under test (fs-sim beats every 300 ms; FreeSWITCH at the period the shipped
+ * overlay and the dialer's default agree on) and a 1.5 s ownership lease, so another
+ * replica takes its campaigns over about 2 s after it dies.
+ */
+export async function startReadyReplica(
+  id: string,
+  options: {
+    namespace: string;
+    switch: { nodesEnv: string; external: boolean };
+    env?: Record<string, string>;
+  },
+): Promise<DialerProcess> {
+  const dialer = await startDialerProcess({
+    ATS_NATS_URL: process.env['ATS_NATS_URL']!,
+    ATS_NAMESPACE: options.namespace,
+    ATS_FS_NODES: options.switch.nodesEnv,
+    ...(options.switch.external ? {} : { ATS_FS_HEARTBEAT_MS: '300' }),
+    ATS_DIALER_ID: id,
+    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
+    ...options.env,
+  });
+  await waitFor(
+    () =>
+      fetch(`http://127.0.0.1:${dialer.httpPort}/health/ready`)
+        .then((r) => r.status === 200)
+        .catch(() => false),
+    { timeoutMs: 30_000, description: `${id} ready` },
+  ).catch(async (error: unknown) => {
+    await dialer.kill();
+    throw error;
+  });
+  return dialer;
 }

@@ -14,6 +14,11 @@ export const CHANNEL_VARS = {
   role: 'ats_role',
   agentId: 'ats_agent_id',
   /**
+   * Agent-first calls (progressive): the reservation of the agent the customer leg was
+   * dialed for, so a replica taking the call over carries that agent (or gives it back).
+   */
+  reservationId: 'ats_reservation_id',
+  /**
    * Where answering-machine detection stands on a customer leg (`AmdMark`), so that a
    * replica taking the campaign over resumes the call where it was, not as a person
    * waiting: set on the originate (`detecting`, detection starts on the answer), at a

@@ -24,6 +24,13 @@ describe('customerLegPlan', () => {
     expect(customerLegPlan(customer).tracking).not.toHaveProperty('ats_amd');
   });
 
+  it('tags an agent-first leg with the reservation of its agent, for a replica taking it over', () => {
+    expect(customerLegPlan({ ...customer, reservationId: 'res-1' }).tracking['ats_reservation_id']).toBe(
+      'res-1',
+    );
+    expect(customerLegPlan(customer).tracking).not.toHaveProperty('ats_reservation_id');
+  });
+
   it('dials the number through the gateway, parks on answer, ignores early media and tags the leg', () => {
     expect(customerLegPlan({ ...customer, callerId: { number: '+842838', name: 'ACME' } })).toEqual({
       uuid: customer.callId,

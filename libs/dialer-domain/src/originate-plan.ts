@@ -36,6 +36,8 @@ export interface CustomerLegInput {
    * detection), again with no round trip.
    */
   detectMachine?: boolean;
+  /** Agent-first modes: the reservation of the agent waiting for this customer (`ats_reservation_id`). */
+  reservationId?: string;
 }
 
 const GATEWAY = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -72,6 +74,7 @@ export function customerLegPlan(input: CustomerLegInput): OriginatePlan {
       [CHANNEL_VARS.contactId]: input.contactId,
       [CHANNEL_VARS.role]: 'customer',
       ...(input.detectMachine ? { [CHANNEL_VARS.amd]: 'detecting' satisfies AmdMark } : {}),
+      ...(input.reservationId ? { [CHANNEL_VARS.reservationId]: input.reservationId } : {}),
     },
     variables,
   };

@@ -194,6 +194,7 @@ export class CallDriverService {
       callerId: campaign.callerId,
       earlyMedia: early,
       detectMachine: detect,
+      reservationId: agent?.reservationId,
     });
     try {
       const result = await this.nodes.originate(plan, nodeId);

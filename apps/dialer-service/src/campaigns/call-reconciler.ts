@@ -189,22 +189,31 @@ export class CallReconciler {
         answeredAt,
         takenOverAt: Date.now(),
         beepAt: amd.beepAt,
-        agent: await this.carriedReservation(row.uuid, nodeId, statuses),
+        agent: await this.carriedReservation(row.uuid, dump, nodeId, statuses),
       },
     );
   }
 
   /**
-   * The agent the dead owner reserved for a call in detection, carried when its leg is on
+   * The agent the dead owner reserved for a call in detection (by call id, or the
+   * `ats_reservation_id` an agent-first leg was dialed with), carried when its leg is on
    * the call's node (bridged in milliseconds if a person); otherwise given back now rather
    * than held until the reservation expires.
    */
   private async carriedReservation(
     callId: string,
+    dump: ChannelDump,
     nodeId: string,
     statuses: AgentStatus[],
   ): Promise<AgentAssignment | null> {
-    const reserved = statuses.find((a) => a.callId === callId && a.state === 'reserved' && a.reservationId);
+    // Reserved for the call (predictive: during detection), or the one it was dialed for (progressive).
+    const dialedFor = dump.variable(CHANNEL_VARS.reservationId);
+    const reserved = statuses.find(
+      (a) =>
+        a.state === 'reserved' &&
+        a.reservationId &&
+        (a.callId === callId || (dialedFor !== undefined && a.reservationId === dialedFor)),
+    );
     if (!reserved?.reservationId) return null;
     const leg = this.agentLegs.leg(reserved.agentId);
     if (leg && leg.up && leg.nodeId === nodeId)
