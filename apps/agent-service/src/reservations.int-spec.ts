@@ -86,6 +86,77 @@ describe('reserving agents under concurrency', () => {
     expect([await stateOf(a.agentId), await stateOf(b.agentId)].sort()).toEqual(['ready', 'reserved']);
   });
 
+  it('hands 15 ready agents to 60 concurrent reserves (30 ids, each sent twice) once each, a retry always its original’s agent', async () => {
+    const agents: Agent[] = [];
+    for (let i = 0; i < 15; i += 1) agents.push(await createReadyAgent(cluster.bus));
+    const eligibleAgentIds = agents.map((a) => a.agentId);
+    const ids = Array.from({ length: 30 }, () => newId());
+    // Each id twice in a row, so that the two copies race (on the two instances, or on one).
+    const requests = ids
+      .flatMap((id) => [id, id])
+      .map((reservationId) =>
+        cluster.bus.request(
+          reserveAgentRpc,
+          { campaignId: 'c-retry-hammer', reservationId, eligibleAgentIds, timeoutMs: 60_000 },
+          { timeoutMs: 20_000 },
+        ),
+      );
+    const replies = await Promise.all(requests);
+    const byId = new Map<string, string[]>();
+    for (const [i, reply] of replies.entries()) {
+      const id = ids[Math.floor(i / 2)]!;
+      byId.set(id, [
+        ...(byId.get(id) ?? []),
+        reply.outcome === 'reserved' ? reply.reservation.agentId : 'none',
+      ]);
+    }
+    // Both copies of an id answer alike: the same agent, or both no agent.
+    for (const answers of byId.values()) expect(answers[0]).toBe(answers[1]);
+    const agentsTaken = [...byId.values()].map((answers) => answers[0]).filter((a) => a !== 'none');
+    expect(agentsTaken).toHaveLength(15);
+    expect(new Set(agentsTaken).size).toBe(15);
+    // What is stored agrees: one pending reservation per agent, the one the agent holds.
+    const { rows } = await cluster.pg.query<{ agent_id: string; reservation_id: string; held: string }>(
+      `SELECT r.agent_id, r.reservation_id, a.reservation_id AS held
+         FROM reservation r JOIN agent a USING (agent_id)
+        WHERE r.campaign_id = 'c-retry-hammer'`,
+    );
+    expect(rows).toHaveLength(15);
+    for (const row of rows) expect(row.held).toBe(row.reservation_id);
+  });
+
+  it('refuses a reservation id reused for another campaign, and leaves every agent as it was', async () => {
+    const agent = await createReadyAgent(cluster.bus);
+    const spare = await createReadyAgent(cluster.bus);
+    const reservationId = newId();
+    const first = reserved(
+      await cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-first',
+        reservationId,
+        eligibleAgentIds: [agent.agentId],
+      }),
+    );
+    const error = await errorOf(
+      cluster.bus.request(reserveAgentRpc, {
+        campaignId: 'c-other',
+        reservationId,
+        eligibleAgentIds: [spare.agentId],
+      }),
+    );
+    expect(error).toMatchObject({ code: 'CONFLICT', details: { reason: 'RESERVATION_ID_REUSED' } });
+    expect(await stateOf(spare.agentId)).toBe('ready');
+    // The retry for the right campaign answers the reservation as stored.
+    expect(
+      reserved(
+        await cluster.bus.request(reserveAgentRpc, {
+          campaignId: 'c-first',
+          reservationId,
+          eligibleAgentIds: [spare.agentId],
+        }),
+      ),
+    ).toEqual(first);
+  });
+
   it('reserves the agent that has been ready longest, and only an eligible one', async () => {
     const first = await createReadyAgent(cluster.bus);
     const second = await createReadyAgent(cluster.bus, { skills: ['vietnamese'] });

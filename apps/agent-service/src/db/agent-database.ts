@@ -50,13 +50,27 @@ export class AgentDatabase {
     scopePoolToSchema(pool, AGENT_DATABASE.schema);
   }
 
-  /** Runs `work` in a READ COMMITTED transaction; after a commit with events, wakes the relay. */
-  async transaction<T>(work: (tx: AgentTx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a READ COMMITTED transaction; after a commit with events, wakes the relay.
+   * `advisoryLock`: a transaction-scoped advisory lock on (space, hashtext(key)) taken
+   * right after BEGIN, in BEGIN's own round trip (one simple query, no parameters: the key
+   * goes in as an escaped literal), so `work`'s first statement already sees everything
+   * the lock's previous holder committed.
+   */
+  async transaction<T>(
+    work: (tx: AgentTx) => Promise<T>,
+    options: { advisoryLock?: { space: number; key: string } } = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       const client = await this.pool.connect();
       const tx = new AgentTx(client);
       try {
-        await client.query('BEGIN');
+        const lock = options.advisoryLock;
+        await client.query(
+          lock
+            ? `BEGIN; SELECT pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(${client.escapeLiteral(lock.key)}))`
+            : 'BEGIN',
+        );
         const result = await work(tx);
         await client.query('COMMIT');
         if (tx.eventsEnqueued > 0) this.relay.kick();

@@ -54,8 +54,9 @@ describe('following agent states by deltas (states.list with changedSince)', () 
         async () =>
           (
             await cluster.pg.query(
+              // Waiting on the blocker's transaction (its row's key); the query text is too long to match.
               `SELECT 1 FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO reservation%'`,
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'transactionid'`,
             )
           ).rowCount === 1,
         { description: 'the reserve waiting on the uncommitted reservation row' },

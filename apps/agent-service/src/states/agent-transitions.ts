@@ -19,6 +19,12 @@ import { isUniqueViolation, notFound, type AgentTx } from '../db/agent-database'
 import { SELECT_AGENT, snapshotOf, statusOf, type AgentRow } from '../db/agent-rows';
 import { enqueueAgentEvent } from '../events/enqueue-agent-event';
 
+/** A write that goes with a transition, in its statement (`cte(firstParam)` numbers its parameters from there). */
+export interface AlsoWritten {
+  cte: (firstParam: number) => string;
+  values: unknown[];
+}
+
 export interface AppliedTransition {
   result: TransitionResult;
   status: AgentStatus;
@@ -41,13 +47,19 @@ export class AgentTransitions {
     return rows[0];
   }
 
-  /** Applies a command to a locked agent; a refused command throws the domain's typed error. */
+  /**
+   * Applies a command to a locked agent; a refused command throws the domain's typed error.
+   * `also` is written in the same statement, only if the agent moved (a CTE that reads
+   * `moved`, the agent's new row): the reservation a reserve creates, with no round trip
+   * of its own.
+   */
   async apply(
     tx: AgentTx,
     row: AgentRow,
     command: AgentCommand,
     now: Date,
     expectedVersion?: number,
+    also?: AlsoWritten,
   ): Promise<AppliedTransition> {
     if (expectedVersion !== undefined && expectedVersion !== row.version) {
       throw new AtsError(
@@ -62,7 +74,7 @@ export class AgentTransitions {
     }
     const before = snapshotOf(row);
     const result = applyAgentCommand(before, command, now);
-    if (result.changed) await this.persist(tx, row.agent_id, before, result, now);
+    if (result.changed) await this.persist(tx, row.agent_id, before, result, now, also);
     return { result, status: statusOf(row.agent_id, result.snapshot) };
   }
 
@@ -72,6 +84,7 @@ export class AgentTransitions {
     before: AgentSnapshot,
     result: Extract<TransitionResult, { changed: true }>,
     now: Date,
+    also?: AlsoWritten,
   ): Promise<void> {
     const next = result.snapshot;
     const event = createEvent(agentStateChangedEvent, {
@@ -111,7 +124,7 @@ export class AgentTransitions {
                   campaign_id = $8, reservation_id = $9, call_id = $10, reservation_expires_at = $11,
                   wrap_up_ends_at = $12, updated_at = $13
             WHERE agent_id = $1 AND version = $2
-           RETURNING agent_id
+           RETURNING *
          ), closed AS (
            UPDATE agent_state_interval SET ended_at = $13
             WHERE $14::boolean AND ended_at IS NULL AND agent_id IN (SELECT agent_id FROM moved)
@@ -123,7 +136,7 @@ export class AgentTransitions {
          ), queued AS (
            INSERT INTO agent_event_outbox (event_id, agent_id, version, envelope)
            SELECT $16::uuid, agent_id, $3::integer, $17::jsonb FROM moved
-         )
+         )${also ? `, also AS (${also.cte(18)})` : ''}
          SELECT count(*)::int AS moved FROM moved`,
         [
           agentId,
@@ -143,6 +156,7 @@ export class AgentTransitions {
           newInterval && next.state !== 'logged_out',
           event.id,
           JSON.stringify(event),
+          ...(also?.values ?? []),
         ],
       );
       moved = rows[0]?.moved ?? 0;
