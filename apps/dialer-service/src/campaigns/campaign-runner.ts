@@ -463,6 +463,8 @@ export class CampaignRunner {
             threshold: Number(p.threshold.toFixed(4)),
           }
         : {}),
+      agentReads: `${this.agentView.counters.fullReads} full, ${this.agentView.counters.deltaReads} delta`,
+      agentStatusesRead: this.agentView.counters.statusesReceived,
       wrapsObserved: this.agentFeed.counters.wrapsObserved,
       wrapsSkipped: this.agentFeed.counters.wrapsSkipped,
     });
