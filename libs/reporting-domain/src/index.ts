@@ -7,6 +7,7 @@ export * from './time/time-buckets';
 export * from './kpis/compute-kpis';
 export * from './kpis/agent-time';
 export * from './kpis/abandon-windows';
+export * from './kpis/regulator-rate';
 export * from './kpis/manual-baseline';
 export * from './csv/csv-cells';
 export * from './csv/call-csv';

@@ -4,7 +4,10 @@ import { ReportingDatabase } from '../db/reporting-database';
 
 /**
  * A campaign's live answers, abandons and machine verdicts per minute of dial time over a
- * window ending at `at` (the dialer seeds its abandon window with them).
+ * window ending at `at` (the dialer seeds its abandon window with them). A machine verdict
+ * is what the dialer records as `machineDetected`: AMD said machine and the call ended on
+ * it with nobody connected (a machine passed to an agent is a live answer, for both), so a
+ * seeded window and reporting's UK estimate count the same calls.
  */
 @Injectable()
 export class AbandonMinutesUseCase {
@@ -21,11 +24,11 @@ export class AbandonMinutesUseCase {
       `SELECT date_trunc('minute', dialed_at) AS start,
               count(*) FILTER (WHERE counted_live)::int AS "liveAnswers",
               count(*) FILTER (WHERE counted_abandon)::int AS abandons,
-              count(*) FILTER (WHERE amd = 'machine')::int AS "machineDetections"
+              count(*) FILTER (WHERE machine_verdict)::int AS "machineDetections"
          FROM call_record
         WHERE campaign_id = $1 AND dialed_at >= $2 AND dialed_at < $3
         GROUP BY 1
-       HAVING count(*) FILTER (WHERE counted_live OR counted_abandon OR amd = 'machine') > 0
+       HAVING count(*) FILTER (WHERE counted_live OR counted_abandon OR machine_verdict) > 0
         ORDER BY 1`,
       [request.campaignId, from, to],
     );

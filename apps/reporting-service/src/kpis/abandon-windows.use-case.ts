@@ -8,7 +8,10 @@ import {
 } from '@autotelesale/reporting-domain';
 import { ReportingDatabase } from '../db/reporting-database';
 
-/** A campaign's abandon rate over the US (30 days) and UK (24 h) windows ending at `at`. */
+/**
+ * A campaign's abandon rate over the US (30 days) and UK (24 h) windows ending at `at`; the
+ * UK one with the AMD false positives estimated from the machine verdicts (`abandonWindow`).
+ */
 @Injectable()
 export class AbandonWindowsUseCase {
   constructor(private readonly db: ReportingDatabase) {}
@@ -23,10 +26,18 @@ export class AbandonWindowsUseCase {
     const windows = [];
     for (const rule of REGULATOR_RULES) {
       const { from, to } = regulatorWindow(rule, at);
-      const { rows } = await this.db.query<{ live: number; abandons: number; fp: number }>(
+      const { rows } = await this.db.query<{
+        live: number;
+        abandons: number;
+        fp: number;
+        verdicts: number;
+        estimated: number;
+      }>(
         `SELECT count(*) FILTER (WHERE counted_live)::int AS live,
                 count(*) FILTER (WHERE counted_abandon)::int AS abandons,
-                count(*) FILTER (WHERE amd_false_positive)::int AS fp
+                count(*) FILTER (WHERE amd_false_positive)::int AS fp,
+                count(*) FILTER (WHERE machine_verdict)::int AS verdicts,
+                coalesce(sum(amd_false_positive_estimate), 0)::float8 AS estimated
            FROM call_record
           WHERE campaign_id = $1 AND dialed_at >= $2 AND dialed_at < $3`,
         [request.campaignId, from, to],
@@ -36,7 +47,13 @@ export class AbandonWindowsUseCase {
         abandonWindow(
           rule,
           at,
-          { liveAnswers: r.live, abandons: r.abandons, amdFalsePositives: r.fp },
+          {
+            liveAnswers: r.live,
+            abandons: r.abandons,
+            amdFalsePositives: r.fp,
+            machineVerdicts: r.verdicts,
+            amdFalsePositivesEstimated: r.estimated,
+          },
           capRate,
         ),
       );

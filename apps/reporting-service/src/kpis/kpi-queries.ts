@@ -58,6 +58,8 @@ export async function readCallAggregates(
     connects: number;
     abandons: number;
     amd_false_positives: number;
+    machine_verdicts: number;
+    amd_fp_estimated: number;
     hold_sum: number;
     hold_count: number;
     talk_sum: number;
@@ -72,6 +74,8 @@ export async function readCallAggregates(
             count(*) FILTER (WHERE c.connected_at IS NOT NULL)::int AS connects,
             count(*) FILTER (WHERE c.counted_abandon)::int AS abandons,
             count(*) FILTER (WHERE c.amd_false_positive)::int AS amd_false_positives,
+            count(*) FILTER (WHERE c.machine_verdict)::int AS machine_verdicts,
+            coalesce(sum(c.amd_false_positive_estimate), 0)::float8 AS amd_fp_estimated,
             coalesce(sum(c.hold_seconds) FILTER (WHERE c.ended AND c.counted_live), 0)::float8 AS hold_sum,
             count(c.hold_seconds) FILTER (WHERE c.ended AND c.counted_live)::int AS hold_count,
             coalesce(sum(c.talk_seconds) FILTER (WHERE c.ended AND c.connected_at IS NOT NULL), 0)::float8 AS talk_sum,
@@ -92,6 +96,8 @@ export async function readCallAggregates(
       connects: r.connects,
       abandons: r.abandons,
       amdFalsePositives: r.amd_false_positives,
+      machineVerdicts: r.machine_verdicts,
+      amdFalsePositivesEstimated: r.amd_fp_estimated,
       holdSecondsSum: r.hold_sum,
       holdCount: r.hold_count,
       talkSecondsSum: r.talk_sum,

@@ -5,6 +5,7 @@ import {
   callCountsAdded,
   DEFAULT_ABANDON_RATE_CAP,
   REGULATOR_RULES,
+  regulatorAbandonRate,
   regulatorWindow,
   type CallFacts,
 } from '@autotelesale/reporting-domain';
@@ -197,11 +198,15 @@ export class ReportingMetrics {
         live: number;
         abandons: number;
         fp: number;
+        verdicts: number;
+        estimated: number;
       }>(
         `SELECT campaign_id,
                 count(*) FILTER (WHERE counted_live)::int AS live,
                 count(*) FILTER (WHERE counted_abandon)::int AS abandons,
-                count(*) FILTER (WHERE amd_false_positive)::int AS fp
+                count(*) FILTER (WHERE amd_false_positive)::int AS fp,
+                count(*) FILTER (WHERE machine_verdict)::int AS verdicts,
+                coalesce(sum(amd_false_positive_estimate), 0)::float8 AS estimated
            FROM call_record
           WHERE dialed_at >= $1 AND dialed_at < $2
             AND campaign_id IN (SELECT DISTINCT campaign_id FROM call_record WHERE dialed_at >= $3)
@@ -209,9 +214,15 @@ export class ReportingMetrics {
         [window.from, window.to, active],
       );
       for (const r of rows) {
-        const extra = rule === 'UK' ? r.fp : 0;
-        const live = r.live + extra;
-        abandon.push({ campaignId: r.campaign_id, rule, rate: live > 0 ? (r.abandons + extra) / live : 0 });
+        // The rate abandon.windows reports (UK: with the estimated AMD false positives).
+        const rate = regulatorAbandonRate(rule, {
+          liveAnswers: r.live,
+          abandons: r.abandons,
+          amdFalsePositives: r.fp,
+          machineVerdicts: r.verdicts,
+          amdFalsePositivesEstimated: r.estimated,
+        });
+        abandon.push({ campaignId: r.campaign_id, rule, rate });
       }
     }
     const campaigns = [...new Set(abandon.map((a) => a.campaignId))];

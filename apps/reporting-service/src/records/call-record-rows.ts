@@ -16,6 +16,7 @@ export interface CallRecordRow {
   abandoned: boolean;
   abandon_reason: string | null;
   amd: string | null;
+  amd_false_positive_rate: number | null;
   agent_id: string | null;
   extension: string | null;
   dialed_at: Date | null;
@@ -38,6 +39,8 @@ export interface CallRecordRow {
   counted_live: boolean;
   counted_abandon: boolean;
   amd_false_positive: boolean;
+  machine_verdict: boolean;
+  amd_false_positive_estimate: number;
 }
 
 /** The disposition columns joined to a call in lists and exports. */
@@ -63,6 +66,7 @@ export function factsFromRow(row: CallRecordRow): CallFacts {
     abandoned: row.abandoned,
     abandonReason: row.abandon_reason as CallFacts['abandonReason'],
     amd: row.amd as CallFacts['amd'],
+    amdFalsePositiveRate: row.amd_false_positive_rate,
     agentId: row.agent_id,
     extension: row.extension,
     dialedAt: row.dialed_at,
@@ -98,6 +102,7 @@ export const CALL_RECORD_COLUMNS = [
   'abandoned',
   'abandon_reason',
   'amd',
+  'amd_false_positive_rate',
   'agent_id',
   'extension',
   'dialed_at',
@@ -120,6 +125,8 @@ export const CALL_RECORD_COLUMNS = [
   'counted_live',
   'counted_abandon',
   'amd_false_positive',
+  'machine_verdict',
+  'amd_false_positive_estimate',
 ] as const;
 
 export function rowValuesOf(facts: CallFacts): unknown[] {
@@ -136,6 +143,7 @@ export function rowValuesOf(facts: CallFacts): unknown[] {
     facts.abandoned,
     facts.abandonReason,
     facts.amd,
+    facts.amdFalsePositiveRate,
     facts.agentId,
     facts.extension,
     facts.dialedAt,
@@ -158,6 +166,8 @@ export function rowValuesOf(facts: CallFacts): unknown[] {
     c.countedLive,
     c.countedAbandon,
     c.amdFalsePositive,
+    c.machineVerdict,
+    c.amdFalsePositiveEstimate,
   ];
 }
 

@@ -78,9 +78,19 @@ export const Kpis = z.object({
   abandons: z.number().int().nonnegative(),
   /** abandons / liveAnswers. */
   abandonRate: z.number().nonnegative(),
-  /** People AMD took for machines and hung up on (the UK rule counts them as abandons). */
+  /** People AMD took for machines and hung up on, each one known (the UK rule counts them as abandons). */
   amdFalsePositives: z.number().int().nonnegative(),
-  /** (abandons + amdFalsePositives) / (liveAnswers + amdFalsePositives). */
+  /** Machine verdicts the calls ended on (hung up, or the message left): no agent, not a live answer. */
+  machineVerdicts: z.number().int().nonnegative(),
+  /**
+   * The people estimated among those verdicts (the UK rule's reasoned estimate): each
+   * verdict's campaign `compliance.amd.falsePositiveRate`, summed (machineVerdicts x rate).
+   */
+  amdFalsePositivesEstimated: z.number().nonnegative(),
+  /**
+   * (abandons + amdFalsePositives + amdFalsePositivesEstimated) /
+   * (liveAnswers + amdFalsePositives + amdFalsePositivesEstimated), as the dialer's throttle counts it.
+   */
   abandonRateUk: z.number().nonnegative(),
   /** Agent time logged in (every state but logged_out). */
   loggedInSeconds: z.number().nonnegative(),
@@ -139,8 +149,15 @@ export const AbandonWindow = z.object({
   windowSeconds: z.number().int().positive(),
   from: IsoDateTime,
   to: IsoDateTime,
+  /** Live answers (UK: with the known AMD false positives). */
   liveAnswers: z.number().int().nonnegative(),
+  /** Abandons (UK: with the known AMD false positives). */
   abandons: z.number().int().nonnegative(),
+  /** UK: machine verdicts the calls ended on (0 under the US rule). */
+  machineVerdicts: z.number().int().nonnegative(),
+  /** UK: the AMD false positives estimated among them (machine verdicts x rate; 0 under the US rule). */
+  amdFalsePositivesEstimated: z.number().nonnegative(),
+  /** (abandons + amdFalsePositivesEstimated) / (liveAnswers + amdFalsePositivesEstimated). */
   rate: z.number().nonnegative(),
   capRate: z.number().nonnegative(),
   withinCap: z.boolean(),

@@ -27,6 +27,8 @@ export interface CallFacts {
   abandoned: boolean;
   abandonReason: AbandonReason | null;
   amd: AmdResult | null;
+  /** The campaign's AMD false-positive rate the call ran under (null: not told, AMD off or an old event). */
+  amdFalsePositiveRate: number | null;
   agentId: string | null;
   extension: string | null;
   dialedAt: Date | null;
@@ -60,6 +62,17 @@ export interface CallClassification {
   countedAbandon: boolean;
   /** AMD hung up on a person: the UK rule adds it to both live answers and abandons. */
   amdFalsePositive: boolean;
+  /**
+   * AMD said machine and the call ended on it with nobody connected (hung up, or the
+   * message left): a verdict that was a person in the campaign's false-positive share.
+   */
+  machineVerdict: boolean;
+  /**
+   * The UK rule's estimate of this call being a person dropped as a machine: its
+   * `amdFalsePositiveRate` for a machine verdict, else 0. Summed over a window it is
+   * machine verdicts x rate (libs/compliance-domain `abandonRate`).
+   */
+  amdFalsePositiveEstimate: number;
   connected: boolean;
 }
 
@@ -78,6 +91,7 @@ export function emptyCallFacts(callId: string, campaignId: string): CallFacts {
     abandoned: false,
     abandonReason: null,
     amd: null,
+    amdFalsePositiveRate: null,
     agentId: null,
     extension: null,
     dialedAt: null,
@@ -106,6 +120,7 @@ export function factsOfRecord(
 ): Omit<
   CallFacts,
   | 'abandonedAt'
+  | 'amdFalsePositiveRate'
   | 'identificationPlayed'
   | 'introEndedAt'
   | 'abandonGraceMs'

@@ -120,6 +120,40 @@ function abandonedCall(reason: 'noAgentWithinGrace' | 'amdFalsePositive'): CallE
   ];
 }
 
+/**
+ * A machine verdict the dialer hung up on (or left its message to), carrying the campaign's
+ * AMD false-positive rate on the verdict and, unless `oldRecord`, on the record too.
+ */
+function machineHungUpCall(rate: number | undefined, options: { oldRecord?: boolean } = {}): CallEvent[] {
+  const answeredAt = '2026-11-23T09:00:09.000Z';
+  const withRate = rate === undefined ? {} : { amdFalsePositiveRate: rate };
+  return [
+    connectedCall()[0]!,
+    {
+      type: 'call.answered',
+      version: 2,
+      payload: { callId, campaignId, answeredAt, amd: 'machine', amdDetectionMs: 700, ...withRate },
+    },
+    {
+      type: 'call.ended',
+      version: 3,
+      payload: record({
+        outcome: 'machine',
+        liveAnswer: false,
+        amd: 'machine',
+        amdDetectionMs: 700,
+        ...(options.oldRecord ? {} : withRate),
+        agentId: null,
+        extension: null,
+        connectedAt: null,
+        holdSeconds: 0,
+        talkSeconds: 0,
+        hangupBy: 'system',
+      }),
+    },
+  ];
+}
+
 const mergeAll = (events: readonly CallEvent[]) =>
   events.reduce<CallFacts | null>((facts, event) => mergeCallEvent(facts, event), null)!;
 
@@ -143,6 +177,8 @@ describe('mergeCallEvent', () => {
       countedLive: true,
       countedAbandon: false,
       amdFalsePositive: false,
+      machineVerdict: false,
+      amdFalsePositiveEstimate: 0,
       connected: true,
     });
   });
@@ -178,6 +214,9 @@ describe('mergeCallEvent', () => {
       countedLive: false,
       countedAbandon: false,
       amdFalsePositive: true,
+      // Counted as the false positive it is, never again in the estimate.
+      machineVerdict: false,
+      amdFalsePositiveEstimate: 0,
       connected: false,
     });
     // The same before the record: AMD's machine verdict does not make a live answer.
@@ -185,6 +224,62 @@ describe('mergeCallEvent', () => {
     expect(classifyCall(mergeAll([dialed!, answered!]))).toMatchObject({ countedLive: false });
     expect(classifyCall(mergeAll([dialed!, answered!, abandoned!]))).toMatchObject({
       amdFalsePositive: true,
+    });
+  });
+
+  describe('machine verdicts and the UK estimate of the people among them', () => {
+    it.each([
+      ['the rate on the verdict and the record', machineHungUpCall(0.1), 0.1],
+      [
+        'a record from before the field (the verdict tells it)',
+        machineHungUpCall(0.1, { oldRecord: true }),
+        0.1,
+      ],
+      ['a rate of 0 (no estimate)', machineHungUpCall(0), 0],
+      ['events from before the field (no rate: no estimate)', machineHungUpCall(undefined), 0],
+    ])('counts a machine hung up on as a verdict, estimated at its rate: %s', (_label, events, estimate) => {
+      expect(classifyCall(mergeAll(events))).toEqual({
+        countedLive: false,
+        countedAbandon: false,
+        amdFalsePositive: false,
+        machineVerdict: true,
+        amdFalsePositiveEstimate: estimate,
+        connected: false,
+      });
+    });
+
+    it('counts the verdict as soon as it is published, before the record', () => {
+      const [dialed, answered] = machineHungUpCall(0.25);
+      expect(classifyCall(mergeAll([dialed!, answered!]))).toMatchObject({
+        machineVerdict: true,
+        amdFalsePositiveEstimate: 0.25,
+      });
+    });
+
+    it('does not count a machine passed to an agent (a live answer, as the dialer counts it) nor a person', () => {
+      const [dialed, , connected, ended] = connectedCall();
+      const answered: CallEvent = {
+        type: 'call.answered',
+        version: 2,
+        payload: {
+          callId,
+          campaignId,
+          answeredAt: record().answeredAt!,
+          amd: 'machine',
+          amdFalsePositiveRate: 0.1,
+        },
+      };
+      const passed = mergeAll([dialed!, answered, connected!, ended!]);
+      expect(passed.amdFalsePositiveRate).toBe(0.1);
+      expect(classifyCall(passed)).toMatchObject({
+        countedLive: true,
+        machineVerdict: false,
+        amdFalsePositiveEstimate: 0,
+      });
+      expect(classifyCall(mergeAll(connectedCall()))).toMatchObject({
+        machineVerdict: false,
+        amdFalsePositiveEstimate: 0,
+      });
     });
   });
 
@@ -307,7 +402,13 @@ describe('mergeCallEvent', () => {
   });
 
   it('gives the same facts whatever the order and however many times each event comes', () => {
-    const calls = [connectedCall(), abandonedCall('noAgentWithinGrace'), abandonedCall('amdFalsePositive')];
+    const calls = [
+      connectedCall(),
+      abandonedCall('noAgentWithinGrace'),
+      abandonedCall('amdFalsePositive'),
+      machineHungUpCall(0.1),
+      machineHungUpCall(0.1, { oldRecord: true }),
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(...calls),

@@ -62,6 +62,10 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       fill('answeredAt', date(p.answeredAt));
       fill('amd', p.amd);
       if (!base.ended && p.amd !== 'machine') next.liveAnswer = true;
+      // The campaign's rate never changes for a call: kept whatever the order (the record
+      // repeats it; a record from before the field keeps the verdict's).
+      if (next.amdFalsePositiveRate === null && p.amdFalsePositiveRate !== undefined)
+        next.amdFalsePositiveRate = p.amdFalsePositiveRate;
       break;
     }
     case 'call.agentConnected': {
@@ -101,6 +105,7 @@ export function mergeCallEvent(existing: CallFacts | null, event: CallEvent): Ca
       // events said (a dialer that does not repeat them in the record loses nothing).
       if (p.introEndedAt) next.introEndedAt = date(p.introEndedAt);
       if (p.abandonGraceMs !== undefined) next.abandonGraceMs = p.abandonGraceMs;
+      if (p.amdFalsePositiveRate !== undefined) next.amdFalsePositiveRate = p.amdFalsePositiveRate;
       break;
     }
   }

@@ -1,4 +1,5 @@
 import type { Kpis } from '@autotelesale/contracts';
+import { regulatorAbandonRate } from './regulator-rate';
 
 /** Call counts and sums of one group and bucket, as the call records add up. */
 export interface CallAggregate {
@@ -7,6 +8,10 @@ export interface CallAggregate {
   connects: number;
   abandons: number;
   amdFalsePositives: number;
+  /** Machine verdicts the calls ended on (hung up, message left). */
+  machineVerdicts: number;
+  /** Sum of those verdicts' campaign AMD false-positive rates: the UK rule's estimate. */
+  amdFalsePositivesEstimated: number;
   /** Hold seconds summed over `holdCount` ended live answers. */
   holdSecondsSum: number;
   holdCount: number;
@@ -35,6 +40,8 @@ export const NO_CALLS: CallAggregate = {
   connects: 0,
   abandons: 0,
   amdFalsePositives: 0,
+  machineVerdicts: 0,
+  amdFalsePositivesEstimated: 0,
   holdSecondsSum: 0,
   holdCount: 0,
   talkSecondsSum: 0,
@@ -63,12 +70,11 @@ export function computeKpis(
     liveAnswers: calls.liveAnswers,
     connects: calls.connects,
     abandons: calls.abandons,
-    abandonRate: ratio(calls.abandons, calls.liveAnswers),
+    abandonRate: regulatorAbandonRate('US', calls),
     amdFalsePositives: calls.amdFalsePositives,
-    abandonRateUk: ratio(
-      calls.abandons + calls.amdFalsePositives,
-      calls.liveAnswers + calls.amdFalsePositives,
-    ),
+    machineVerdicts: calls.machineVerdicts,
+    amdFalsePositivesEstimated: calls.amdFalsePositivesEstimated,
+    abandonRateUk: regulatorAbandonRate('UK', calls),
     loggedInSeconds: agents.loggedInSeconds,
     talkSeconds: agents.talkSeconds,
     wrapUpSeconds: agents.wrapUpSeconds,

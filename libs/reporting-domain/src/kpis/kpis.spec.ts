@@ -105,7 +105,13 @@ describe('abandonWindow', () => {
   const at = new Date('2026-11-23T00:00:00Z');
 
   it('counts AMD false positives under the UK rule only', () => {
-    const counts = { liveAnswers: 100, abandons: 2, amdFalsePositives: 2 };
+    const counts = {
+      liveAnswers: 100,
+      abandons: 2,
+      amdFalsePositives: 2,
+      machineVerdicts: 0,
+      amdFalsePositivesEstimated: 0,
+    };
     expect(abandonWindow('US', at, counts, 0.03)).toMatchObject({
       from: '2026-10-24T00:00:00.000Z',
       liveAnswers: 100,
@@ -125,7 +131,18 @@ describe('abandonWindow', () => {
 
   it('is within the cap exactly at the cap', () => {
     expect(
-      abandonWindow('US', at, { liveAnswers: 100, abandons: 3, amdFalsePositives: 0 }, 0.03).withinCap,
+      abandonWindow(
+        'US',
+        at,
+        {
+          liveAnswers: 100,
+          abandons: 3,
+          amdFalsePositives: 0,
+          machineVerdicts: 0,
+          amdFalsePositivesEstimated: 0,
+        },
+        0.03,
+      ).withinCap,
     ).toBe(true);
   });
 });
