@@ -17,6 +17,7 @@ import { AgentDrivenRunner } from './agent-driven-runner';
 import { CallReconciler } from './call-reconciler';
 import { CampaignRunner } from './campaign-runner';
 import { PACER_STATE_TTL_MS, PacerStateStore } from './pacer-state-store';
+import { readAllPages } from './read-all-pages';
 
 const DIALED_MODES = new Set(['manual', 'preview', 'progressive', 'predictive']);
 const AGENT_DRIVEN_MODES = new Set(['manual', 'preview']);
@@ -24,6 +25,9 @@ const AGENT_DRIVEN_MODES = new Set(['manual', 'preview']);
 /** Paced (progressive, predictive) or driven by the agents (manual, preview). */
 type Runner = CampaignRunner | AgentDrivenRunner;
 const DRAIN_POLL_MS = 100;
+/** Running campaigns are read this many at a time, up to MAX_CAMPAIGN_PAGES pages a pass. */
+const CAMPAIGN_PAGE = 200;
+const MAX_CAMPAIGN_PAGES = 50;
 
 /**
  * Finds the running campaigns (campaign-service), claims each one it can (ownership in
@@ -112,9 +116,10 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     if (this.passing || this.draining || !this.store) return;
     this.passing = true;
     try {
-      const page = await this.bus.request(campaignRpcs.listCampaigns, { status: ['running'], limit: 100 });
-      const running = new Map(page.items.filter((c) => DIALED_MODES.has(c.mode)).map((c) => [c.id, c]));
-      for (const [id, runner] of this.runners) {
+      const { campaigns, complete } = await this.runningCampaigns();
+      const running = new Map(campaigns.map((c) => [c.id, c]));
+      // Only a complete list says a campaign stopped running.
+      for (const [id, runner] of complete ? this.runners : []) {
         if (!running.has(id)) await this.giveUp(id, runner, 'campaign no longer running');
       }
       for (const campaign of running.values()) await this.claim(campaign);
@@ -123,6 +128,23 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
     } finally {
       this.passing = false;
     }
+  }
+
+  /** Every running campaign with a dialed mode, page by page (a pass must see them all). */
+  private async runningCampaigns(): Promise<{ campaigns: Campaign[]; complete: boolean }> {
+    const { items, complete } = await readAllPages(
+      (cursor) =>
+        this.bus.request(campaignRpcs.listCampaigns, {
+          status: ['running'],
+          limit: CAMPAIGN_PAGE,
+          ...(cursor ? { cursor } : {}),
+        }),
+      MAX_CAMPAIGN_PAGES,
+    );
+    // Beyond MAX_CAMPAIGN_PAGES x CAMPAIGN_PAGE running: say so; `complete` keeps ours running.
+    if (!complete)
+      this.logger.warn({ msg: 'running campaigns beyond what one pass reads', read: items.length });
+    return { campaigns: items.filter((c) => DIALED_MODES.has(c.mode)), complete };
   }
 
   private async claim(campaign: Campaign): Promise<void> {
