@@ -27,13 +27,16 @@ import {
  * scale 0.1: a machine's beep comes at the end of its greeting (8 s greeting: 0.8 s after
  * the answer, before the take-over, heard while nobody owns the call; 35 s: 3.5 s, after
  * the take-over), a person never beeps, so their verdict is the end of the window (the
- * grace minus 0.7 s), which comes only after the take-over.
+ * grace minus 0.7 s), which comes only after the take-over. A last case kills the owner
+ * while the machine message plays (`ats_amd=message`).
  */
 const EARLY_BEEP = '83';
 const LATE_BEEP = '84';
 const PERSON = '85';
 const MESSAGE = '/sounds/amd-takeover-message.wav';
-const EXTENSIONS = ['2111', '2112', '2113', '2114', '2115', '2116', '2117', '2118', '2119', '2120'];
+/** Plays 6 s (60 s simulated): long enough to kill the owner while it plays. */
+const LONG_MESSAGE = '/sounds/amd-takeover-long-message.wav';
+const EXTENSIONS = Array.from({ length: 13 }, (_, i) => String(2111 + i));
 
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
@@ -60,6 +63,7 @@ beforeAll(async () => {
     heartbeatMs: 300,
     scenario: {
       ...base,
+      playback: { ...base.playback, files: { [LONG_MESSAGE]: 60_000 } },
       overrides: [
         { suffix: EARLY_BEEP, behaviour: machine(8_000) },
         { suffix: LATE_BEEP, behaviour: machine(35_000) },
@@ -90,11 +94,110 @@ afterAll(async () => {
 
 const forCampaign = (type: string, campaignId: string) =>
   ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
+const uniqueIdOf = (e: EslEvent) => (e as { uniqueId?: string }).uniqueId;
 const onSwitch = (name: string, callIds: Set<unknown>) =>
-  switchEvents.filter((e) => e.name === name && callIds.has((e as { uniqueId?: string }).uniqueId));
+  switchEvents.filter((e) => e.name === name && callIds.has(uniqueIdOf(e)));
+
+/**
+ * Two replicas started and ready, then a progressive AMD campaign with one agent per
+ * customer (every contact dialed at once, each with its own agent reserved). Returns what
+ * the checks need; the pair is killed after the case.
+ */
+async function startCase(
+  name: string,
+  customers: string[],
+  settings: { graceSeconds: number; action: 'hangup' | 'leaveMessage'; message: string },
+) {
+  const ids = [`${name}-a`, `${name}-b`];
+  const pair = new Map<string, DialerProcess>();
+  afterCase = () => Promise.all([...pair.values()].map((r) => r.kill()));
+  for (const id of ids) {
+    const replica = await startReadyReplica(id, { namespace: stack.topology.namespace, switch: fs });
+    replicas.push(replica);
+    pair.set(id, replica);
+  }
+  const agents = await createAgents(stack.bus, EXTENSIONS.splice(0, customers.length));
+  const phones = customers.map(phoneEnding);
+  const kindOf = new Map(phones.map((p, i) => [p, customers[i]!]));
+  const campaign = await createRunningCampaign(
+    stack.bus,
+    {
+      mode: 'progressive',
+      agents: agents.map((agentId) => ({ agentId })),
+      pacing: { ringTimeoutSeconds: 15, abandonGraceSeconds: settings.graceSeconds },
+      retryRules: { maxTotalAttempts: 1 },
+      compliance: {
+        amd: {
+          enabled: true,
+          action: settings.action,
+          message: { audio: settings.message },
+          falsePositiveRate: 0.1,
+        },
+      },
+    },
+    phones,
+  );
+  const dialed = () => forCampaign('call.dialed', campaign.id);
+  const callsOf = (kinds: string[]) =>
+    new Set(
+      dialed()
+        .filter((d) => kinds.includes(kindOf.get(String(d['phone']))!))
+        .map((d) => d['callId']),
+    );
+  return {
+    agents,
+    phones,
+    campaign,
+    dialed,
+    machines: () => callsOf([EARLY_BEEP, LATE_BEEP]),
+    people: () => callsOf([PERSON]),
+    /** SIGKILL of the replica that dials the campaign; resolves with the one left to take it over. */
+    async killOwner(): Promise<{ owner: string; taker: string; killedAt: number }> {
+      const owner = String(dialed()[0]!['dialerId']);
+      await pair.get(owner)!.kill();
+      return { owner, taker: ids.find((id) => id !== owner)!, killedAt: Date.now() };
+    },
+  };
+}
+
+/** Every contact dialed once and ended once, by the replica that took over; no agent stuck. */
+async function expectCleanEnd(c: Awaited<ReturnType<typeof startCase>>, taker: string) {
+  await waitFor(() => forCampaign('call.ended', c.campaign.id).length >= c.phones.length, {
+    timeoutMs: 40_000,
+    description: 'every call of the campaign to end',
+  });
+  await waitForQuiescence(() => forCampaign('call.ended', c.campaign.id).length, { quietMs: 1_000 });
+  const ended = forCampaign('call.ended', c.campaign.id);
+  expect(ended.map((e) => e['phone']).sort()).toEqual([...c.phones].sort());
+  expect(new Set(ended.map((e) => e['callId']))).toEqual(new Set(c.dialed().map((d) => d['callId'])));
+  for (const e of ended) expect(e['dialerId']).toBe(taker);
+  // No machine ever bridged (the switch's word), each ended as a machine, not a live answer.
+  expect(onSwitch('CHANNEL_BRIDGE', c.machines())).toEqual([]);
+  for (const e of ended.filter((r) => c.machines().has(r['callId'])))
+    expect(e).toMatchObject({ outcome: 'machine', amd: 'machine', liveAnswer: false, agentId: null });
+  // The people reached an agent, each their own (the switch bridged exactly them).
+  const people = c.people();
+  expect(new Set(forCampaign('call.agentConnected', c.campaign.id).map((e) => e['callId']))).toEqual(people);
+  expect(new Set(onSwitch('CHANNEL_BRIDGE', people).map(uniqueIdOf))).toEqual(people);
+  for (const e of ended.filter((r) => people.has(r['callId'])))
+    expect(e).toMatchObject({ outcome: 'answered', amd: 'human', abandoned: false });
+  expect(forCampaign('call.abandoned', c.campaign.id)).toEqual([]);
+  expect(overlappingAgentCalls(calls.events)).toEqual([]);
+  await waitFor(async () => (await agentStates(stack.bus, c.agents)).every((s) => s === 'ready'), {
+    timeoutMs: 15_000,
+    description: 'every agent ready again',
+  });
+}
+
+/** Where the message was played, one uniqueId per playback. */
+const messagesPlayed = (file: string, callIds: Set<unknown>) =>
+  onSwitch('PLAYBACK_START', callIds)
+    .filter((e) => e.headers['Playback-File-Path'] === file)
+    .map(uniqueIdOf)
+    .sort();
 
 // fs-sim only: its machines speak a greeting and beep (sipp sends no audio for mod_avmd to hear).
-describeFsSimOnly('AMD campaign taken over mid-detection (SIGKILL of its replica)', () => {
+describeFsSimOnly('AMD campaign taken over (SIGKILL of its replica)', () => {
   it.each([
     {
       title: 'grace 5 s, leave a message: beeps before and after the take-over, people decided after it',
@@ -110,103 +213,60 @@ describeFsSimOnly('AMD campaign taken over mid-detection (SIGKILL of its replica
       customers: [EARLY_BEEP, EARLY_BEEP, PERSON, PERSON],
     },
   ])(
-    '$title: no machine ever reaches an agent, the people do, one outcome per contact, no agent stuck',
+    'mid-detection, $title: no machine ever reaches an agent, the people do, one outcome per contact, no agent stuck',
     async ({ graceSeconds, action, customers }) => {
-      const seats = EXTENSIONS.splice(0, customers.length);
-      const ids = [`amd-takeover-a-${graceSeconds}`, `amd-takeover-b-${graceSeconds}`];
-      const pair = new Map<string, DialerProcess>();
-      for (const id of ids) {
-        const replica = await startReadyReplica(id, { namespace: stack.topology.namespace, switch: fs });
-        replicas.push(replica);
-        pair.set(id, replica);
-      }
-      // The next case starts with a pair of its own.
-      afterCase = () => Promise.all([...pair.values()].map((r) => r.kill()));
-      const agents = await createAgents(stack.bus, seats);
-      const phones = customers.map(phoneEnding);
-      const kindOf = new Map(phones.map((p, i) => [p, customers[i]!]));
-      // Progressive: every contact is dialed at once, each with its own agent reserved.
-      const campaign = await createRunningCampaign(
-        stack.bus,
-        {
-          mode: 'progressive',
-          agents: agents.map((agentId) => ({ agentId })),
-          pacing: { ringTimeoutSeconds: 15, abandonGraceSeconds: graceSeconds },
-          retryRules: { maxTotalAttempts: 1 },
-          compliance: {
-            amd: { enabled: true, action, message: { audio: MESSAGE }, falsePositiveRate: 0.1 },
-          },
-        },
-        phones,
-      );
-      const dialed = () => forCampaign('call.dialed', campaign.id);
+      const c = await startCase(`amd-detecting-${graceSeconds}`, customers, {
+        graceSeconds,
+        action,
+        message: MESSAGE,
+      });
       const answeredOnSwitch = () =>
         switchEvents.filter(
-          (e) => e.name === 'CHANNEL_ANSWER' && e.headers['variable_ats_campaign_id'] === campaign.id,
+          (e) => e.name === 'CHANNEL_ANSWER' && e.headers['variable_ats_campaign_id'] === c.campaign.id,
         );
-
-      // Kill the owner the moment every customer has answered: all in detection.
+      // Killed the moment every customer has answered: all in detection.
       await waitFor(() => answeredOnSwitch().length >= customers.length, { timeoutMs: 20_000 });
-      const owner = String(dialed()[0]!['dialerId']);
-      await pair.get(owner)!.kill();
-      const killedAt = Date.now();
-      expect(dialed()).toHaveLength(customers.length);
-      expect(new Set(dialed().map((d) => d['dialerId']))).toEqual(new Set([owner]));
+      const { owner, taker, killedAt } = await c.killOwner();
+      expect(c.dialed()).toHaveLength(customers.length);
+      expect(new Set(c.dialed().map((d) => d['dialerId']))).toEqual(new Set([owner]));
       // No verdict yet (call.answered is published with it) and nothing ended.
-      expect(forCampaign('call.answered', campaign.id)).toEqual([]);
-      expect(forCampaign('call.ended', campaign.id)).toEqual([]);
-      const taker = ids.find((id) => id !== owner)!;
+      expect(forCampaign('call.answered', c.campaign.id)).toEqual([]);
+      expect(forCampaign('call.ended', c.campaign.id)).toEqual([]);
 
-      await waitFor(() => forCampaign('call.ended', campaign.id).length >= customers.length, {
-        timeoutMs: 40_000,
-        description: 'every call of the campaign to end',
-      });
-      await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length, { quietMs: 1_000 });
-
-      const phoneOf = new Map(dialed().map((d) => [d['callId'], String(d['phone'])]));
-      const callsOf = (kinds: string[]) =>
-        new Set([...phoneOf].filter(([, phone]) => kinds.includes(kindOf.get(phone)!)).map(([id]) => id));
-      const machines = callsOf([EARLY_BEEP, LATE_BEEP]);
-      const people = callsOf([PERSON]);
-
-      // Every contact dialed once and ended once, by the replica that took over.
-      const ended = forCampaign('call.ended', campaign.id);
-      expect(ended.map((e) => e['phone']).sort()).toEqual([...phones].sort());
-      expect(new Set(ended.map((e) => e['callId']))).toEqual(new Set(phoneOf.keys()));
-      for (const e of ended) expect(e['dialerId']).toBe(taker);
-
-      // No machine ever bridged (the switch's word), each ended as a machine, not a live answer.
-      expect(onSwitch('CHANNEL_BRIDGE', machines)).toEqual([]);
-      for (const e of ended.filter((r) => machines.has(r['callId'])))
-        expect(e).toMatchObject({ outcome: 'machine', amd: 'machine', liveAnswer: false, agentId: null });
+      await expectCleanEnd(c, taker);
       // Every machine beeped after the kill: the verdict was the taker's.
-      for (const beep of onSwitch('CUSTOM', machines))
+      for (const beep of onSwitch('CUSTOM', c.machines()))
         expect(beep.timestampUs / 1000).toBeGreaterThanOrEqual(killedAt - 50);
-      if (action === 'leaveMessage') {
-        // The message left once on every machine, never on a person.
-        const played = onSwitch('PLAYBACK_START', new Set([...machines, ...people])).filter(
-          (e) => e.headers['Playback-File-Path'] === MESSAGE,
+      // The message left once on every machine, never on a person.
+      if (action === 'leaveMessage')
+        expect(messagesPlayed(MESSAGE, new Set([...c.machines(), ...c.people()]))).toEqual(
+          [...c.machines()].sort(),
         );
-        expect(played.map((e) => (e as { uniqueId: string }).uniqueId).sort()).toEqual([...machines].sort());
-      }
-
-      // The people reached their agent through the taker, each its own.
-      const connected = forCampaign('call.agentConnected', campaign.id);
-      expect(new Set(connected.map((c) => c['callId']))).toEqual(people);
-      expect(
-        new Set(onSwitch('CHANNEL_BRIDGE', people).map((e) => (e as { uniqueId: string }).uniqueId)),
-      ).toEqual(people);
-      for (const e of ended.filter((r) => people.has(r['callId'])))
-        expect(e).toMatchObject({ outcome: 'answered', amd: 'human', abandoned: false });
-      expect(forCampaign('call.abandoned', campaign.id)).toEqual([]);
-      expect(overlappingAgentCalls(calls.events)).toEqual([]);
-
-      // No agent stuck: the reservations of the machines' calls went back, the people's calls ended.
-      await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'), {
-        timeoutMs: 15_000,
-        description: 'every agent ready again',
-      });
     },
     120_000,
   );
+
+  it('while the machine message plays: not left twice, ended as machine by the taker; a person already with an agent stays there', async () => {
+    const c = await startCase('amd-message', [EARLY_BEEP, EARLY_BEEP, PERSON], {
+      graceSeconds: 2,
+      action: 'leaveMessage',
+      message: LONG_MESSAGE,
+    });
+    // Killed once both machines are being left the (6 s) message and the person is with an agent.
+    await waitFor(
+      () =>
+        messagesPlayed(LONG_MESSAGE, c.machines()).length === 2 &&
+        forCampaign('call.agentConnected', c.campaign.id).length === 1,
+      { timeoutMs: 20_000 },
+    );
+    const { taker, killedAt } = await c.killOwner();
+    expect(forCampaign('call.ended', c.campaign.id)).toEqual([]);
+    await expectCleanEnd(c, taker);
+    expect(messagesPlayed(LONG_MESSAGE, new Set([...c.machines(), ...c.people()]))).toEqual(
+      [...c.machines()].sort(),
+    );
+    // Each machine hung up by the message's own end, after the take-over.
+    for (const e of forCampaign('call.ended', c.campaign.id).filter((r) => c.machines().has(r['callId'])))
+      expect(Date.parse(e['endedAt'] as string)).toBeGreaterThan(killedAt);
+  }, 120_000);
 });
