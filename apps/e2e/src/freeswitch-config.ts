@@ -147,6 +147,7 @@ export const FREESWITCH_MODULES: Record<
       'uuid_kill',
       'uuid_setvar',
       'uuid_getvar',
+      'uuid_dump',
       'uuid_record',
       'show',
       'status',

@@ -325,6 +325,8 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
       ],
       ['uuid_setvar', `uuid_setvar ${cust} ${CHANNEL_VARS.dialerId} conformance-2`, /^\+OK/],
       ['uuid_getvar', `uuid_getvar ${cust} ${CHANNEL_VARS.dialerId}`, /^conformance-2$/],
+      // A take-over reads each leg's variables in one dump (call-reconciler).
+      ['uuid_dump', `uuid_dump ${cust} json`, /"variable_ats_dialer_id":"conformance-2"/],
       ['show', 'show channels as json', /"row_count":\s*[2-9]/],
       ['uuid_bridge', `uuid_bridge ${cust} ${agent}`, /^\+OK/, seen('CHANNEL_BRIDGE', cust)],
       [
