@@ -66,6 +66,17 @@ describe('AgentStatusView', () => {
     expect(view.all().find((s) => s.agentId === A)?.state).toBe('on_call');
   });
 
+  it('keeps only the campaign’s own agents from a delta that answers for every agent that changed', () => {
+    const members = new Set([A, B]);
+    const view = new AgentStatusView();
+    view.apply(view.nextRead(FILTER, 0), { items: [status(A, 1), status(B, 1)], asOf: at(0) }, 0, members);
+    const delta = view.nextRead(FILTER, 200);
+    expect(view.apply(delta, { items: [status(B, 2), status(C, 9)], asOf: at(200) }, 200, members)).toEqual([
+      status(B, 2),
+    ]);
+    expect(ids(view)).toEqual(['a@1', 'b@2']);
+  });
+
   it('keeps agents in agent id order whatever order the replies give them', () => {
     const view = primed();
     const read = view.nextRead(FILTER, 200);

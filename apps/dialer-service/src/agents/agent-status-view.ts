@@ -61,15 +61,22 @@ export class AgentStatusView {
 
   /**
    * Merges the reply of `read`; returns the statuses that are news (a version above the
-   * one held, or an agent not held), in the reply's order.
+   * one held, or an agent not held), in the reply's order. `members`: only these agents
+   * are kept (a delta read without the ids, which answers for every agent that changed).
    */
-  apply(read: AgentStatusRead, reply: ListAgentStatusesReply, nowMs: number): AgentStatus[] {
+  apply(
+    read: AgentStatusRead,
+    reply: ListAgentStatusesReply,
+    nowMs: number,
+    members?: ReadonlySet<string>,
+  ): AgentStatus[] {
     this.counters.statusesReceived += reply.items.length;
     const changed: AgentStatus[] = [];
     if (read.full) {
       this.counters.fullReads++;
       const present = new Set<string>();
-      for (const status of reply.items) present.add(status.agentId);
+      for (const status of reply.items)
+        if (!members || members.has(status.agentId)) present.add(status.agentId);
       for (const agentId of [...this.agents.keys()]) {
         if (!present.has(agentId)) {
           this.agents.delete(agentId);
@@ -84,6 +91,7 @@ export class AgentStatusView {
       if (read.filterKey !== this.filterKey) return changed;
     }
     for (const status of reply.items) {
+      if (members && !members.has(status.agentId)) continue;
       const held = this.agents.get(status.agentId);
       if (held && held.version >= status.version) continue;
       this.agents.set(status.agentId, status);

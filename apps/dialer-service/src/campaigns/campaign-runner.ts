@@ -7,6 +7,7 @@ import {
   reserveAgentRpc,
   type AgentStatus,
   type Campaign,
+  type LeasedContact,
 } from '@autotelesale/contracts';
 import type { NatsBus } from '@autotelesale/messaging';
 import {
@@ -64,6 +65,15 @@ const AGENT_STATE: Record<AgentStatus['state'], AgentSnapshot['state']> = {
   wrap_up: 'wrapping',
 };
 
+/** Which agents a campaign's reads ask for: by id and/or group (agent-service ANDs them). */
+interface AgentFilter {
+  agentIds: string[] | undefined;
+  groupIds: string[] | undefined;
+  /** The ids as a set, to keep a delta's statuses to the campaign's own agents. */
+  members: ReadonlySet<string> | undefined;
+  key: string;
+}
+
 export function pacerFor(campaign: Campaign): Pacer {
   switch (campaign.mode) {
     case 'predictive':
@@ -110,6 +120,8 @@ export class CampaignRunner {
   private throttleState: ThrottleDecision['state'] = 'normal';
   /** Wrap-ups as agent-service times them, for the forecast of when busy agents free up. */
   readonly agentFeed = new AgentStateFeed();
+  /** Leased contacts whose dial clearance is awaited (id -> when leased), counted as ringing calls. */
+  private readonly pendingDials = new Map<string, number>();
   /** The agents' live states, followed by deltas (one read per tick). */
   readonly agentView = new AgentStatusView();
   /** Sums since the last pacing summary (the log line that shows why agents wait, or not). */
@@ -251,7 +263,9 @@ export class CampaignRunner {
     this.counters.ticks++;
     const { agentLegs, calls } = this.deps;
     const c = this.campaign;
+    const readStarted = Date.now();
     const statuses = await this.readAgents();
+    this.summary.readMs += Date.now() - readStarted;
     agentLegs.sync(statuses, this.nodeId);
     if (this.stopped) return;
     const now = Date.now();
@@ -269,6 +283,9 @@ export class CampaignRunner {
       const snapshot = callSnapshot(call.state, now);
       if (snapshot) snapshotCalls.push(snapshot);
     }
+    // Leased contacts still being cleared are calls about to ring (dialPredictive).
+    for (const [id, since] of this.pendingDials)
+      snapshotCalls.push({ id, state: 'ringing', dialedAt: since / 1000 });
     const decision = this.pacer.decide({ now: now / 1000, agents, calls: snapshotCalls });
     let dials = Math.min(decision.dials, MAX_DIALS_PER_TICK);
     if (c.mode === 'predictive')
@@ -297,18 +314,40 @@ export class CampaignRunner {
    * that dropped is called again even when its agent's state did not change).
    */
   private async readAgents(): Promise<readonly AgentStatus[]> {
-    const c = this.campaign;
-    const agentIds = c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined;
-    const groupIds = c.agentGroupId ? [c.agentGroupId] : undefined;
-    const read = this.agentView.nextRead(JSON.stringify([agentIds ?? null, groupIds ?? null]), Date.now());
+    const filter = this.agentFilter();
+    const read = this.agentView.nextRead(filter.key, Date.now());
+    // A delta names no agents: it is what changed since the cursor (a few dozen agents),
+    // kept here only for the campaign's own, instead of 1,200 ids (47 KB) sent and
+    // validated on every tick.
     const reply = await this.deps.bus.request(listAgentStatusesRpc, {
-      agentIds,
-      groupIds,
+      agentIds: read.full ? filter.agentIds : undefined,
+      groupIds: filter.groupIds,
       changedSince: read.changedSince,
     });
-    const changed = this.agentView.apply(read, reply, Date.now());
+    const changed = this.agentView.apply(read, reply, Date.now(), filter.members);
     for (const event of this.agentFeed.update(changed)) this.pacer.observe(event);
     return this.agentView.all();
+  }
+
+  private filterMemo:
+    (AgentFilter & { agents: Campaign['agents']; groupId: string | null | undefined }) | undefined;
+
+  /** The campaign's agents as a read filter, rebuilt only when the campaign's assignment changes. */
+  private agentFilter(): AgentFilter {
+    const c = this.campaign;
+    const memo = this.filterMemo;
+    if (memo && memo.agents === c.agents && memo.groupId === c.agentGroupId) return memo;
+    const agentIds = c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined;
+    const groupIds = c.agentGroupId ? [c.agentGroupId] : undefined;
+    this.filterMemo = {
+      agents: c.agents,
+      groupId: c.agentGroupId,
+      agentIds,
+      groupIds,
+      members: agentIds ? new Set(agentIds) : undefined,
+      key: JSON.stringify([agentIds ?? null, groupIds ?? null]),
+    };
+    return this.filterMemo;
   }
 
   /**
@@ -341,7 +380,16 @@ export class CampaignRunner {
     return result.dials;
   }
 
+  /**
+   * Leases the contacts, then clears and dials each as its clearance arrives, without
+   * holding the tick: waiting for the slowest of up to 50 clearances made a tick last
+   * 500-650 ms under load (bench, 100 attempts/s), so the campaign paced 1.5 times a
+   * second in bursts of 50 dials (and 50 answers, and 50 reserves). The contacts still
+   * being cleared count as calls ringing in the next decisions (`pendingDials`), so no
+   * tick dials for agents that a cleared-but-not-yet-dialed call will need.
+   */
   private async dialPredictive(dials: number, agents: AgentSnapshot[]): Promise<void> {
+    const leaseStarted = Date.now();
     const reply = await this.deps.bus.request(campaignRpcs.leaseContacts, {
       campaignId: this.campaign.id,
       dialerId: this.deps.dialerId,
@@ -349,22 +397,27 @@ export class CampaignRunner {
       leaseSeconds: LEASE_SECONDS,
       agentIds: agents.filter((a) => a.state === 'ready').map((a) => a.id),
     });
+    this.summary.leaseMs += Date.now() - leaseStarted;
+    this.summary.leases++;
     if (reply.contacts.length < dials) this.counters.leaseShortfalls++;
-    // Compliance right before the originate: every rule again at this instant (issue 8).
-    const cleared = await Promise.all(
-      reply.contacts.map((contact) =>
-        this.stopped ? true : clearedToDial(this.deps.bus, this.deps.dialerId, contact, this.deps.logger),
-      ),
-    );
-    for (const [i, contact] of reply.contacts.entries()) {
-      if (this.stopped) {
-        await this.releaseLeases([contact.attemptId]);
-        continue;
-      }
-      if (!cleared[i]) continue;
-      this.counters.dialed++;
-      void this.deps.calls.dial(this.campaign, contact, this.nodeId);
+    for (const contact of reply.contacts) {
+      const id = `pending-${contact.attemptId}`;
+      this.pendingDials.set(id, Date.now());
+      // Compliance right before the originate: every rule again at this instant (issue 8).
+      void this.clearThenDial(contact).finally(() => this.pendingDials.delete(id));
     }
+  }
+
+  private async clearThenDial(contact: LeasedContact): Promise<void> {
+    if (this.stopped) return this.releaseLeases([contact.attemptId]);
+    const cleared = await clearedToDial(this.deps.bus, this.deps.dialerId, contact, this.deps.logger);
+    if (this.stopped) {
+      if (cleared) await this.releaseLeases([contact.attemptId]);
+      return;
+    }
+    if (!cleared) return;
+    this.counters.dialed++;
+    void this.deps.calls.dial(this.campaign, contact, this.nodeId);
   }
 
   /** Progressive: an agent is reserved (with its leg) before each dial, then one contact leased for it. */
@@ -450,6 +503,9 @@ export class CampaignRunner {
       seconds: (now - sum.from) / 1000,
       ticks: sum.ticks,
       tickMs: Math.round(sum.tickMs / sum.ticks),
+      // Where a tick's time goes: reading the agents, and leasing (per lease request).
+      agentReadMs: Math.round(sum.readMs / sum.ticks),
+      leaseMs: sum.leases > 0 ? Math.round(sum.leaseMs / sum.leases) : 0,
       readyAgents: avg(sum.ready),
       workingAgents: avg(sum.working),
       callsInFlight: avg(sum.inFlight),
@@ -503,7 +559,19 @@ export class CampaignRunner {
 }
 
 function newSummary(from: number) {
-  return { from, ticks: 0, tickMs: 0, ready: 0, working: 0, inFlight: 0, decided: 0, idleTicks: 0 };
+  return {
+    from,
+    ticks: 0,
+    tickMs: 0,
+    readMs: 0,
+    leaseMs: 0,
+    leases: 0,
+    ready: 0,
+    working: 0,
+    inFlight: 0,
+    decided: 0,
+    idleTicks: 0,
+  };
 }
 
 /**
