@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECORDING_DEFAULTS, RecordingSettings, RecordingSettingsInput } from './recording.schemas';
 
 /**
  * Campaigns: what a supervisor configures, as stored and returned by campaign-service.
@@ -339,6 +340,8 @@ const settingsShape = {
   dispositionSet: DispositionSet,
   /** Holidays, the per-number daily cap and AMD (campaigns stored before it get the defaults). */
   compliance: ComplianceSettings.default(COMPLIANCE_DEFAULTS),
+  /** Call recording (campaigns stored before it: not recorded). */
+  recording: RecordingSettings.default(RECORDING_DEFAULTS),
 };
 
 export const CampaignSettings = z.object(settingsShape);
@@ -362,6 +365,7 @@ export const CampaignSettingsPatch = z
     agentGroupId: settingsShape.agentGroupId,
     dispositionSet: DispositionSet,
     compliance: ComplianceSettingsInput,
+    recording: RecordingSettingsInput,
   })
   .partial()
   .strict();
@@ -437,6 +441,7 @@ export const CAMPAIGN_DEFAULTS: Omit<CampaignSettings, 'name' | 'mode'> = {
     fields: [],
   },
   compliance: COMPLIANCE_DEFAULTS,
+  recording: RECORDING_DEFAULTS,
 };
 
 export const CampaignStats = z.object({

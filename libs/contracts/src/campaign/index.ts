@@ -1,4 +1,5 @@
 export * from './campaign.schemas';
+export * from './recording.schemas';
 export * from './contact-list.schemas';
 export * from './contact.schemas';
 export * from './disposition.schemas';
