@@ -26,6 +26,12 @@ export const CHANNEL_VARS = {
    * machine message's own dialplan (`message`).
    */
   amd: 'ats_amd',
+  /**
+   * The file a recording of the customer leg is written to, set once the switch accepted
+   * `uuid_record ... start` (`+OK`), so that a replica taking the call over reports it in
+   * `call.ended` (read back with `parseRecordingMark`).
+   */
+  recordingPath: 'ats_recording_path',
 } as const;
 
 export const AMD_MARKS = ['detecting', 'human', 'machine', 'message'] as const;

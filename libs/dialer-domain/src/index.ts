@@ -5,3 +5,4 @@ export * from './campaign-ownership';
 export * from './channel-variables';
 export * from './originate-plan';
 export * from './preview-offer';
+export * from './recording-path';
