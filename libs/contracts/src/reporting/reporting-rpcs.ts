@@ -146,6 +146,28 @@ export type QueryKpisReply = z.infer<typeof QueryKpisReply>;
 export const queryKpisRpc = defineRpc('reporting', 'kpis.query', QueryKpisRequest, QueryKpisReply);
 
 /**
+ * The rows of `kpis.query` as CSV chunks, exactly like `calls.exportCsv`: ask with no
+ * cursor, then with each `nextCursor` (and the same query) until it is null, and
+ * concatenate the chunks. One line per group and bucket; the columns are reporting-domain's
+ * KPI_CSV_COLUMNS (a KPI per column, units in the headers).
+ */
+export const ExportKpisCsvRequest = z
+  .object({
+    query: QueryKpisRequest,
+    /** Rows per chunk at most (a chunk also stops at CSV_CHUNK_MAX_BYTES). */
+    maxRows: z.number().int().min(1).max(5_000).default(1_000),
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .strict();
+export type ExportKpisCsvRequest = z.infer<typeof ExportKpisCsvRequest>;
+export const exportKpisCsvRpc = defineRpc(
+  'reporting',
+  'kpis.exportCsv',
+  ExportKpisCsvRequest,
+  ExportCallRecordsReply,
+);
+
+/**
  * A campaign's KPIs beside what manual dialing would have given on the same attempts
  * (the demo's table and its `--json` file), estimated from the campaign's own call
  * records: each attempt costs a manual agent the dialing overhead and its ring time, each
