@@ -12,5 +12,6 @@ export * from './kpis/manual-baseline';
 export * from './csv/csv-cells';
 export * from './csv/call-csv';
 export * from './csv/inbound-rejection-csv';
+export * from './csv/kpi-csv';
 export * from './paging/keyset-cursor';
 export * from './kpis/format-comparison';
