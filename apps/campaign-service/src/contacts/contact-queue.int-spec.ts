@@ -68,6 +68,41 @@ describe('the contact queue', () => {
     expect((await lease(campaign.id, 'd1', 1)).campaignStatus).toBe('paused');
   });
 
+  it('works callbacks first in, first out whatever the contacts’ priorities, then the rest by priority', async () => {
+    const campaign = await createCampaign(service.bus, {}, false);
+    await importContent(service.bus, campaign.id, csvOf(5, 500));
+    const all = (await service.bus.request(campaignRpcs.listContacts, { campaignId: campaign.id, limit: 10 }))
+      .items;
+    const byPhone = (i: number) => all.find((c) => c.phone === vnMobile(500 + i).e164)!;
+    await service.bus.request(campaignRpcs.setPriority, {
+      campaignId: campaign.id,
+      contactIds: [byPhone(1).id, byPhone(4).id],
+      priority: 90,
+    });
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    // Asked for in this order: a low-priority contact first, a high-priority one last.
+    for (const [i, m] of [
+      [0, 30],
+      [2, 20],
+      [1, 10],
+    ] as const)
+      await service.bus.request(campaignRpcs.scheduleCallback, {
+        campaignId: campaign.id,
+        contactId: byPhone(i).id,
+        dueAt: minutesAgo(m),
+      });
+    await service.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'start' });
+
+    const leased = await lease(campaign.id, 'd1', 10);
+    expect(leased.contacts.map((c) => c.id)).toEqual([
+      byPhone(0).id, // callbacks, by when they fell due
+      byPhone(2).id,
+      byPhone(1).id, // priority 90, but its callback came last
+      byPhone(4).id, // then the rest: priority 90 first
+      byPhone(3).id,
+    ]);
+  });
+
   it('never leases a contact to two of 8 concurrent lessees, and hands out every contact', async () => {
     const campaign = await createCampaign(service.bus);
     await importContent(service.bus, campaign.id, csvOf(2_000, 10_000));

@@ -40,6 +40,7 @@ import { CampaignMetrics } from '../metrics/campaign-metrics';
 import { loadSegmentFilter } from './contact-selector-sql';
 import { segmentFilterSql } from './contact-filter-sql';
 import { DialClearanceService, type LeasedNumberFacts } from '../compliance/dial-clearance.service';
+import { compareQueueOrder, QUEUE_ORDER } from './queue-order';
 
 const SWEEP_INTERVAL_MS = Number(process.env['ATS_CAMPAIGN_LEASE_SWEEP_MS'] ?? 1_000);
 const RECLAIM_BATCH = 1_000;
@@ -238,7 +239,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
        ), picked AS (
          SELECT c.id FROM contact c
           WHERE ${clauses.join(' AND ')} AND (SELECT status FROM camp) = 'running'
-          ORDER BY c.lane, c.priority DESC, c.due_at, c.id
+          ORDER BY ${QUEUE_ORDER}
           LIMIT $2
           FOR UPDATE SKIP LOCKED
        ), leased AS (
@@ -268,13 +269,7 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
          FROM leased c CROSS JOIN waiting LEFT JOIN callback cb ON cb.id = c.callback_id`,
       params,
     );
-    rows.sort(
-      (a, b) =>
-        a.lane - b.lane ||
-        b.priority - a.priority ||
-        a.due_at!.getTime() - b.due_at!.getTime() ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    rows.sort(compareQueueOrder);
     return {
       status: rows[0]?.campaign_status ?? null,
       expired: rows[0]?.expired ?? false,

@@ -18,6 +18,7 @@ import { CONTACT_WITH_CALLBACK, JOIN_CALLBACK, toContact, type ContactRow } from
 import { segmentFilterSql } from './contact-filter-sql';
 import { selectorSql } from './contact-selector-sql';
 import { PrismaService } from '../db/prisma.service';
+import { QUEUE_ORDER } from './queue-order';
 
 /** Reading contacts, priorities, splitting among agents, segments. */
 @Injectable()
@@ -116,7 +117,7 @@ export class ContactService {
         tx,
         `SELECT c.id FROM contact c WHERE ${where} AND c.status <> 'done'
            ${request.onlyUnassigned ? 'AND c.owner_agent_id IS NULL' : ''}
-         ORDER BY c.lane, c.priority DESC, c.due_at, c.id FOR UPDATE`,
+         ORDER BY ${QUEUE_ORDER} FOR UPDATE`,
         params,
       );
       const owners = dealContacts(rows.length, request.agents);

@@ -256,7 +256,7 @@ export type LeasedContact = z.infer<typeof LeasedContact>;
 export const LeaseContactsReply = z.object({
   /** Leases are granted only while the campaign is running: stop asking when it is not. */
   campaignStatus: z.string(),
-  /** Callbacks first, then higher priority, then earliest due. */
+  /** Callbacks first, first in first out (by when each fell due); then higher priority, then earliest due. */
   contacts: z.array(LeasedContact),
   /** With `contactIds`: the asked contacts not leased, and why. */
   refused: z.array(z.object({ contactId: Uuid, reason: LeaseRefusalReason })).optional(),
