@@ -16,6 +16,7 @@ import { AbandonWindowsUseCase } from './kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from './kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from './kpis/compare-manual.use-case';
 import { DialRefusalsUseCase } from './kpis/dial-refusals.use-case';
+import { ExportKpisCsvUseCase } from './kpis/export-kpis-csv.use-case';
 import { QueryKpisUseCase } from './kpis/query-kpis.use-case';
 import { ReportingMetrics } from './metrics/reporting-metrics';
 import { ExportCallRecordsUseCase } from './records/export-call-records.use-case';
@@ -38,6 +39,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'reporting', databa
     ListCallRecordsUseCase,
     ExportCallRecordsUseCase,
     QueryKpisUseCase,
+    ExportKpisCsvUseCase,
     CompareManualUseCase,
     AbandonWindowsUseCase,
     AgentStateTimesUseCase,

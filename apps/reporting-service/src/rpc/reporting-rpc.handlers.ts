@@ -8,6 +8,7 @@ import {
   dialRefusalsRpc,
   exportCallRecordsRpc,
   exportInboundRejectionsRpc,
+  exportKpisCsvRpc,
   listCallRecordsRpc,
   listInboundRejectionsRpc,
   queryKpisRpc,
@@ -22,6 +23,7 @@ import { AbandonWindowsUseCase } from '../kpis/abandon-windows.use-case';
 import { AgentStateTimesUseCase } from '../kpis/agent-state-times.use-case';
 import { CompareManualUseCase } from '../kpis/compare-manual.use-case';
 import { DialRefusalsUseCase } from '../kpis/dial-refusals.use-case';
+import { ExportKpisCsvUseCase } from '../kpis/export-kpis-csv.use-case';
 import { QueryKpisUseCase } from '../kpis/query-kpis.use-case';
 import { ExportCallRecordsUseCase } from '../records/export-call-records.use-case';
 import { ListCallRecordsUseCase } from '../records/list-call-records.use-case';
@@ -37,6 +39,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     private readonly listCalls: ListCallRecordsUseCase,
     private readonly exportCalls: ExportCallRecordsUseCase,
     private readonly kpis: QueryKpisUseCase,
+    private readonly exportKpis: ExportKpisCsvUseCase,
     private readonly compareManual: CompareManualUseCase,
     private readonly abandonWindows: AbandonWindowsUseCase,
     private readonly agentStateTimes: AgentStateTimesUseCase,
@@ -50,6 +53,7 @@ export class ReportingRpcHandlers implements OnApplicationBootstrap, OnModuleDes
     this.serve(listCallRecordsRpc, (r) => this.listCalls.execute(r));
     this.serve(exportCallRecordsRpc, (r) => this.exportCalls.execute(r));
     this.serve(queryKpisRpc, (r) => this.kpis.execute(r));
+    this.serve(exportKpisCsvRpc, (r) => this.exportKpis.execute(r));
     this.serve(compareManualRpc, (r) => this.compareManual.execute(r));
     this.serve(abandonWindowsRpc, (r) => this.abandonWindows.execute(r));
     this.serve(agentStateTimesRpc, (r) => this.agentStateTimes.execute(r));
