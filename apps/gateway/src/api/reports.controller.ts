@@ -15,12 +15,14 @@ import {
   dialRefusalsRpc,
   exportCallRecordsRpc,
   exportInboundRejectionsRpc,
+  exportKpisCsvRpc,
   listCallRecordsRpc,
   listInboundRejectionsRpc,
   queryKpisRpc,
   type CallRecordFilter,
   type ExportCallRecordsReply,
   type InboundRejectionFilter,
+  type QueryKpisRequest,
   type ReportedCall,
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
@@ -78,6 +80,20 @@ function callFilter(query: CallRecordsCsvQueryT, principal: Principal): CallReco
   };
 }
 
+/**
+ * The KPI query a caller may make: an agent only its own KPIs (`groupBy=agent`; another
+ * agent id is NOT_FOUND, as everywhere), admins and supervisors anything.
+ */
+function kpiQuery(query: KpisQueryT, principal: Principal): QueryKpisRequest {
+  if (principal.role !== 'agent') return query;
+  if (query.groupBy !== 'agent')
+    throw new AtsError('FORBIDDEN', 'an agent may only see its own KPIs: use groupBy=agent', {
+      groupBy: query.groupBy,
+    });
+  requireAgentAccess(principal, query.agentIds ?? []);
+  return { ...query, agentIds: [principal.agentId!] };
+}
+
 function inboundRejectionFilter(query: InboundRejectionsCsvQueryT): InboundRejectionFilter {
   return { from: query.from, to: query.to, callerNumber: query.callerNumber, list: query.list };
 }
@@ -117,7 +133,7 @@ function recordingLink(path: string | null): string | null {
 
 /**
  * Reports (answered by reporting-service over NATS): KPIs per campaign, agent and
- * interval, the manual-dialing comparison, the regulator's abandon windows, call records
+ * interval (JSON and CSV), the manual-dialing comparison, the regulator's abandon windows, call records
  * (list and CSV export), agent state times, the dials compliance refused (list and CSV)
  * and the inbound calls the gate refused (list and CSV). Admins and supervisors see
  * everything; an agent sees only its own calls, KPIs and times (another agent id is
@@ -138,15 +154,35 @@ export class ReportsController {
   @Roles('admin', 'supervisor', 'agent')
   @ZodResponse(200, QueryKpisReply)
   kpis(@ZodQuery(KpisQuery) query: KpisQueryT, @CurrentPrincipal() principal: Principal) {
-    if (principal.role === 'agent') {
-      if (query.groupBy !== 'agent')
-        throw new AtsError('FORBIDDEN', 'an agent may only see its own KPIs: use groupBy=agent', {
-          groupBy: query.groupBy,
-        });
-      requireAgentAccess(principal, query.agentIds ?? []);
-      return this.bus.request(queryKpisRpc, { ...query, agentIds: [principal.agentId!] });
-    }
-    return this.bus.request(queryKpisRpc, query);
+    return this.bus.request(queryKpisRpc, kpiQuery(query, principal));
+  }
+
+  /**
+   * The same KPIs as one CSV file (RFC 4180, UTF-8, CRLF, a header row), streamed: the
+   * same query and the same rules (an agent: `groupBy=agent`, its own), one line per group
+   * and bucket (`campaign_id`, `agent_id`, `bucket_start`, `bucket_end`), one column per
+   * KPI with its unit in the name (`abandon_rate`, `talk_minutes_per_agent_hour`,
+   * `average_handle_seconds`, `answer_to_agent_p99_ms`, `sale_value`...). Rates are
+   * fractions; numbers have the JSON reply's digits, a `.` and no exponent. Text cells a
+   * spreadsheet would run as a formula carry a leading `'`.
+   */
+  @Get('kpis.csv')
+  @Roles('admin', 'supervisor', 'agent')
+  @ApiProduces('text/csv')
+  @ApiResponse({ status: 200, description: 'CSV file', schema: { type: 'string' } })
+  async kpisCsv(
+    @ZodQuery(KpisQuery) query: KpisQueryT,
+    @CurrentPrincipal() principal: Principal,
+    @Res() response: Response,
+  ): Promise<void> {
+    const kpis = kpiQuery(query, principal);
+    await streamCsv(response, (cursor) =>
+      this.bus.request(
+        exportKpisCsvRpc,
+        { query: kpis, maxRows: CSV_ROWS_PER_CHUNK, cursor },
+        { timeoutMs: CSV_CHUNK_TIMEOUT_MS },
+      ),
+    );
   }
 
   /** A campaign's KPIs beside an estimate of manual dialing of the same attempts. */
