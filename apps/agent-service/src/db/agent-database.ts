@@ -90,6 +90,19 @@ export class AgentDatabase {
   async query<R extends QueryResultRow>(text: string, values?: unknown[]) {
     return this.pool.query<R>(text, values);
   }
+
+  /**
+   * Runs `work` on one connection, outside a transaction (each statement its own
+   * snapshot): statements that must run in order without waiting for the pool between them.
+   */
+  async session<T>(work: (client: Pick<PoolClient, 'query'>) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
 }
 
 export function notFound(what: string, id: string): AtsError {

@@ -69,25 +69,35 @@ export class AgentStatesUseCases {
     states?: AgentState[];
     changedSince?: string;
   }): Promise<{ items: AgentStatus[]; asOf: string }> {
-    const clock = await this.db.query<{ as_of: Date }>(
-      `SELECT least(clock_timestamp(),
-                    (SELECT min(xact_start) FROM pg_stat_activity
-                      WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()))
-                AS as_of`,
-    );
-    const { rows } = await this.db.query<AgentRow>(
-      `${SELECT_AGENT}
-        WHERE ($1::uuid[] IS NULL OR a.agent_id = ANY($1::uuid[]))
-          AND ($2::uuid[] IS NULL OR EXISTS (SELECT 1 FROM agent_group_member m
-                                              WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
-          AND ($3::agent_state[] IS NULL OR a.state = ANY($3::agent_state[]))
-          AND ($4::timestamptz IS NULL OR a.updated_at >= $4::timestamptz)
-        ORDER BY a.agent_id`,
-      [filter.agentIds ?? null, filter.groupIds ?? null, filter.states ?? null, filter.changedSince ?? null],
-    );
-    // Millisecond columns are rounded on write: a change could be stored up to 0.5 ms before its clock.
-    const asOf = new Date(Math.floor(clock.rows[0]!.as_of.getTime()) - 1);
-    return { items: rows.map((row) => statusOf(row.agent_id, snapshotOf(row))), asOf: asOf.toISOString() };
+    // One connection for both: under load the pool's queue, not the statements, is the wait.
+    const { clock, rows } = await this.db.session(async (client) => {
+      const before = await client.query<{ as_of: Date }>(
+        `SELECT least(clock_timestamp(),
+                      (SELECT min(xact_start) FROM pg_stat_activity
+                        WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()))
+                  AS as_of`,
+      );
+      const agents = await client.query<AgentRow>(
+        `${SELECT_AGENT}
+          WHERE ($1::uuid[] IS NULL OR a.agent_id = ANY($1::uuid[]))
+            AND ($2::uuid[] IS NULL OR EXISTS (SELECT 1 FROM agent_group_member m
+                                                WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
+            AND ($3::agent_state[] IS NULL OR a.state = ANY($3::agent_state[]))
+            AND ($4::timestamptz IS NULL OR a.updated_at >= $4::timestamptz)
+          ORDER BY a.agent_id`,
+        [
+          filter.agentIds ?? null,
+          filter.groupIds ?? null,
+          filter.states ?? null,
+          filter.changedSince ?? null,
+        ],
+      );
+      return { clock: before.rows[0]!.as_of, rows: agents.rows };
+    });
+    // Changes store their clock truncated to milliseconds, and a JS Date drops the
+    // microseconds of `xact_start`: 2 ms cover both.
+    const asOf = new Date(clock.getTime() - 2).toISOString();
+    return { items: rows.map((row) => statusOf(row.agent_id, snapshotOf(row))), asOf };
   }
 
   private change(
