@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isTimeZone } from './local-time';
+import { SUBDIVISION_ZONES } from './number-zones.subdivisions';
 
 /**
  * Which time zones a phone number may be in, from its country (libphonenumber-js) and,
@@ -8,9 +9,12 @@ import { isTimeZone } from './local-time';
  * tell (mobiles in AU, RU, ID; an area code not in the table) every zone of the country
  * is a candidate, and the caller dials only in hours valid in all of them.
  *
- * The tables are deliberately small and documented (README): the countries a campaign
- * here is likely to dial. A country not in `COUNTRY_ZONES` is unknown and the campaign's
- * zone stands in for it (source `campaign`).
+ * `COUNTRY_ZONES` and `REGION_PREFIX_ZONES` are deliberately small and documented (README):
+ * the countries a campaign here is likely to dial, and the prefixes that narrow them. Any
+ * other country gets every zone ICU lists for it (`countryZones`), so a multi-zone country
+ * (KZ, CL with Easter Island, EC with the Galapagos) is dialed only in hours valid in all of
+ * them. Only a number whose country is unknown (or one ICU lists no zone for) is checked in
+ * the campaign's zone (source `campaign`).
  */
 
 /** Every zone a country's numbers may be in; one entry: a single-zone country. */
@@ -180,6 +184,79 @@ export const REGION_PREFIX_ZONES: Readonly<Record<string, Readonly<Record<string
   },
 };
 
+/** `Intl.Locale#getTimeZones()` (newer engines) or the `timeZones` getter (Node 20's V8). */
+interface LocaleWithZones {
+  getTimeZones?: () => string[] | undefined;
+  timeZones?: string[];
+}
+
+const icuCountryZones = new Map<string, readonly string[] | null>();
+
+/**
+ * Every zone a country's numbers may be in: `COUNTRY_ZONES` when the table lists the country,
+ * else the zones ICU lists for the region (`Intl.Locale('und-KZ')`), cached. Null when the
+ * code is not an ISO 3166-1 alpha-2 country ICU knows zones for (`ZZ`, `EU`, `XK`).
+ */
+export function countryZones(country: string): readonly string[] | null {
+  // UK is not ISO 3166-1, but it is what people write for GB (ISO reserves it for that).
+  const code = country === 'UK' ? 'GB' : country;
+  const listed = COUNTRY_ZONES[code];
+  if (listed) return listed;
+  if (!/^[A-Z]{2}$/.test(code)) return null;
+  let zones = icuCountryZones.get(code);
+  if (zones === undefined) {
+    zones = null;
+    try {
+      const locale = new Intl.Locale(`und-${code}`) as Intl.Locale & LocaleWithZones;
+      // A deprecated code ICU maps to another (SU -> RU) is not a country here.
+      if (locale.region === code) {
+        const known = (locale.getTimeZones?.() ?? locale.timeZones ?? []).filter(isTimeZone);
+        if (known.length > 0) zones = known;
+      }
+    } catch {
+      zones = null;
+    }
+    icuCountryZones.set(code, zones);
+  }
+  return zones;
+}
+
+export type ZoneColumnKind = 'timeZone' | 'country' | 'subdivision';
+
+/** A contact's explicit zone column, read: what to store, and the zones it means. */
+export interface ZoneColumn {
+  /** The value to keep: the zone as given, or the code in upper case (`vn` -> `VN`, `UK` -> `GB`). */
+  value: string;
+  kind: ZoneColumnKind;
+  zones: readonly string[];
+}
+
+/**
+ * Reads a contact's zone column: an ISO 3166-1 country (`VN`, `KZ`: that country's zones),
+ * an ISO 3166-2 subdivision in `SUBDIVISION_ZONES` (`US-CA`, `CA-ON`, `AU-NSW`), or an IANA
+ * area/location zone ICU knows (`Asia/Tokyo`, `UTC`). Codes are read case-insensitively. Null
+ * for anything else (`Vietnam`, `US-XX`, `Mars/Olympus`, `EST`).
+ */
+export function readZoneColumn(raw: string): ZoneColumn | null {
+  const cell = raw.trim();
+  if (cell === '') return null;
+  if (/^[A-Za-z]{2}$/.test(cell)) {
+    const code = cell.toUpperCase();
+    const zones = countryZones(code);
+    if (zones) return { value: code === 'UK' ? 'GB' : code, kind: 'country', zones };
+  }
+  if (/^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$/.test(cell)) {
+    const code = cell.toUpperCase();
+    const zones = SUBDIVISION_ZONES[code];
+    if (zones) return { value: code, kind: 'subdivision', zones };
+  }
+  // An area/location name (`Asia/Tokyo`, `US/Eastern`) or UTC. Bare legacy names are refused:
+  // `EST` is UTC-5 all year, an hour off New York all summer.
+  if ((cell.includes('/') || cell === 'UTC') && isTimeZone(cell))
+    return { value: cell, kind: 'timeZone', zones: [cell] };
+  return null;
+}
+
 export type ZoneSource = 'contact' | 'region' | 'country' | 'campaign';
 
 export interface ContactZones {
@@ -196,7 +273,7 @@ export interface ContactZones {
 export interface ContactZoneInput {
   /** E.164. */
   phone: string;
-  /** The contact's explicit zone or region column: an IANA zone (`Asia/Tokyo`) or an ISO country (`VN`). */
+  /** The contact's explicit zone column (see `readZoneColumn`): an IANA zone, an ISO country or an ISO subdivision. */
   explicit?: string | null;
   /** The campaign's zone, used when nothing else tells. */
   campaignZone: string;
@@ -215,18 +292,13 @@ export function contactZones(input: ContactZoneInput): ContactZones {
     ambiguous: zones.length > 1,
   });
   if (input.policy === 'campaign') return result([input.campaignZone], 'campaign');
-  const explicit = input.explicit?.trim();
-  if (explicit) {
-    if (/^[A-Z]{2}$/.test(explicit) && COUNTRY_ZONES[explicit])
-      return result(COUNTRY_ZONES[explicit]!, 'contact');
-    if (explicit.includes('/') || explicit === 'UTC') {
-      if (isTimeZone(explicit)) return result([explicit], 'contact');
-    }
-  }
-  if (country && COUNTRY_ZONES[country]) {
-    const all = COUNTRY_ZONES[country]!;
+  const explicit = input.explicit ? readZoneColumn(input.explicit) : null;
+  // A value the import would have refused (stored before it checked) is ignored.
+  if (explicit) return result(explicit.zones, 'contact');
+  const all = country ? countryZones(country) : null;
+  if (all) {
     if (all.length === 1) return result(all, 'country');
-    const byPrefix = REGION_PREFIX_ZONES[country];
+    const byPrefix = REGION_PREFIX_ZONES[country!];
     const national = parsed!.nationalNumber;
     if (byPrefix) {
       for (let len = Math.min(5, national.length); len >= 1; len--) {
