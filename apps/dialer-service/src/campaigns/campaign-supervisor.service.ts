@@ -19,7 +19,8 @@ import { CampaignRunner } from './campaign-runner';
 import { PACER_STATE_TTL_MS, PacerStateStore } from './pacer-state-store';
 import { readAllPages } from './read-all-pages';
 
-const DIALED_MODES = new Set(['manual', 'preview', 'progressive', 'predictive']);
+/** Dialed by a replica; `call-back` (missed callers, the surge attendant's numbers) rings an agent first, like progressive. */
+const DIALED_MODES = new Set(['manual', 'preview', 'progressive', 'predictive', 'call-back']);
 const AGENT_DRIVEN_MODES = new Set(['manual', 'preview']);
 
 /** Paced (progressive, predictive) or driven by the agents (manual, preview). */
