@@ -209,6 +209,46 @@ describe('world and control API', () => {
     await api(c, 'uuid_kill fn-machine');
   });
 
+  it("errs the same way with mod_amd's amd application (MACHINE for the person, HUMAN for the machine)", async () => {
+    const c = await client();
+    c.send('event json CHANNEL_EXECUTE_COMPLETE');
+    await c.nextReply();
+    for (const [uuid, number] of [
+      ['amd-fp', NUMBERS.personTakenForMachine],
+      ['amd-fn', NUMBERS.machineBeepMissed],
+    ] as const) {
+      await api(c, `originate {origination_uuid=${uuid},ignore_early_media=true}${gw(number)} &park()`);
+      await api(c, `uuid_broadcast ${uuid} amd::`);
+    }
+    const result = async (uuid: string) =>
+      json(
+        await waitFor(() =>
+          c.messages.find(
+            (m) =>
+              eventName(m) === 'CHANNEL_EXECUTE_COMPLETE' &&
+              json(m)['Unique-ID'] === uuid &&
+              json(m)['Application'] === 'amd',
+          ),
+        ),
+      );
+    expect(await result('amd-fp')).toMatchObject({
+      variable_amd_result: 'MACHINE',
+      variable_amd_cause: 'LONGGREETING',
+    });
+    expect(await result('amd-fn')).toMatchObject({
+      variable_amd_result: 'HUMAN',
+      variable_amd_cause: 'HUMAN',
+    });
+    const calls = (await control('GET', '/amd')).body['calls'] as Array<Record<string, unknown>>;
+    expect(calls.find((x) => x['uuid'] === 'amd-fp')).toMatchObject({ truth: 'person', falsePositive: true });
+    expect(calls.find((x) => x['uuid'] === 'amd-fn')).toMatchObject({
+      truth: 'machine',
+      falseNegative: true,
+    });
+    await api(c, 'uuid_kill amd-fp');
+    await api(c, 'uuid_kill amd-fn');
+  });
+
   it('holds an agent in a conference, and lets a supervisor monitor, whisper-mute and barge', async () => {
     const c = await client();
     c.send('event json CUSTOM conference::maintenance');
