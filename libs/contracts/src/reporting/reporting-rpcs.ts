@@ -371,7 +371,10 @@ export const AbandonMinute = z.object({
   liveAnswers: z.number().int().nonnegative(),
   /** Regulator abandons. */
   abandons: z.number().int().nonnegative(),
-  /** Calls AMD took for machines. */
+  /**
+   * Machine verdicts the calls ended on with nobody connected (hung up, message left): the
+   * dialer's `machineDetected` facts; a machine passed to an agent is a live answer instead.
+   */
   machineDetections: z.number().int().nonnegative(),
 });
 export type AbandonMinute = z.infer<typeof AbandonMinute>;
