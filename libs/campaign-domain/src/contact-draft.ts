@@ -5,6 +5,7 @@ import {
   type ImportRejectCode,
   type ImportWarningCode,
 } from '@autotelesale/contracts';
+import { readZoneColumn } from '@autotelesale/compliance-domain';
 import type { ColumnRoles } from './contact-columns';
 import { normalizePhone } from './phone-number';
 
@@ -14,6 +15,7 @@ export interface ContactDraft {
   name: string | null;
   /** Null: the row gave none (a new contact gets 0; a merge keeps the old one). */
   priority: number | null;
+  /** The zone column as compliance-domain's `readZoneColumn` keeps it: an IANA zone, an ISO country (`VN`) or an ISO 3166-2 region (`US-CA`). */
   timeZone: string | null;
   ownerAgentId: string | null;
   fields: CustomFields;
@@ -35,13 +37,9 @@ export type DraftResult =
 
 const OWNER_ID = /^[\w.:@-]{1,100}$/;
 
-function isIanaZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+/** The zone column as stored (`vn` -> `VN`), or null when it names no zone, country or known region. */
+function zoneColumnValue(cell: string): string | null {
+  return readZoneColumn(cell)?.value ?? null;
 }
 
 function text(value: FieldValue | undefined): string {
@@ -57,7 +55,8 @@ export function buildContactDraft(
   row: Record<string, FieldValue>,
   columns: ColumnRoles,
   region: string,
-  zoneCache: Map<string, boolean> = new Map(),
+  /** Zone cells already read in this import (a file repeats a few values). */
+  zoneCache: Map<string, string | null> = new Map(),
 ): DraftResult {
   let phoneRaw: FieldValue | undefined;
   let name: string | null = null;
@@ -100,15 +99,15 @@ export function buildContactDraft(
         break;
       case 'timeZone':
         if (cell !== '') {
-          let known = zoneCache.get(cell);
-          if (known === undefined) zoneCache.set(cell, (known = isIanaZone(cell)));
-          if (!known)
+          let zone = zoneCache.get(cell);
+          if (zone === undefined) zoneCache.set(cell, (zone = zoneColumnValue(cell)));
+          if (zone === null)
             return {
               ok: false,
               code: 'TIME_ZONE_INVALID',
-              reason: `"${cell.slice(0, 64)}" is not an IANA time zone`,
+              reason: `"${cell.slice(0, 64)}" is not an IANA time zone (Asia/Tokyo), an ISO country (VN) or a known ISO 3166-2 region (US-CA, CA-ON, AU-NSW)`,
             };
-          timeZone = cell;
+          timeZone = zone;
         }
         break;
       case 'ownerAgentId':

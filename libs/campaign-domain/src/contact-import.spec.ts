@@ -103,6 +103,31 @@ describe('feedImportPiece (CSV)', () => {
     ).toEqual([[5, 'Asia/Bangkok', 'agent-1'], 'PRIORITY_INVALID', 'TIME_ZONE_INVALID', 'OWNER_INVALID']);
   });
 
+  it('takes a time zone, an ISO country or a known ISO 3166-2 region in the time zone column', () => {
+    const cells = [
+      ['Asia/Tokyo', 'Asia/Tokyo'],
+      ['vn', 'VN'],
+      ['KZ', 'KZ'],
+      ['UK', 'GB'],
+      ['US-CA', 'US-CA'],
+      ['ca-on', 'CA-ON'],
+      ['AU-NSW', 'AU-NSW'],
+      ['', null],
+      ['Vietnam', 'TIME_ZONE_INVALID'],
+      ['US-XX', 'TIME_ZONE_INVALID'],
+      ['VN-HN', 'TIME_ZONE_INVALID'],
+      ['ZZ', 'TIME_ZONE_INVALID'],
+      ['EST', 'TIME_ZONE_INVALID'],
+    ];
+    const text = `phone,timezone\n${cells.map(([cell], i) => `09611661${String(i).padStart(2, '0')},${cell}`).join('\n')}\n`;
+    const { rows } = importAll(Buffer.from(text), options);
+    expect(rows.map((r) => (r.ok ? r.draft.timeZone : r.code))).toEqual(
+      cells.map(([, expected]) => expected),
+    );
+    const rejected = rows.find((r) => !r.ok && r.line === 10);
+    expect(rejected).toMatchObject({ reason: expect.stringContaining('ISO 3166-2 region') });
+  });
+
   it('reads a file without a header line from the given columns', () => {
     const { rows } = importAll(Buffer.from('0961166133,A\n'), { ...options, columns: ['phone', 'name'] });
     expect(rows).toMatchObject([{ line: 1, ok: true, draft: { phone: '+84961166133', name: 'A' } }]);

@@ -120,7 +120,7 @@ function feedCsv(
     reason: m.reason,
     raw: truncateRaw(m.text),
   }));
-  const zoneCache = new Map<string, boolean>();
+  const zoneCache = new Map<string, string | null>();
   for (const record of records)
     rows.push(csvRow(record.line, record.cells, state.header!, roles!, options.region, zoneCache));
   if (malformed.length > 0) {
@@ -137,7 +137,7 @@ function csvRow(
   header: string[],
   roles: ColumnRoles,
   region: string,
-  zoneCache: Map<string, boolean>,
+  zoneCache: Map<string, string | null>,
 ): ImportedRow {
   let usable = cells;
   if (cells.length > header.length && cells.slice(header.length).every((c) => c.trim() === '')) {
@@ -172,7 +172,7 @@ function feedJson(
     row: { line: p.line, ok: false, code: p.code, reason: p.reason, raw: truncateRaw(p.text) },
   }));
   const rolesByKeys = new Map<string, ColumnRoles>();
-  const zoneCache = new Map<string, boolean>();
+  const zoneCache = new Map<string, string | null>();
   for (const record of read.records) {
     ordered.push({
       pos: record.pos,
@@ -193,7 +193,7 @@ function jsonRow(
   text: string,
   options: ImportOptions,
   rolesByKeys: Map<string, ColumnRoles>,
-  zoneCache: Map<string, boolean>,
+  zoneCache: Map<string, string | null>,
 ): ImportedRow {
   let parsed: unknown;
   try {
