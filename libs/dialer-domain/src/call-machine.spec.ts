@@ -139,6 +139,10 @@ describe('outcomeOfUnansweredCall', () => {
     ['USER_BUSY', 'busy'],
     ['NO_ANSWER', 'noAnswer'],
     ['UNALLOCATED_NUMBER', 'invalidNumber'],
+    ['INVALID_NUMBER_FORMAT', 'invalidNumber'],
+    ['NUMBER_CHANGED', 'invalidNumber'],
+    // No route: the switch's own dialplan or gateway may be at fault, not the number.
+    ['NO_ROUTE_DESTINATION', 'failed'],
     ['NORMAL_TEMPORARY_FAILURE', 'failed'],
     ['CALL_REJECTED', 'failed'],
   ])('%s -> %s', (cause, outcome) => {

@@ -220,10 +220,14 @@ const UNANSWERED: Record<string, CallOutcome> = {
   NO_USER_RESPONSE: 'noAnswer',
   ORIGINATOR_CANCEL: 'noAnswer',
   ALLOTTED_TIMEOUT: 'noAnswer',
+  // The number does not exist (SIP 404, 484, 410): never dialed again, in any campaign.
   UNALLOCATED_NUMBER: 'invalidNumber',
-  NO_ROUTE_DESTINATION: 'invalidNumber',
   INVALID_NUMBER_FORMAT: 'invalidNumber',
   NUMBER_CHANGED: 'invalidNumber',
+  // NO_ROUTE_DESTINATION is not among them: FreeSWITCH gives it for a 485/604 from the
+  // carrier, but also when its own dialplan or gateway has no route for the call, a
+  // configuration fault that would mark every number of the list dead for good. It is a
+  // failure: retried by the campaign's rules, never more than their maximum.
 };
 
 /** What an attempt that was never answered ends as, from FreeSWITCH's hangup cause. */
