@@ -2,18 +2,22 @@
 // fed with call events exactly as the dialer publishes them, agent-service for the agents'
 // real state changes, the gateway in front (roles, validation, cursor pages, CSV stream).
 import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { AppModule as AgentModule, SERVICE_OPTIONS as AGENT } from '@autotelesale/agent-service';
 import {
   callAgentConnectedEvent,
   callDialedEvent,
   callEndedEvent,
   createEvent,
+  exportKpisCsvRpc,
   type CallRecord,
   type EventEnvelope,
+  type KpiRow,
+  type QueryKpisReply,
 } from '@autotelesale/contracts';
 import { AppModule as GatewayModule, SERVICE_OPTIONS as GATEWAY } from '@autotelesale/gateway';
 import { AppModule as ReportingModule, SERVICE_OPTIONS as REPORTING } from '@autotelesale/reporting-service';
-import { CALL_CSV_COLUMNS, unescapeFormula } from '@autotelesale/reporting-domain';
+import { CALL_CSV_COLUMNS, KPI_CSV_COLUMNS, unescapeFormula } from '@autotelesale/reporting-domain';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor } from '@autotelesale/testing';
 import { GatewayClient, GatewayError, type Caller } from './gateway-client';
@@ -412,6 +416,166 @@ describe('KPIs', () => {
         }),
       ),
     ).toBe(403);
+  });
+});
+
+describe('KPI CSV', () => {
+  const kpiCsv = (query: string, as: Caller) =>
+    fetch(`${api.baseUrl}/api/v1/reports/kpis.csv?${query}`, {
+      headers: { authorization: `Bearer ${as.token}` },
+    });
+  const kpiJson = (query: string, as: Caller) =>
+    api.request<QueryKpisReply>('GET', `/api/v1/reports/kpis?${query}`, { as });
+
+  /** The CSV, read by a strict RFC 4180 reader, must say exactly what the JSON route says. */
+  function expectSameKpis(csv: string, rows: KpiRow[]): void {
+    const [header, ...lines] = parse(csv, { relax_quotes: false, record_delimiter: '\r\n' }) as string[][];
+    expect(header).toEqual(KPI_CSV_COLUMNS.map((c) => c.header));
+    expect(lines).toHaveLength(rows.length);
+    const cell = (line: string[], name: string) => line[header!.indexOf(name)]!;
+    lines.forEach((line, i) => {
+      const row = rows[i]!;
+      expect(cell(line, 'campaign_id')).toBe(row.campaignId ?? '');
+      expect(cell(line, 'agent_id')).toBe(row.agentId ?? '');
+      expect(cell(line, 'bucket_start')).toBe(row.bucketStart);
+      expect(cell(line, 'bucket_end')).toBe(row.bucketEnd);
+      for (const column of KPI_CSV_COLUMNS) {
+        if (!column.kpi || column.kpi === 'saleValueByCurrency') continue;
+        expect([column.header, Number(cell(line, column.header))]).toEqual([
+          column.header,
+          row.kpis[column.kpi],
+        ]);
+      }
+    });
+  }
+
+  it.each([
+    ['per campaign, in one bucket', `${range}&groupBy=campaign&campaignIds=${campaignId}`, 1],
+    ['per agent, per 15 minutes', `${range}&groupBy=agent&interval=15m`, 2],
+    ['for everything, per hour', `${range}&groupBy=none&interval=1h`, 1],
+  ])('%s: a line per row of the JSON route, with its numbers', async (_, query, expectedRows) => {
+    const response = await kpiCsv(query, supervisor);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="kpis-[a-z]+-\w+-2026-11-23\.csv"$/,
+    );
+    const csv = await response.text();
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv).not.toMatch(/[^\r]\n/);
+    const json = await kpiJson(query, supervisor);
+    // Only the groups and buckets with calls or agent time have a row.
+    expect(json.rows).toHaveLength(expectedRows);
+    expectSameKpis(csv, json.rows);
+  });
+
+  it('per campaign: the regulator abandon rate and talk as numbers a spreadsheet reads', async () => {
+    const csv = await (
+      await kpiCsv(`${range}&groupBy=campaign&campaignIds=${campaignId}`, supervisor)
+    ).text();
+    const [row] = parse(csv, { columns: true, record_delimiter: '\r\n' }) as Array<Record<string, string>>;
+    expect(row).toMatchObject({
+      campaign_id: campaignId,
+      agent_id: '',
+      dials: '5',
+      live_answers: '4',
+      connects: '3',
+      abandons: '1',
+      abandon_rate: '0.25',
+      average_talk_seconds: String((60 + 30 + 50) / 3),
+      sale_value_by_currency: '',
+    });
+  });
+
+  it('answers the header alone when nothing happened', async () => {
+    const empty = `from=${encodeURIComponent('2020-01-01T00:00:00Z')}&to=${encodeURIComponent('2020-01-02T00:00:00Z')}`;
+    const response = await kpiCsv(empty, admin);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(`${KPI_CSV_COLUMNS.map((c) => c.header).join(',')}\r\n`);
+  });
+
+  it('resumes chunk after chunk through reporting-service to the same file', async () => {
+    const query = { from: at(-60), to: at(3600), interval: '15m' as const, groupBy: 'agent' as const };
+    const whole = await stack.bus.request(exportKpisCsvRpc, { query, maxRows: 5_000 });
+    expect(whole.nextCursor).toBeNull();
+    let joined = '';
+    let chunks = 0;
+    let cursor: string | undefined;
+    do {
+      const chunk = await stack.bus.request(exportKpisCsvRpc, { query, maxRows: 1, cursor });
+      joined += chunk.chunk;
+      chunks += 1;
+      cursor = chunk.nextCursor ?? undefined;
+    } while (cursor);
+    expect(chunks).toBe(whole.rows);
+    expect(joined).toBe(whole.chunk);
+  });
+
+  it("gives an agent its own KPIs only, by the JSON route's rules", async () => {
+    const own = `${range}&groupBy=agent`;
+    const response = await kpiCsv(own, agentA.caller);
+    expect(response.status).toBe(200);
+    const json = await kpiJson(own, agentA.caller);
+    expect(json.rows.map((r) => r.agentId)).toEqual([agentA.agentId]);
+    expectSameKpis(await response.text(), json.rows);
+    // Asking for its own id is the same file.
+    const byId = await kpiCsv(`${own}&agentIds=${agentA.agentId}`, agentA.caller);
+    expect(byId.status).toBe(200);
+    // Another agent's KPIs: 403 for a campaign or whole view, 404 for another agent's id
+    // (as the JSON route and every agent route: whether that agent exists is not said).
+    for (const groupBy of ['campaign', 'none']) {
+      const refused = await kpiCsv(`${range}&groupBy=${groupBy}`, agentA.caller);
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { code: string }).code).toBe('FORBIDDEN');
+    }
+    const other = await kpiCsv(`${own}&agentIds=${agentB.agentId}`, agentA.caller);
+    expect(other.status).toBe(404);
+    expect(other.headers.get('content-type')).toMatch(/json/);
+    expect(
+      await status(
+        api.request('GET', `/api/v1/reports/kpis?${own}&agentIds=${agentB.agentId}`, { as: agentA.caller }),
+      ),
+    ).toBe(404);
+    expect((await kpiCsv(`${own}&agentIds=${agentA.agentId},${agentB.agentId}`, agentA.caller)).status).toBe(
+      404,
+    );
+  });
+
+  it.each([
+    ['no range', 'groupBy=campaign', 'from'],
+    ['an unknown interval', `${range}&interval=5m`, 'interval'],
+    ['an unknown grouping', `${range}&groupBy=team`, 'groupBy'],
+    ['a campaign id that is no uuid', `${range}&campaignIds=abc`, 'campaignIds'],
+    ['an unknown parameter', `${range}&bucket=1h`, 'bucket'],
+  ])('refuses %s with a 400 naming the field', async (_, query, field) => {
+    const response = await kpiCsv(query, supervisor);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string };
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(body)).toContain(field);
+  });
+
+  it('refuses a range that ends before it starts as the JSON route does', async () => {
+    const backwards = `from=${encodeURIComponent(at(3600))}&to=${encodeURIComponent(at(0))}`;
+    const response = await kpiCsv(backwards, supervisor);
+    const jsonStatus = await status(kpiJson(backwards, supervisor));
+    expect([400, 422]).toContain(jsonStatus);
+    expect(response.status).toBe(jsonStatus);
+    expect(((await response.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+  });
+
+  it("is in the OpenAPI document as text/csv with the JSON route's parameters", async () => {
+    type Operation = {
+      parameters: Array<{ name: string }>;
+      responses: Record<string, { content: Record<string, unknown> }>;
+    };
+    const docs = await api.request<{ paths: Record<string, { get?: Operation }> }>('GET', '/api/docs-json');
+    const csv = docs.paths['/api/v1/reports/kpis.csv']?.get;
+    expect(csv).toBeDefined();
+    expect(Object.keys(csv!.responses['200']!.content)).toEqual(['text/csv']);
+    const names = (route: Operation | undefined) => route!.parameters.map((p) => p.name).sort();
+    expect(names(csv)).toEqual(names(docs.paths['/api/v1/reports/kpis']?.get));
+    expect(names(csv)).toEqual(['agentIds', 'campaignIds', 'from', 'groupBy', 'interval', 'to']);
   });
 });
 
