@@ -61,6 +61,36 @@ describe('predictive call (agent found after the answer)', () => {
     expect(ended.effects).toContainEqual({ type: 'recordOutcome', outcome: 'abandoned' });
   });
 
+  describe('with a message lead (the message must be playing within the grace)', () => {
+    const led = { introMs: 0, graceMs: 2_000, messageLeadMs: 300 };
+
+    it('wakes and starts the identification message the lead before the deadline', () => {
+      const answered = advanceCall(startCall('c1', 0, led), { type: 'answered', at: 1_000 });
+      expect(answered.effects).toContainEqual({ type: 'wakeAt', at: 2_700 });
+      const onTime = advanceCall(answered.state, { type: 'tick', at: 2_700 });
+      expect(onTime.state.phase).toBe('waiting');
+      const started = advanceCall(answered.state, { type: 'tick', at: 2_701 });
+      expect(started.state).toMatchObject({ phase: 'abandoned', abandonReason: 'noAgentWithinGrace' });
+      expect(types(started.effects)).toContain('playIdentificationAndHangup');
+    });
+
+    it('still bridges an agent who comes in the lead, before the message started', () => {
+      const { state } = run(startCall('c1', 0, led), [
+        { type: 'answered', at: 1_000 },
+        { type: 'agentReserved', at: 2_900, agent: agent() },
+      ]);
+      expect(state.phase).toBe('bridging');
+    });
+
+    it('never starts the message before the person waits (a lead longer than the grace)', () => {
+      const answered = advanceCall(startCall('c1', 0, { introMs: 0, graceMs: 200, messageLeadMs: 300 }), {
+        type: 'answered',
+        at: 1_000,
+      });
+      expect(answered.effects).toContainEqual({ type: 'wakeAt', at: 1_000 });
+    });
+  });
+
   it('releases an agent reserved too late even if no tick came first', () => {
     const { state, effects } = run(startCall('c1', 0, noIntro), [
       { type: 'answered', at: 1_000 },

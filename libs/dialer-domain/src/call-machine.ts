@@ -77,6 +77,13 @@ export interface CallTimingPolicy {
   introMs: number;
   /** The campaign's grace: an answered person gets an agent within it or is abandoned. */
   graceMs: number;
+  /**
+   * How long before the end of the grace the identification message is started when no
+   * agent has come (default 0): the rule wants the message *playing* within the grace,
+   * and the transfer that starts it takes a switch round trip. An agent who comes in that
+   * last stretch before the message started is still bridged.
+   */
+  messageLeadMs?: number;
   /** Manual and preview: bridge the pre-reserved agent on the first media, before the answer. */
   bridgeOnMedia?: boolean;
   /** With `bridgeOnMedia`: hang up a call still unanswered this long after the dial. */
@@ -206,6 +213,16 @@ export function graceDeadline(state: CallState): number | null {
 }
 
 /**
+ * When the identification message is started if no agent has come by then: the grace's
+ * deadline less the policy's lead (never before the person started waiting).
+ */
+export function messageDeadline(state: CallState): number | null {
+  const deadline = graceDeadline(state);
+  if (deadline === null) return null;
+  return Math.max(state.agentNeededAt!, deadline - (state.policy.messageLeadMs ?? 0));
+}
+
+/**
  * An agent who is bridged at exactly the deadline still counts as "within 2 s" (the same
  * edge libs/pacing's ledger uses).
  */
@@ -249,7 +266,7 @@ function needAgent(state: CallState, at: number): Transition {
     return { state: { ...waiting, phase: 'bridging' }, effects: [{ type: 'bridge', agent: state.agent }] };
   const effects: CallEffect[] = [
     { type: 'playHoldMusic' },
-    { type: 'wakeAt', at: at + state.policy.graceMs },
+    { type: 'wakeAt', at: messageDeadline(waiting)! },
   ];
   if (!state.reserving) effects.unshift({ type: 'reserveAgent' });
   return { state: { ...waiting, reserving: true }, effects };
@@ -439,7 +456,8 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       const ringLimit = state.policy.bridgeOnMedia ? state.policy.ringTimeoutMs : undefined;
       if (state.phase === 'dialing' && ringLimit !== undefined && input.at >= state.dialedAt + ringLimit)
         return { state, effects: [{ type: 'cancelRing' }] };
-      if (state.phase === 'waiting' && isPastGrace(state, input.at))
+      // No agent yet when the message must start: it plays within the grace.
+      if (state.phase === 'waiting' && input.at > messageDeadline(state)!)
         return abandon(state, input.at, 'noAgentWithinGrace');
       return { state, effects: [] };
     }
