@@ -100,6 +100,8 @@ describeFsSimOnly('AMD false positives counted the UK way (fs-sim errs, reportin
     });
     const callIds = new Set(of('call.dialed').map((e) => e['callId'] as string));
     expect(callIds.size).toBe(CUSTOMERS);
+    // Every verdict carries the campaign's rate, for reporting's estimate.
+    expect(of('call.answered').filter((a) => a['amdFalsePositiveRate'] !== MEASURED_RATE)).toEqual([]);
 
     // ---- fs-sim's ground truth for this campaign's calls (nothing of it went over ESL).
     const truthReply = (await fs.get('/amd')) as { calls: TruthCall[] };
