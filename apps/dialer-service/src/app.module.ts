@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceKitModule, type ServiceKitOptions } from '@autotelesale/service-kit';
 import { AgentLegsService } from './agents/agent-legs.service';
 import { CallDriverService } from './calls/call-driver.service';
+import { CallRecording } from './calls/call-recording';
 import { CallReconciler } from './campaigns/call-reconciler';
 import { CampaignSupervisorService } from './campaigns/campaign-supervisor.service';
 import { DIALER_SERVICE_CONFIG, loadDialerServiceConfig } from './config/dialer-service.config';
@@ -23,6 +24,7 @@ export const SERVICE_OPTIONS: ServiceKitOptions = { service: 'dialer' };
     { provide: DIALER_SERVICE_CONFIG, useFactory: () => loadDialerServiceConfig() },
     FsNodesService,
     AgentLegsService,
+    CallRecording,
     CallDriverService,
     CallReconciler,
     CampaignSupervisorService,

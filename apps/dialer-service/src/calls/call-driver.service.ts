@@ -38,6 +38,7 @@ import type { z } from 'zod';
 import { AgentLegsService, type AgentLeg } from '../agents/agent-legs.service';
 import { DIALER_SERVICE_CONFIG, type DialerServiceConfig } from '../config/dialer-service.config';
 import { FsNodesService } from '../telephony/fs-nodes.service';
+import { CallRecording } from './call-recording';
 import { deterministicUuid } from './deterministic-id';
 import type { LiveCall } from './live-call';
 
@@ -93,6 +94,7 @@ export class CallDriverService {
     private readonly bus: NatsBus,
     private readonly nodes: FsNodesService,
     private readonly agentLegs: AgentLegsService,
+    private readonly recording: CallRecording,
   ) {
     nodes.onEvent((nodeId, event) => this.onEslEvent(nodeId, event));
     agentLegs.onLegGone = (leg) => this.onAgentLegGone(leg);
@@ -243,6 +245,7 @@ export class CallDriverService {
     this.calls.set(call.callId, call);
     if (state.agent && state.phase === 'connected')
       this.byAgentLeg.set(state.agent.agentLegUuid, call.callId);
+    this.recording.adopted(call);
     if (live) this.apply(call, { type: 'resumed', at: Date.now() });
   }
 
@@ -356,6 +359,8 @@ export class CallDriverService {
           }),
         );
     }
+    // After the effects went out: a recording never delays the bridge.
+    this.recording.follow(call);
   }
 
   private finish(call: LiveCall): void {
@@ -527,7 +532,7 @@ export class CallDriverService {
           talkSeconds: secondsBetween(s.connectedAt, s.endedAt),
           hangupCause: s.hangupCause ?? 'NORMAL_CLEARING',
           hangupBy: s.hangupBy ?? 'system',
-          recordingPath: null,
+          recordingPath: await this.recording.pathAtEnd(call),
         });
         return;
       case 'cancelRing':

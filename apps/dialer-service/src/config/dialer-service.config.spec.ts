@@ -14,7 +14,21 @@ describe('loadDialerServiceConfig', () => {
       ownershipLeaseMs: 15_000,
       heartbeatIntervalMs: 20_000,
       drainTimeoutMs: 600_000,
+      recordingsDir: '/var/lib/freeswitch/recordings',
     });
+  });
+
+  it('takes the recordings directory of ATS_RECORDINGS_DIR, and refuses an unsafe one', () => {
+    expect(
+      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_RECORDINGS_DIR: '/srv/rec' }).recordingsDir,
+    ).toBe('/srv/rec');
+    for (const bad of ['rec', '/srv/../etc', '/srv/my rec'])
+      expect(() => loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_RECORDINGS_DIR: bad })).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          details: [expect.objectContaining({ path: 'ATS_RECORDINGS_DIR' })],
+        }),
+      );
   });
 
   it('refuses the removed dialer-wide preview timeout setting, naming what replaced it', () => {

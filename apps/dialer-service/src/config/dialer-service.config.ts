@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AtsError, validationError } from '@autotelesale/contracts';
+import { AtsError, RecordingDirectory, validationError } from '@autotelesale/contracts';
 import { DialerError, parseFsNodes, type FsNodeConfig } from '@autotelesale/dialer-domain';
 
 export const DIALER_SERVICE_CONFIG = Symbol('DIALER_SERVICE_CONFIG');
@@ -20,7 +20,15 @@ export interface DialerServiceConfig {
   heartbeatIntervalMs: number;
   /** SIGTERM: how long live calls may go on before the process exits anyway. */
   drainTimeoutMs: number;
+  /**
+   * Where the nodes write call recordings of campaigns that name no directory of their own
+   * (`ATS_RECORDINGS_DIR`, a path on the FreeSWITCH nodes, not on this replica).
+   */
+  recordingsDir: string;
 }
+
+/** FreeSWITCH's own `recordings_dir` on a packaged install. */
+export const DEFAULT_RECORDINGS_DIR = '/var/lib/freeswitch/recordings';
 
 const Env = z.object({
   ATS_FS_NODES: z.string().optional(),
@@ -36,6 +44,7 @@ const Env = z.object({
   ATS_DIALER_OWNERSHIP_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
   ATS_FS_HEARTBEAT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   ATS_DIALER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(600_000),
+  ATS_RECORDINGS_DIR: RecordingDirectory.default(DEFAULT_RECORDINGS_DIR),
   /**
    * Removed: a campaign's `pacing.previewTimeoutAction` says what its undecided previews
    * become. Refused rather than ignored, so a dialer set to `skip` never starts dialing
@@ -72,5 +81,6 @@ export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): D
     ownershipLeaseMs: parsed.data.ATS_DIALER_OWNERSHIP_LEASE_MS,
     heartbeatIntervalMs: parsed.data.ATS_FS_HEARTBEAT_MS,
     drainTimeoutMs: parsed.data.ATS_DIALER_DRAIN_TIMEOUT_MS,
+    recordingsDir: parsed.data.ATS_RECORDINGS_DIR,
   };
 }
