@@ -53,6 +53,7 @@ export const ColumnMap = z
     phone: z.string().min(1).max(200),
     name: z.string().min(1).max(200),
     priority: z.string().min(1).max(200),
+    /** The column of the contact's zone: an IANA zone, an ISO country (`VN`) or an ISO 3166-2 region (`US-CA`); else TIME_ZONE_INVALID. */
     timeZone: z.string().min(1).max(200),
     ownerAgentId: z.string().min(1).max(200),
     alternatePhones: z.array(z.string().min(1).max(200)).min(1).max(5),

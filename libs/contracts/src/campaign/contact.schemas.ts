@@ -66,6 +66,7 @@ export const Contact = z.object({
   alternatePhones: z.array(E164).optional(),
   name: z.string().nullable(),
   fields: CustomFields,
+  /** Where the contact is, from the import: an IANA zone, an ISO country (`VN`) or an ISO 3166-2 region (`US-CA`); null: the number decides. */
   timeZone: z.string().nullable(),
   priority: z.number().int(),
   /** The agent this contact was assigned to when the list was split; null: anyone's. */
