@@ -72,8 +72,8 @@ export class AgentEventRelay implements OnModuleDestroy {
   private async publishBatch(): Promise<number> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK_KEY]);
+      // BEGIN and the lock in one round trip (a constant key: nothing to escape).
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${RELAY_LOCK_KEY})`);
       const { rows } = await client.query<{ seq: string; agent_id: string; envelope: unknown }>(
         `SELECT seq, agent_id, envelope FROM agent_event_outbox
           WHERE published_at IS NULL ORDER BY seq LIMIT ${BATCH}`,
@@ -101,18 +101,16 @@ export class AgentEventRelay implements OnModuleDestroy {
           }
         }),
       );
-      if (published.length > 0) {
-        await client.query(
-          `UPDATE agent_event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`,
-          [published],
-        );
-      }
+      // The marking and COMMIT in one round trip: the seqs are the database's own bigints
+      // (digits only, checked), so they go in as a literal array.
+      const seqs = published.filter((seq) => /^\d+$/.test(seq));
+      await client.query(
+        seqs.length > 0
+          ? `UPDATE agent_event_outbox SET published_at = now() WHERE seq = ANY('{${seqs.join(',')}}'::bigint[]); COMMIT`
+          : 'COMMIT',
+      );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        await client.query('COMMIT');
-        throw failed.reason;
-      }
-      await client.query('COMMIT');
+      if (failed) throw failed.reason;
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -16,9 +16,15 @@ import {
   type AgentRow,
   type ReservationRow,
 } from '../db/agent-rows';
-import { AgentTransitions } from '../states/agent-transitions';
+import { AgentTransitions, type AlsoWritten, type AppliedTransition } from '../states/agent-transitions';
 import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
-import { closeReservation, expireReservation, lockReservation } from './reservation-store';
+import {
+  closeReservation,
+  closeReservationWith,
+  closedRow,
+  expireReservation,
+  lockReservation,
+} from './reservation-store';
 
 /**
  * What the dialer does with a reservation after `reserve`. Each operation locks the
@@ -50,8 +56,8 @@ export class ReservationLifecycleUseCases {
         decision,
         now,
         'confirmed',
-        async (agent) =>
-          (await this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now)).status,
+        (agent, also) =>
+          this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now, undefined, also),
         callId,
       );
     });
@@ -69,8 +75,8 @@ export class ReservationLifecycleUseCases {
         decideRelease(toFacts(reservation)),
         now,
         'released',
-        async (agent) =>
-          (await this.transitions.apply(tx, agent, { type: 'release', reservationId }, now)).status,
+        (agent, also) =>
+          this.transitions.apply(tx, agent, { type: 'release', reservationId }, now, undefined, also),
       );
     });
   }
@@ -84,15 +90,15 @@ export class ReservationLifecycleUseCases {
       const reservation = await lockReservation(tx, reservationId);
       const now = await tx.now();
       const decision = decideCallEnded(toFacts(reservation), callId);
-      return this.applyOrReplay(
-        tx,
-        reservation,
-        decision,
-        now,
-        'ended',
-        async (agent) =>
-          (await this.transitions.apply(tx, agent, { type: 'callEnded', reservationId, wrapUpSeconds }, now))
-            .status,
+      return this.applyOrReplay(tx, reservation, decision, now, 'ended', (agent, also) =>
+        this.transitions.apply(
+          tx,
+          agent,
+          { type: 'callEnded', reservationId, wrapUpSeconds },
+          now,
+          undefined,
+          also,
+        ),
       );
     });
     if (reply.agent.wrapUpEndsAt) this.sweeper.wakeAt(new Date(reply.agent.wrapUpEndsAt));
@@ -114,15 +120,20 @@ export class ReservationLifecycleUseCases {
     decision: ReservationDecision,
     now: Date,
     closeAs: 'confirmed' | 'released' | 'ended',
-    change: (agent: AgentRow) => Promise<ReservationChangeReply['agent']>,
+    change: (agent: AgentRow, also: AlsoWritten) => Promise<AppliedTransition>,
     callId?: string,
   ): Promise<ReservationChangeReply> {
     if (decision === 'replay') return this.answer(tx, reservation);
     // The agent as the change left it: no second read (each statement waits its turn for
-    // the database under load).
-    const agent = await change(await this.transitions.lockAgent(tx, reservation.agent_id));
-    const closed = await closeReservation(tx, reservation.reservation_id, closeAs, now, callId);
-    return { reservation: reservationOf(closed), agent };
+    // the database under load). The reservation is closed in the agent's statement.
+    const applied = await change(
+      await this.transitions.lockAgent(tx, reservation.agent_id),
+      closeReservationWith(reservation.reservation_id, closeAs, now, callId),
+    );
+    const closed = applied.result.changed
+      ? closedRow(reservation, closeAs, now, callId)
+      : await closeReservation(tx, reservation.reservation_id, closeAs, now, callId);
+    return { reservation: reservationOf(closed), agent: applied.status };
   }
 
   private async answer(tx: AgentTx, reservation: ReservationRow): Promise<ReservationChangeReply> {

@@ -1,7 +1,7 @@
 import type { AgentTx } from '../db/agent-database';
 import { notFound } from '../db/agent-database';
 import type { ReservationRow } from '../db/agent-rows';
-import type { AgentTransitions } from '../states/agent-transitions';
+import type { AgentTransitions, AlsoWritten } from '../states/agent-transitions';
 
 /** Locks a reservation row; every reservation operation locks it before its agent (one lock order). */
 export async function lockReservation(tx: AgentTx, reservationId: string): Promise<ReservationRow> {
@@ -20,17 +20,50 @@ export async function closeReservation(
   now: Date,
   callId?: string,
 ): Promise<ReservationRow> {
-  const { rows } = await tx.query<ReservationRow>(
-    `UPDATE reservation
-        SET status = $2::reservation_status,
-            call_id = COALESCE($4, call_id),
-            confirmed_at = CASE WHEN $2::reservation_status = 'confirmed' THEN $3 ELSE confirmed_at END,
-            closed_at = CASE WHEN $2::reservation_status = 'confirmed' THEN closed_at ELSE $3 END
-      WHERE reservation_id = $1
-      RETURNING *`,
-    [reservationId, status, now, callId ?? null],
-  );
+  const { rows } = await tx.query<ReservationRow>(closeSql(1), [reservationId, status, now, callId ?? null]);
   return rows[0]!;
+}
+
+/**
+ * closeReservation as a CTE of the agent's transition statement (`AlsoWritten`): one round
+ * trip less. Same SQL and parameters; it runs only if the agent moved.
+ */
+export function closeReservationWith(
+  reservationId: string,
+  status: 'confirmed' | 'released' | 'ended',
+  now: Date,
+  callId?: string,
+): AlsoWritten {
+  return {
+    cte: (p) => closeSql(p, 'AND EXISTS (SELECT 1 FROM moved)'),
+    values: [reservationId, status, now, callId ?? null],
+  };
+}
+
+/** The row closeReservation leaves, from the locked row (what its UPDATE would return). */
+export function closedRow(
+  row: ReservationRow,
+  status: 'confirmed' | 'released' | 'ended',
+  now: Date,
+  callId?: string,
+): ReservationRow {
+  return {
+    ...row,
+    status,
+    call_id: callId ?? row.call_id,
+    confirmed_at: status === 'confirmed' ? now : row.confirmed_at,
+    closed_at: status === 'confirmed' ? row.closed_at : now,
+  };
+}
+
+function closeSql(p: number, andAlso = ''): string {
+  return `UPDATE reservation
+        SET status = $${p + 1}::reservation_status,
+            call_id = COALESCE($${p + 3}::text, call_id),
+            confirmed_at = CASE WHEN $${p + 1}::reservation_status = 'confirmed' THEN $${p + 2}::timestamptz ELSE confirmed_at END,
+            closed_at = CASE WHEN $${p + 1}::reservation_status = 'confirmed' THEN closed_at ELSE $${p + 2}::timestamptz END
+      WHERE reservation_id = $${p}::uuid ${andAlso}
+      RETURNING *`;
 }
 
 /**
