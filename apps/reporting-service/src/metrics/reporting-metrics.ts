@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentState, InboundRejectionList } from '@autotelesale/contracts';
+import { AgentState, InboundRejectionList, type Kpis } from '@autotelesale/contracts';
 import { METRICS_REGISTRY } from '@autotelesale/service-kit';
 import {
   callCountsAdded,
@@ -13,6 +13,7 @@ import { createCounter, createGauge, createHistogram } from '@autotelesale/telem
 import type { Registry } from 'prom-client';
 import { REPORTING_SERVICE_CONFIG, type ReportingServiceConfig } from '../config/reporting-service.config';
 import { ReportingDatabase } from '../db/reporting-database';
+import { QueryKpisUseCase } from '../kpis/query-kpis.use-case';
 
 export type EventResult = 'applied' | 'replay' | 'ignored' | 'rejected';
 export type ReportingStream = 'calls' | 'agents' | 'campaigns';
@@ -21,12 +22,62 @@ export type ReportingStream = 'calls' | 'agents' | 'campaigns';
 const ACTIVE_CAMPAIGN_WINDOW_MS = 86_400_000;
 /** Occupancy gauge window. */
 const OCCUPANCY_WINDOW_MS = 15 * 60_000;
+/**
+ * Window of the KPI gauges below: the day that decides which campaigns are reported.
+ * Handle times and rates per agent-hour need more than a few minutes of calls to mean
+ * anything; for shorter views use the counters.
+ */
+const KPI_GAUGE_WINDOW_MS = ACTIVE_CAMPAIGN_WINDOW_MS;
+
+/**
+ * The KPIs of `kpis.query` (issue 7) that no counter gives, as gauges per campaign over
+ * the last 24 h: the figures GET /reports/kpis answers for that range, from the same use
+ * case. Labelled by campaign only (never by agent: bounded series).
+ */
+const KPI_GAUGES: ReadonlyArray<{ name: string; help: string; value: (kpis: Kpis) => number }> = [
+  {
+    name: 'autotelesale_reporting_average_handle_seconds',
+    help: '(Talk + wrap-up time) / connects of the campaign over the last 24 h',
+    value: (k) => k.averageHandleSeconds,
+  },
+  {
+    name: 'autotelesale_reporting_average_hold_seconds',
+    help: "Mean wait of the campaign's ended live answers (answer to agent, or to the abandon) over the last 24 h",
+    value: (k) => k.averageHoldSeconds,
+  },
+  {
+    name: 'autotelesale_reporting_talk_minutes_per_agent_hour',
+    help: "Talk minutes per logged-in hour of the campaign's agents over the last 24 h",
+    value: (k) => k.talkMinutesPerAgentHour,
+  },
+  {
+    name: 'autotelesale_reporting_contacts_per_agent_hour',
+    help: "Connects per logged-in hour of the campaign's agents over the last 24 h",
+    value: (k) => k.contactsPerAgentHour,
+  },
+  {
+    name: 'autotelesale_reporting_conversion_ratio',
+    help: 'Calls with a sale disposition / connects of the campaign over the last 24 h',
+    value: (k) => k.conversionRate,
+  },
+  {
+    name: 'autotelesale_reporting_sales',
+    help: 'Calls with a sale disposition of the campaign over the last 24 h (by dial time)',
+    value: (k) => k.sales,
+  },
+  {
+    name: 'autotelesale_reporting_sale_value',
+    help: "Sum of the campaign's sale values over the last 24 h (all currencies added up, as the KPI)",
+    value: (k) => k.saleValue,
+  },
+];
 
 interface GaugeSnapshot {
   abandon: Array<{ campaignId: string; rule: string; rate: number }>;
   caps: Array<{ campaignId: string; cap: number }>;
   agents: Array<{ state: string; n: number }>;
   occupancy: Array<{ campaignId: string; ratio: number }>;
+  kpis: Array<{ campaignId: string; kpis: Kpis }>;
 }
 
 /**
@@ -55,6 +106,7 @@ export class ReportingMetrics {
 
   constructor(
     private readonly db: ReportingDatabase,
+    private readonly kpiQuery: QueryKpisUseCase,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(REPORTING_SERVICE_CONFIG) private readonly config: ReportingServiceConfig,
   ) {
@@ -145,6 +197,18 @@ export class ReportingMetrics {
         for (const o of (await this.gauges()).occupancy) gauge.set({ campaign_id: o.campaignId }, o.ratio);
       },
     });
+    for (const kpi of KPI_GAUGES) {
+      createGauge(registry, {
+        name: kpi.name,
+        help: kpi.help,
+        labelNames: ['campaign_id'] as const,
+        collect: async (gauge) => {
+          gauge.reset();
+          for (const c of (await this.gauges()).kpis)
+            gauge.set({ campaign_id: c.campaignId }, kpi.value(c.kpis));
+        },
+      });
+    }
   }
 
   event(stream: ReportingStream, result: EventResult): void {
@@ -181,7 +245,7 @@ export class ReportingMetrics {
       this.snapshotStartedAt = now;
       this.snapshot = this.readGauges(now).catch((error: unknown) => {
         this.logger.warn({ err: String(error) }, 'could not read the gauges from the database');
-        return { abandon: [], caps: [], agents: [], occupancy: [] };
+        return { abandon: [], caps: [], agents: [], occupancy: [], kpis: [] };
       });
     }
     return this.snapshot;
@@ -240,7 +304,21 @@ export class ReportingMetrics {
         GROUP BY state`,
     );
     const occupancy = await this.readOccupancy(new Date(now - OCCUPANCY_WINDOW_MS), at);
-    return { abandon, caps, agents, occupancy };
+    const kpis = await this.readKpis(campaigns, new Date(now - KPI_GAUGE_WINDOW_MS), at);
+    return { abandon, caps, agents, occupancy, kpis };
+  }
+
+  /** The active campaigns' KPIs over the window, as `kpis.query` answers them (one bucket). */
+  private async readKpis(campaignIds: string[], from: Date, to: Date): Promise<GaugeSnapshot['kpis']> {
+    if (campaignIds.length === 0) return [];
+    const reply = await this.kpiQuery.execute({
+      from: from.toISOString(),
+      to: to.toISOString(),
+      interval: 'total',
+      groupBy: 'campaign',
+      campaignIds,
+    });
+    return reply.rows.map((row) => ({ campaignId: row.campaignId!, kpis: row.kpis }));
   }
 
   /** Talk / logged-in of each campaign's agents (those who held a state for it in the window). */
