@@ -273,4 +273,21 @@ describe('call recording', () => {
       [expect.objectContaining({ path: 'recording.from' })],
     ]);
   });
+
+  it('describes the setting in the OpenAPI document (create and update)', async () => {
+    const docs = await api('GET', '/api/docs-json');
+    expect(docs.status).toBe(200);
+    const create = docs.body.paths['/api/v1/campaigns'].post.requestBody.content['application/json'].schema;
+    expect(create.properties.recording).toMatchObject({
+      type: 'object',
+      properties: {
+        enabled: { type: 'boolean' },
+        from: { enum: ['answer', 'bridge'] },
+        directory: expect.anything(),
+      },
+    });
+    const update =
+      docs.body.paths['/api/v1/campaigns/{campaignId}'].patch.requestBody.content['application/json'].schema;
+    expect(update.properties.changes.properties.recording.properties).toHaveProperty('from');
+  });
 });
