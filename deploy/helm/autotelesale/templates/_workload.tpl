@@ -82,6 +82,8 @@ spec:
               value: {{ $root.Values.dialer.inbound.checkTimeoutMs | quote }}
             - name: ATS_INBOUND_DEFAULT_REGION
               value: {{ $root.Values.dialer.inbound.defaultRegion | quote }}
+            - name: ATS_RECORDINGS_DIR
+              value: {{ $root.Values.dialer.recordingsDir | quote }}
             {{- end }}
             {{- range $key, $value := $svc.env }}
             - name: {{ $key }}
