@@ -1,3 +1,4 @@
+import { campaignRpcs } from '@autotelesale/contracts';
 import { EslClient, type EslEvent } from '@autotelesale/esl';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
@@ -24,7 +25,7 @@ import {
 /**
  * Issue 8: the replica that owns an AMD campaign is killed (SIGKILL) while its calls are
  * in answering-machine detection, and another takes the campaign over. fs-sim at time
- * scale 0.1: a machine's beep comes at the end of its greeting (8 s greeting: 0.8 s after
+ * scale 0.1: a machine's beep comes at the end of its greeting (10 s greeting: 1 s after
  * the answer, before the take-over, heard while nobody owns the call; 35 s: 3.5 s, after
  * the take-over), a person never beeps, so their verdict is the end of the window (the
  * grace minus 0.7 s), which comes only after the take-over. A last case kills the owner
@@ -65,7 +66,7 @@ beforeAll(async () => {
       ...base,
       playback: { ...base.playback, files: { [LONG_MESSAGE]: 60_000 } },
       overrides: [
-        { suffix: EARLY_BEEP, behaviour: machine(8_000) },
+        { suffix: EARLY_BEEP, behaviour: machine(10_000) },
         { suffix: LATE_BEEP, behaviour: machine(35_000) },
         { suffix: PERSON, behaviour: { kind: 'answer', progressMs: 50, ringMs: 3_000, talkMs: 80_000 } },
         ...base.overrides,
@@ -137,6 +138,11 @@ async function startCase(
     },
     phones,
   );
+  // Done with, so that the next case's replicas do not spend their start taking it over.
+  afterCase = async () => {
+    await stack.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'complete' });
+    await Promise.all([...pair.values()].map((r) => r.kill()));
+  };
   const dialed = () => forCampaign('call.dialed', campaign.id);
   const callsOf = (kinds: string[]) =>
     new Set(
@@ -165,6 +171,15 @@ async function expectCleanEnd(c: Awaited<ReturnType<typeof startCase>>, taker: s
   await waitFor(() => forCampaign('call.ended', c.campaign.id).length >= c.phones.length, {
     timeoutMs: 40_000,
     description: 'every call of the campaign to end',
+  }).catch((error: unknown) => {
+    const ended = new Set(forCampaign('call.ended', c.campaign.id).map((e) => e['callId']));
+    const open = c.dialed().filter((d) => !ended.has(d['callId']));
+    const story = open.map((d) => ({
+      callId: d['callId'],
+      machine: c.machines().has(d['callId']),
+      switch: switchEvents.filter((e) => uniqueIdOf(e) === d['callId']).map((e) => e.name),
+    }));
+    throw new Error(`${String(error)}: still open ${JSON.stringify(story)}`);
   });
   await waitForQuiescence(() => forCampaign('call.ended', c.campaign.id).length, { quietMs: 1_000 });
   const ended = forCampaign('call.ended', c.campaign.id);

@@ -561,7 +561,10 @@ export type FoundCall =
       beepAt: number | null;
       agent?: AgentAssignment | null;
     }
-  /** A machine being left the campaign's message (`ats_amd=message`): it hangs up by itself. */
+  /**
+   * A machine being left the campaign's message (`ats_amd=message`): it hangs up by itself.
+   * Also a machine hung up on or left the message that ended while nobody owned the call.
+   */
   | { phase: 'machineMessage'; dialedAt: number; answeredAt: number };
 
 /**

@@ -1,5 +1,6 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
 import type { EventEnvelope } from '@autotelesale/contracts';
+import type { CallAmd } from '@autotelesale/dialer-domain';
 import type { NatsBus } from '@autotelesale/messaging';
 
 /** What the calls stream says about one call a replica placed and never reported ended. */
@@ -11,6 +12,8 @@ export interface UnfinishedCall {
   node: string;
   dialedAt: number;
   answeredAt: number | null;
+  /** Detection's verdict as `call.answered` gave it (null: not answered). */
+  amd: CallAmd | null;
   connected: { at: number; agentId: string; extension: string; reservationId: string } | null;
 }
 
@@ -52,13 +55,17 @@ export async function findUnfinishedCalls(
           node: p['node'] as string,
           dialedAt: Date.parse(p['dialedAt'] as string),
           answeredAt: null,
+          amd: null,
           connected: null,
         });
       }
       const call = calls.get(callId);
       if (event.type === 'call.ended') ended.add(callId);
       if (!call) continue;
-      if (event.type === 'call.answered') call.answeredAt = Date.parse(p['answeredAt'] as string);
+      if (event.type === 'call.answered') {
+        call.answeredAt = Date.parse(p['answeredAt'] as string);
+        call.amd = (p['amd'] as CallAmd | undefined) ?? 'notRun';
+      }
       if (event.type === 'call.agentConnected' && typeof p['reservationId'] === 'string')
         call.connected = {
           at: Date.parse(p['connectedAt'] as string),

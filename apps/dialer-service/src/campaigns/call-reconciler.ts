@@ -95,9 +95,21 @@ export class CallReconciler {
             connectedAt: u.connected.at,
             agent: { ...u.connected, agentLegUuid: '' },
           })
-        : u.answeredAt !== null
-          ? resumeCall(u.callId, policy, { phase: 'waiting', dialedAt: u.dialedAt, answeredAt: u.answeredAt })
-          : resumeCall(u.callId, policy, { phase: 'dialing', dialedAt: u.dialedAt });
+        : u.answeredAt !== null && u.amd === 'machine' && campaign.compliance?.amd.action !== 'passToAgent'
+          ? // A machine hung up on or left the message: it ends as a machine, never as an abandon.
+            resumeCall(u.callId, policy, {
+              phase: 'machineMessage',
+              dialedAt: u.dialedAt,
+              answeredAt: u.answeredAt,
+            })
+          : u.answeredAt !== null
+            ? resumeCall(u.callId, policy, {
+                phase: 'waiting',
+                dialedAt: u.dialedAt,
+                answeredAt: u.answeredAt,
+                ...(u.amd === 'human' || u.amd === 'machine' ? { amd: u.amd } : {}),
+              })
+            : resumeCall(u.callId, policy, { phase: 'dialing', dialedAt: u.dialedAt });
       this.calls.closeLost(
         campaign,
         { id: u.contactId, attemptId: u.attemptId, phone: u.phone },
