@@ -37,7 +37,7 @@ const PERSON = '85';
 const MESSAGE = '/sounds/amd-takeover-message.wav';
 /** Plays 6 s (60 s simulated): long enough to kill the owner while it plays. */
 const LONG_MESSAGE = '/sounds/amd-takeover-long-message.wav';
-const EXTENSIONS = Array.from({ length: 13 }, (_, i) => String(2111 + i));
+const EXTENSIONS = Array.from({ length: 14 }, (_, i) => String(2111 + i));
 
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
@@ -78,7 +78,13 @@ beforeAll(async () => {
   esl = new EslClient({ host: '127.0.0.1', port: sim.eslPorts[0]!, password: sim.password });
   esl.on('event', (e) => void switchEvents.push(e));
   await esl.connect();
-  await esl.subscribe(['CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'PLAYBACK_START', 'CUSTOM avmd::beep']);
+  await esl.subscribe([
+    'CHANNEL_ANSWER',
+    'CHANNEL_BRIDGE',
+    'PLAYBACK_START',
+    'CHANNEL_HANGUP_COMPLETE',
+    'CUSTOM avmd::beep',
+  ]);
   stack = await startStackForTest([SERVICES.campaign, SERVICES.agent], {});
   calls = collectCallEvents(stack.bus);
 }, 90_000);
@@ -108,15 +114,17 @@ async function startCase(
   name: string,
   customers: string[],
   settings: { graceSeconds: number; action: 'hangup' | 'leaveMessage'; message: string },
+  options: { takerLater?: boolean } = {},
 ) {
   const ids = [`${name}-a`, `${name}-b`];
   const pair = new Map<string, DialerProcess>();
   afterCase = () => Promise.all([...pair.values()].map((r) => r.kill()));
-  for (const id of ids) {
+  const start = async (id: string) => {
     const replica = await startReadyReplica(id, { namespace: stack.topology.namespace, switch: fs });
     replicas.push(replica);
     pair.set(id, replica);
-  }
+  };
+  for (const id of options.takerLater ? ids.slice(0, 1) : ids) await start(id);
   const agents = await createAgents(stack.bus, EXTENSIONS.splice(0, customers.length));
   const phones = customers.map(phoneEnding);
   const kindOf = new Map(phones.map((p, i) => [p, customers[i]!]));
@@ -156,10 +164,12 @@ async function startCase(
     campaign,
     dialed,
     machines: () => callsOf([EARLY_BEEP, LATE_BEEP]),
+    /** With `takerLater`: the second replica, started only now. */
+    startTaker: () => start(ids[1]!),
     people: () => callsOf([PERSON]),
     /** SIGKILL of the replica that dials the campaign; resolves with the one left to take it over. */
     async killOwner(): Promise<{ owner: string; taker: string; killedAt: number }> {
-      const owner = String(dialed()[0]!['dialerId']);
+      const owner = String(dialed()[0]?.['dialerId'] ?? ids[0]);
       await pair.get(owner)!.kill();
       return { owner, taker: ids.find((id) => id !== owner)!, killedAt: Date.now() };
     },
@@ -283,5 +293,23 @@ describeFsSimOnly('AMD campaign taken over (SIGKILL of its replica)', () => {
     // Each machine hung up by the message's own end, after the take-over.
     for (const e of forCampaign('call.ended', c.campaign.id).filter((r) => c.machines().has(r['callId'])))
       expect(Date.parse(e['endedAt'] as string)).toBeGreaterThan(killedAt);
+  }, 120_000);
+
+  it('a machine whose message ends while nobody owns the campaign is closed as a machine, not an abandon', async () => {
+    const c = await startCase(
+      'amd-lost',
+      [EARLY_BEEP],
+      { graceSeconds: 2, action: 'leaveMessage', message: LONG_MESSAGE },
+      { takerLater: true },
+    );
+    await waitFor(() => messagesPlayed(LONG_MESSAGE, c.machines()).length === 1, { timeoutMs: 20_000 });
+    const { taker } = await c.killOwner();
+    // The message ends and the machine hangs up with nobody to hear it; only then a replica comes.
+    await waitFor(() => onSwitch('CHANNEL_HANGUP_COMPLETE', c.machines()).length === 1, {
+      timeoutMs: 20_000,
+    });
+    expect(forCampaign('call.ended', c.campaign.id)).toEqual([]);
+    await c.startTaker();
+    await expectCleanEnd(c, taker);
   }, 120_000);
 });
