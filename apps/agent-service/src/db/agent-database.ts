@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { AtsError } from '@autotelesale/contracts';
-import { PG_POOL } from '@autotelesale/service-kit';
+import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { AgentEventRelay } from '../events/agent-event-relay';
 import { AGENT_DATABASE } from './agent-db.constants';
 import { scopePoolToSchema } from './scope-pool-to-schema';
@@ -36,18 +36,39 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return pgError?.code === UNIQUE_VIOLATION && (!constraint || pgError.constraint === constraint);
 }
 
+/** Connections of the reserve lane (see AgentDatabase). */
+export const RESERVE_LANE_CONNECTIONS = 4;
+
 /**
  * Raw SQL through the service-kit pool for every write: the state changes need
  * conditional UPDATEs, `FOR UPDATE SKIP LOCKED` and the outbox in one transaction,
  * which Prisma expresses badly. Prisma serves the plain reads.
+ *
+ * Reserves have a lane of their own (`lane: 'reserve'`, a small second pool): a reserve
+ * is on the path from a customer's answer to the bridge, and in the shared pool it queued
+ * behind confirms, ended calls, the relay and the sweeper (at 100 calls/s the shared
+ * pool's ten connections were often all busy). Same database, same locks: only the queue
+ * differs.
  */
 @Injectable()
-export class AgentDatabase {
+export class AgentDatabase implements OnApplicationShutdown {
+  private readonly reserveLane: Pool;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly relay: AgentEventRelay,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
     scopePoolToSchema(pool, AGENT_DATABASE.schema);
+    this.reserveLane = scopePoolToSchema(
+      new Pool({ connectionString: config.databaseUrl, max: RESERVE_LANE_CONNECTIONS }),
+      AGENT_DATABASE.schema,
+    );
+  }
+
+  /** After every module stopped (no reserve left running): close the lane. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.reserveLane.end().catch(() => undefined);
   }
 
   /**
@@ -59,10 +80,11 @@ export class AgentDatabase {
    */
   async transaction<T>(
     work: (tx: AgentTx) => Promise<T>,
-    options: { advisoryLock?: { space: number; key: string } } = {},
+    options: { advisoryLock?: { space: number; key: string }; lane?: 'reserve' } = {},
   ): Promise<T> {
+    const pool = options.lane === 'reserve' ? this.reserveLane : this.pool;
     for (let attempt = 1; ; attempt += 1) {
-      const client = await this.pool.connect();
+      const client = await pool.connect();
       const tx = new AgentTx(client);
       try {
         const lock = options.advisoryLock;

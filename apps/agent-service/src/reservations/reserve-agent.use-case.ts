@@ -83,10 +83,12 @@ export class ReserveAgentUseCase {
     command: ReserveAgentCommand,
     reservationId: string,
   ): Promise<ReserveAgentReply | { outcome: 'reserved'; reservation: Reservation; replayed: true }> {
-    return this.db.transaction(
-      (tx) => this.reserveOnce(tx, command, reservationId),
-      command.reservationId ? { advisoryLock: { space: RESERVATION_ID_LOCK_SPACE, key: reservationId } } : {},
-    );
+    return this.db.transaction((tx) => this.reserveOnce(tx, command, reservationId), {
+      lane: 'reserve',
+      ...(command.reservationId
+        ? { advisoryLock: { space: RESERVATION_ID_LOCK_SPACE, key: reservationId } }
+        : {}),
+    });
   }
 
   private async reserveOnce(
