@@ -19,7 +19,8 @@ import { FS_SIM_TIME_SCALE, startSwitchUnderTest, switchMs, type SwitchUnderTest
  * ahead of every other contact, first in first out; a call-back campaign (missed inbound
  * callers, the surge attendant's numbers) rings an agent first, then dials the customer.
  */
-const EXTENSIONS = AGENT_SEATS.slice(0, 3);
+/** Seats 2001-2002 for the call-back campaign, 2003-2005 for the predictive one (an extension is one agent's). */
+const EXTENSIONS = AGENT_SEATS.slice(0, 5);
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -96,6 +97,39 @@ describe('a call-back campaign', () => {
     expect(ended.get(callbacks[1]!.contactId)).toMatchObject({ agentId: owner });
     const dialed = forCampaign('call.dialed', campaign.id).map((e) => e['contactId']);
     expect(dialed.indexOf(callbacks[0]!.contactId)).toBeLessThan(dialed.indexOf(callbacks[2]!.contactId));
+    expect(overlappingAgentCalls(calls.events)).toEqual([]);
+    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
+  });
+});
+
+describe('a predictive campaign', () => {
+  it('dials an agent’s own callbacks for that agent only, one at a time, and anyone’s for whoever is free', async () => {
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(2, 5));
+    const owner = agents[1]!;
+    const campaign = await campaignOf('predictive', agents);
+    const asked = [
+      ...[30, 29, 28].map((m) => ({ phone: phoneEnding('01'), dueAt: minutesAgo(m), ownerAgentId: owner })),
+      ...[27, 26, 25].map((m) => ({ phone: phoneEnding('01'), dueAt: minutesAgo(m), ownerAgentId: null })),
+    ];
+    const callbacks = [];
+    for (const a of asked)
+      callbacks.push(
+        await stack.bus.request(campaignRpcs.scheduleCallback, { campaignId: campaign.id, ...a }),
+      );
+    await stack.bus.request(campaignRpcs.transitionCampaign, { campaignId: campaign.id, action: 'start' });
+
+    await waitFor(() => forCampaign('call.ended', campaign.id).length >= asked.length, {
+      timeoutMs: switchMs(90_000),
+      description: 'every callback to be called back',
+    });
+    expect(await waitForQuiescence(() => forCampaign('call.ended', campaign.id).length)).toBe(asked.length);
+    const ended = new Map(forCampaign('call.ended', campaign.id).map((e) => [e['contactId'] as string, e]));
+    // Three customers asked for the same agent: each reached that agent (by luck: 1 in 27).
+    for (const cb of callbacks.slice(0, 3))
+      expect(ended.get(cb.contactId)).toMatchObject({ outcome: 'answered', agentId: owner });
+    for (const cb of callbacks.slice(3))
+      expect(ended.get(cb.contactId)).toMatchObject({ outcome: 'answered' });
+    expect(forCampaign('call.abandoned', campaign.id)).toEqual([]);
     expect(overlappingAgentCalls(calls.events)).toEqual([]);
     await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'ready'));
   });

@@ -6,3 +6,4 @@ export * from './channel-variables';
 export * from './originate-plan';
 export * from './preview-offer';
 export * from './recording-path';
+export * from './route-agent';

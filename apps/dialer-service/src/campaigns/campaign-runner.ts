@@ -30,6 +30,7 @@ import {
   type ThrottleDecision,
 } from '@autotelesale/compliance-domain';
 import { withSpan } from '@autotelesale/telemetry';
+import { routeAgentOf, type AgentAssignment } from '@autotelesale/dialer-domain';
 import { seedAbandonWindow, throttledDials } from './abandon-pace';
 import { AgentStateFeed } from './agent-state-feed';
 import type { PacerStateStore } from './pacer-state-store';
@@ -410,14 +411,47 @@ export class CampaignRunner {
 
   private async clearThenDial(contact: LeasedContact): Promise<void> {
     if (this.stopped) return this.releaseLeases([contact.attemptId]);
+    // A contact only its own agent may take (their callback, a split list) is dialed agent
+    // first: bridging it to whoever is free on the answer would give the customer someone else.
+    const owner = routeAgentOf(contact);
+    const agent = owner === null ? undefined : await this.reserveOwner(owner);
+    if (agent === null) return this.releaseLeases([contact.attemptId], 'its agent is not free');
     const cleared = await clearedToDial(this.deps.bus, this.deps.dialerId, contact, this.deps.logger);
-    if (this.stopped) {
-      if (cleared) await this.releaseLeases([contact.attemptId]);
+    if (this.stopped || !cleared) {
+      if (agent) await this.deps.bus.request(releaseReservationRpc, { reservationId: agent.reservationId });
+      if (this.stopped && cleared) await this.releaseLeases([contact.attemptId]);
       return;
     }
-    if (!cleared) return;
     this.counters.dialed++;
-    void this.deps.calls.dial(this.campaign, contact, this.nodeId);
+    void this.deps.calls.dial(this.campaign, contact, this.nodeId, agent);
+  }
+
+  /**
+   * The contact's own agent reserved with their leg here, held through the ring time like
+   * progressive's, or null when they are not free (the contact goes back to the queue, and
+   * comes again when the agent is ready).
+   */
+  private async reserveOwner(agentId: string): Promise<AgentAssignment | null> {
+    const c = this.campaign;
+    const reserved = await this.deps.bus.request(reserveAgentRpc, {
+      campaignId: c.id,
+      eligibleAgentIds: [agentId],
+      eligibleGroupIds: [],
+      timeoutMs: Math.min(600_000, (c.pacing.ringTimeoutSeconds + 15) * 1000),
+    });
+    if (reserved.outcome !== 'reserved') return null;
+    const r = reserved.reservation;
+    const leg = this.deps.agentLegs.leg(r.agentId);
+    if (!leg || !leg.up || leg.nodeId !== this.nodeId) {
+      await this.deps.bus.request(releaseReservationRpc, { reservationId: r.reservationId });
+      return null;
+    }
+    return {
+      agentId: r.agentId,
+      extension: r.extension,
+      reservationId: r.reservationId,
+      agentLegUuid: leg.uuid,
+    };
   }
 
   /** Progressive: an agent is reserved (with its leg) before each dial, then one contact leased for it. */
@@ -480,11 +514,11 @@ export class CampaignRunner {
     }
   }
 
-  private async releaseLeases(attemptIds: string[]): Promise<void> {
+  private async releaseLeases(attemptIds: string[], reason = 'dialer stopping'): Promise<void> {
     await this.deps.bus.request(campaignRpcs.releaseLease, {
       dialerId: this.deps.dialerId,
       attemptIds,
-      reason: 'dialer stopping',
+      reason,
     });
   }
 
