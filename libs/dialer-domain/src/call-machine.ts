@@ -213,6 +213,13 @@ export function graceDeadline(state: CallState): number | null {
 }
 
 /**
+ * The dialer's lead (`messageLeadMs`): the transfer that starts the identification message
+ * is one ESL round trip and a dialplan step (milliseconds idle, ~100 ms on a loaded node),
+ * so it is sent this long before the grace ends to be playing within it.
+ */
+export const IDENTIFICATION_MESSAGE_LEAD_MS = 300;
+
+/**
  * When the identification message is started if no agent has come by then: the grace's
  * deadline less the policy's lead (never before the person started waiting).
  */

@@ -22,6 +22,7 @@ import { NatsBus } from '@autotelesale/messaging';
 import {
   advanceCall,
   CHANNEL_VARS,
+  IDENTIFICATION_MESSAGE_LEAD_MS,
   customerLegPlan,
   secondsBetween,
   startCall,
@@ -152,6 +153,7 @@ export class CallDriverService {
         {
           introMs,
           graceMs,
+          messageLeadMs: IDENTIFICATION_MESSAGE_LEAD_MS,
           ...(detect
             ? {
                 amd: {
