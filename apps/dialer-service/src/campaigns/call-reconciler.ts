@@ -12,7 +12,7 @@ import { AgentLegsService } from '../agents/agent-legs.service';
 import { amdWindowMs, CallDriverService, INTRO_MS } from '../calls/call-driver.service';
 import { amdProgressOf, parseChannelDump, type ChannelDump } from '../calls/channel-dump';
 import { FsNodesService } from '../telephony/fs-nodes.service';
-import { findUnfinishedCalls } from './call-history';
+import { findUnfinishedCalls, type UnfinishedCall } from './call-history';
 
 /**
  * After a take-over: finds the old owner's legs of the campaign on every node
@@ -86,30 +86,7 @@ export class CallReconciler {
       new Date(ownedSince - 60_000),
     )) {
       if (adopted.has(u.callId)) continue;
-      const policy = { introMs: 0, graceMs: campaign.pacing.abandonGraceSeconds * 1000 };
-      const state = u.connected
-        ? resumeCall(u.callId, policy, {
-            phase: 'connected',
-            dialedAt: u.dialedAt,
-            answeredAt: u.answeredAt ?? u.connected.at,
-            connectedAt: u.connected.at,
-            agent: { ...u.connected, agentLegUuid: '' },
-          })
-        : u.answeredAt !== null && u.amd === 'machine' && campaign.compliance?.amd.action !== 'passToAgent'
-          ? // A machine hung up on or left the message: it ends as a machine, never as an abandon.
-            resumeCall(u.callId, policy, {
-              phase: 'machineMessage',
-              dialedAt: u.dialedAt,
-              answeredAt: u.answeredAt,
-            })
-          : u.answeredAt !== null
-            ? resumeCall(u.callId, policy, {
-                phase: 'waiting',
-                dialedAt: u.dialedAt,
-                answeredAt: u.answeredAt,
-                ...(u.amd === 'human' || u.amd === 'machine' ? { amd: u.amd } : {}),
-              })
-            : resumeCall(u.callId, policy, { phase: 'dialing', dialedAt: u.dialedAt });
+      const state = lostCallState(campaign, u);
       this.calls.closeLost(
         campaign,
         { id: u.contactId, attemptId: u.attemptId, phone: u.phone },
@@ -242,4 +219,27 @@ export class CallReconciler {
       );
     return null;
   }
+}
+
+/**
+ * A call that ended while nobody owned its campaign, as far as the calls stream tells: it
+ * is then closed (`closeLost`) from this state. A machine hung up on or left the message
+ * ends as a machine, never as an abandon.
+ */
+function lostCallState(campaign: Campaign, u: UnfinishedCall): CallState {
+  const policy = { introMs: 0, graceMs: campaign.pacing.abandonGraceSeconds * 1000 };
+  const { dialedAt, answeredAt } = u;
+  if (u.connected)
+    return resumeCall(u.callId, policy, {
+      phase: 'connected',
+      dialedAt,
+      answeredAt: answeredAt ?? u.connected.at,
+      connectedAt: u.connected.at,
+      agent: { ...u.connected, agentLegUuid: '' },
+    });
+  if (answeredAt === null) return resumeCall(u.callId, policy, { phase: 'dialing', dialedAt });
+  if (u.amd === 'machine' && campaign.compliance?.amd.action !== 'passToAgent')
+    return resumeCall(u.callId, policy, { phase: 'machineMessage', dialedAt, answeredAt });
+  const verdict = u.amd === 'human' || u.amd === 'machine' ? { amd: u.amd } : {};
+  return resumeCall(u.callId, policy, { phase: 'waiting', dialedAt, answeredAt, ...verdict });
 }
