@@ -30,7 +30,11 @@ import {
   type ThrottleDecision,
 } from '@autotelesale/compliance-domain';
 import { withSpan } from '@autotelesale/telemetry';
-import { routeAgentOf, type AgentAssignment } from '@autotelesale/dialer-domain';
+import {
+  IDENTIFICATION_MESSAGE_LEAD_MS,
+  routeAgentOf,
+  type AgentAssignment,
+} from '@autotelesale/dialer-domain';
 import { seedAbandonWindow, throttledDials } from './abandon-pace';
 import { AgentStateFeed } from './agent-state-feed';
 import type { PacerStateStore } from './pacer-state-store';
@@ -83,7 +87,9 @@ export function pacerFor(campaign: Campaign): Pacer {
         rule: 'US',
         capPercent: campaign.pacing.abandonRateCap * 100,
         marginPercent: Math.min(0.5, campaign.pacing.abandonRateCap * 100 * 0.1),
-        graceSec: campaign.pacing.abandonGraceSeconds,
+        // What a waiting customer really gets: the identification message starts this lead
+        // before the grace ends, so an agent who frees up later than that is too late.
+        graceSec: Math.max(0, campaign.pacing.abandonGraceSeconds - IDENTIFICATION_MESSAGE_LEAD_MS / 1000),
         noAnswerTimeoutSec: campaign.pacing.ringTimeoutSeconds,
         maxLinesPerAgent: campaign.pacing.maxLinesPerAgent,
         // The forecast of when agents free up is the observed talks' and wrap-ups' after a
