@@ -37,7 +37,7 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 /** Connections of the reserve lane (see AgentDatabase). */
-export const RESERVE_LANE_CONNECTIONS = 4;
+export const RESERVE_LANE_CONNECTIONS = 10;
 
 /**
  * Raw SQL through the service-kit pool for every write: the state changes need
@@ -46,8 +46,8 @@ export const RESERVE_LANE_CONNECTIONS = 4;
  *
  * Reserves have a lane of their own (`lane: 'reserve'`, a small second pool): a reserve
  * is on the path from a customer's answer to the bridge, and in the shared pool it queued
- * behind confirms, ended calls, the relay and the sweeper (at 100 calls/s the shared
- * pool's ten connections were often all busy). Same database, same locks: only the queue
+ * behind confirms, ended calls, the relay and the sweeper (at 100 calls/s under load the
+ * shared pool's ten connections can all be busy). Same database, same locks: only the queue
  * differs.
  */
 @Injectable()
