@@ -411,7 +411,18 @@ export class CampaignRunner {
       const id = `pending-${contact.attemptId}`;
       this.pendingDials.set(id, Date.now());
       // Compliance right before the originate: every rule again at this instant (issue 8).
-      void this.clearThenDial(contact).finally(() => this.pendingDials.delete(id));
+      // Nothing awaits it: a failed request (a lease or reservation not released) is logged
+      // here, never an unhandled rejection; the lease then expires by itself.
+      void this.clearThenDial(contact)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({
+            msg: 'dial not started',
+            campaignId: this.campaign.id,
+            attemptId: contact.attemptId,
+            error: String(error),
+          }),
+        )
+        .finally(() => this.pendingDials.delete(id));
     }
   }
 
