@@ -1,14 +1,26 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { AtsError } from '@autotelesale/contracts';
 import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { AgentEventRelay } from '../events/agent-event-relay';
 import { AGENT_DATABASE } from './agent-db.constants';
 import { scopePoolToSchema } from './scope-pool-to-schema';
 
+/** The database clock as AgentTx.now reads it. */
+export const NOW_SQL = `SELECT date_trunc('milliseconds', clock_timestamp()) AS now`;
+
+/**
+ * Statements sent with BEGIN, in its round trip (one simple query: no parameters, so
+ * values go in through `literal`, the connection's escaping). They run in order, each
+ * after the one before (a lock, then the clock read after it).
+ */
+export type OpeningStatements = (literal: (value: string) => string) => string[];
+
 /** One database transaction of agent-service, counting the events it puts in the outbox. */
 export class AgentTx {
   eventsEnqueued = 0;
+  /** The results of the opening statements, in order. */
+  opened: QueryResult[] = [];
   constructor(private readonly client: PoolClient) {}
 
   query<R extends QueryResultRow>(text: string, values?: unknown[]) {
@@ -21,9 +33,7 @@ export class AgentTx {
    * change that waited for a lock never gets a time before the change it waited for.
    */
   async now(): Promise<Date> {
-    const result = await this.client.query<{ now: Date }>(
-      `SELECT date_trunc('milliseconds', clock_timestamp()) AS now`,
-    );
+    const result = await this.client.query<{ now: Date }>(NOW_SQL);
     return result.rows[0]!.now;
   }
 }
@@ -80,19 +90,31 @@ export class AgentDatabase implements OnApplicationShutdown {
    */
   async transaction<T>(
     work: (tx: AgentTx) => Promise<T>,
-    options: { advisoryLock?: { space: number; key: string }; lane?: 'reserve' } = {},
+    options: {
+      advisoryLock?: { space: number; key: string };
+      lane?: 'reserve';
+      opening?: OpeningStatements;
+    } = {},
   ): Promise<T> {
     const pool = options.lane === 'reserve' ? this.reserveLane : this.pool;
     for (let attempt = 1; ; attempt += 1) {
       const client = await pool.connect();
       const tx = new AgentTx(client);
       try {
+        const literal = (value: string) => client.escapeLiteral(value);
         const lock = options.advisoryLock;
-        await client.query(
-          lock
-            ? `BEGIN; SELECT pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(${client.escapeLiteral(lock.key)}))`
-            : 'BEGIN',
-        );
+        const opening = [
+          ...(lock
+            ? [`SELECT pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(${literal(lock.key)}))`]
+            : []),
+          ...(options.opening?.(literal) ?? []),
+        ];
+        if (opening.length === 0) await client.query('BEGIN');
+        else {
+          // A simple query with several statements answers one result per statement.
+          const results = (await client.query(['BEGIN', ...opening].join('; '))) as unknown as QueryResult[];
+          tx.opened = results.slice(1 + (lock ? 1 : 0));
+        }
         const result = await work(tx);
         await client.query('COMMIT');
         if (tx.eventsEnqueued > 0) this.relay.kick();

@@ -23,7 +23,8 @@ import {
   closeReservationWith,
   closedRow,
   expireReservation,
-  lockReservation,
+  lockReservationThenNow,
+  openedReservation,
 } from './reservation-store';
 
 /**
@@ -42,8 +43,7 @@ export class ReservationLifecycleUseCases {
   async confirm(reservationId: string, callId: string): Promise<ReservationChangeReply> {
     let expiredNow = false;
     const reply = await this.db.transaction(async (tx) => {
-      const reservation = await lockReservation(tx, reservationId);
-      const now = await tx.now();
+      const { reservation, now } = openedReservation(tx, reservationId);
       const decision = decideConfirm(toFacts(reservation), callId, now);
       if (decision === 'expireFirst') {
         // Too late by database time: expire it now (committed), then refuse.
@@ -60,15 +60,14 @@ export class ReservationLifecycleUseCases {
           this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now, undefined, also),
         callId,
       );
-    });
+    }, lockedFirst(reservationId));
     if (expiredNow) throw new ReservationClosedError('expired', 'confirm');
     return reply;
   }
 
   release(reservationId: string): Promise<ReservationChangeReply> {
     return this.db.transaction(async (tx) => {
-      const reservation = await lockReservation(tx, reservationId);
-      const now = await tx.now();
+      const { reservation, now } = openedReservation(tx, reservationId);
       return this.applyOrReplay(
         tx,
         reservation,
@@ -78,7 +77,7 @@ export class ReservationLifecycleUseCases {
         (agent, also) =>
           this.transitions.apply(tx, agent, { type: 'release', reservationId }, now, undefined, also),
       );
-    });
+    }, lockedFirst(reservationId));
   }
 
   async callEnded(
@@ -87,8 +86,7 @@ export class ReservationLifecycleUseCases {
     callId?: string,
   ): Promise<ReservationChangeReply> {
     const reply = await this.db.transaction(async (tx) => {
-      const reservation = await lockReservation(tx, reservationId);
-      const now = await tx.now();
+      const { reservation, now } = openedReservation(tx, reservationId);
       const decision = decideCallEnded(toFacts(reservation), callId);
       return this.applyOrReplay(tx, reservation, decision, now, 'ended', (agent, also) =>
         this.transitions.apply(
@@ -100,7 +98,7 @@ export class ReservationLifecycleUseCases {
           also,
         ),
       );
-    });
+    }, lockedFirst(reservationId));
     if (reply.agent.wrapUpEndsAt) this.sweeper.wakeAt(new Date(reply.agent.wrapUpEndsAt));
     return reply;
   }
@@ -146,6 +144,11 @@ export class ReservationLifecycleUseCases {
       agent: statusOf(rows[0].agent_id, snapshotOf(rows[0])),
     };
   }
+}
+
+/** The reservation locked and the clock read with BEGIN: one round trip instead of three. */
+function lockedFirst(reservationId: string) {
+  return { opening: lockReservationThenNow(reservationId) };
 }
 
 function toFacts(reservation: ReservationRow) {

@@ -1,7 +1,30 @@
-import type { AgentTx } from '../db/agent-database';
-import { notFound } from '../db/agent-database';
+import type { QueryResult } from 'pg';
+import type { AgentTx, OpeningStatements } from '../db/agent-database';
+import { NOW_SQL, notFound } from '../db/agent-database';
 import type { ReservationRow } from '../db/agent-rows';
 import type { AgentTransitions, AlsoWritten } from '../states/agent-transitions';
+
+/**
+ * The opening of a reservation operation's transaction (sent with BEGIN): the reservation
+ * row locked, then the clock read after that lock. See `openedReservation`.
+ */
+export function lockReservationThenNow(reservationId: string): OpeningStatements {
+  return (literal) => [
+    `SELECT * FROM reservation WHERE reservation_id = ${literal(reservationId)} FOR UPDATE`,
+    NOW_SQL,
+  ];
+}
+
+/** What `lockReservationThenNow` read: the locked row (NOT_FOUND if none) and the clock. */
+export function openedReservation(
+  tx: AgentTx,
+  reservationId: string,
+): { reservation: ReservationRow; now: Date } {
+  const [locked, clock] = tx.opened as [QueryResult<ReservationRow>, QueryResult<{ now: Date }>];
+  const reservation = locked.rows[0];
+  if (!reservation) throw notFound('reservation', reservationId);
+  return { reservation, now: clock.rows[0]!.now };
+}
 
 /** Locks a reservation row; every reservation operation locks it before its agent (one lock order). */
 export async function lockReservation(tx: AgentTx, reservationId: string): Promise<ReservationRow> {
