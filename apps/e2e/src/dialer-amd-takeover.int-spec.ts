@@ -34,10 +34,13 @@ import {
 const EARLY_BEEP = '83';
 const LATE_BEEP = '84';
 const PERSON = '85';
+/** Ring 4 s (40 s simulated): still ringing when their replica is killed. */
+const RINGING_MACHINE = '86';
+const RINGING_PERSON = '87';
 const MESSAGE = '/sounds/amd-takeover-message.wav';
 /** Plays 6 s (60 s simulated): long enough to kill the owner while it plays. */
 const LONG_MESSAGE = '/sounds/amd-takeover-long-message.wav';
-const EXTENSIONS = Array.from({ length: 14 }, (_, i) => String(2111 + i));
+const EXTENSIONS = Array.from({ length: 16 }, (_, i) => String(2111 + i));
 
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
@@ -69,6 +72,11 @@ beforeAll(async () => {
         { suffix: EARLY_BEEP, behaviour: machine(10_000) },
         { suffix: LATE_BEEP, behaviour: machine(35_000) },
         { suffix: PERSON, behaviour: { kind: 'answer', progressMs: 50, ringMs: 3_000, talkMs: 80_000 } },
+        { suffix: RINGING_MACHINE, behaviour: { ...machine(10_000), ringMs: 40_000 } },
+        {
+          suffix: RINGING_PERSON,
+          behaviour: { kind: 'answer', progressMs: 50, ringMs: 40_000, talkMs: 80_000 },
+        },
         ...base.overrides,
       ],
     },
@@ -113,7 +121,12 @@ const onSwitch = (name: string, callIds: Set<unknown>) =>
 async function startCase(
   name: string,
   customers: string[],
-  settings: { graceSeconds: number; action: 'hangup' | 'leaveMessage'; message: string },
+  settings: {
+    graceSeconds: number;
+    action: 'hangup' | 'leaveMessage';
+    message: string;
+    ringTimeoutSeconds?: number;
+  },
   options: { takerLater?: boolean } = {},
 ) {
   const ids = [`${name}-a`, `${name}-b`];
@@ -133,7 +146,10 @@ async function startCase(
     {
       mode: 'progressive',
       agents: agents.map((agentId) => ({ agentId })),
-      pacing: { ringTimeoutSeconds: 15, abandonGraceSeconds: settings.graceSeconds },
+      pacing: {
+        ringTimeoutSeconds: settings.ringTimeoutSeconds ?? 15,
+        abandonGraceSeconds: settings.graceSeconds,
+      },
       retryRules: { maxTotalAttempts: 1 },
       compliance: {
         amd: {
@@ -163,10 +179,10 @@ async function startCase(
     phones,
     campaign,
     dialed,
-    machines: () => callsOf([EARLY_BEEP, LATE_BEEP]),
+    machines: () => callsOf([EARLY_BEEP, LATE_BEEP, RINGING_MACHINE]),
     /** With `takerLater`: the second replica, started only now. */
     startTaker: () => start(ids[1]!),
-    people: () => callsOf([PERSON]),
+    people: () => callsOf([PERSON, RINGING_PERSON]),
     /** SIGKILL of the replica that dials the campaign; resolves with the one left to take it over. */
     async killOwner(): Promise<{ owner: string; taker: string; killedAt: number }> {
       const owner = String(dialed()[0]?.['dialerId'] ?? ids[0]);
@@ -319,5 +335,22 @@ describeFsSimOnly('AMD campaign taken over (SIGKILL of its replica)', () => {
     expect(forCampaign('call.ended', c.campaign.id)).toEqual([]);
     await c.startTaker();
     await expectCleanEnd(c, taker);
+  }, 120_000);
+
+  it('while ringing: detection runs on the answer for the taker, with the agents the calls were dialed for', async () => {
+    const c = await startCase('amd-ringing', [RINGING_MACHINE, RINGING_PERSON], {
+      graceSeconds: 2,
+      action: 'hangup',
+      message: MESSAGE,
+      // fs-sim times the ring at its scale too: 60 s is 6 s, past their 4 s ring.
+      ringTimeoutSeconds: 60,
+    });
+    await waitFor(() => c.dialed().length === 2, { timeoutMs: 20_000 });
+    const { taker, killedAt } = await c.killOwner();
+    const answers = () => onSwitch('CHANNEL_ANSWER', new Set(c.dialed().map((d) => d['callId'])));
+    expect(answers()).toEqual([]);
+    // Both agents stay reserved for their calls: the person can only reach theirs if it is carried.
+    await expectCleanEnd(c, taker);
+    for (const a of answers()) expect(a.timestampUs / 1000).toBeGreaterThan(killedAt);
   }, 120_000);
 });

@@ -186,6 +186,37 @@ describe('taken over during detection, no beep', () => {
   });
 });
 
+describe('taken over while ringing, on an AMD campaign', () => {
+  it.each<[string, CallInput[], string[], Partial<CallState>]>([
+    [
+      'a machine: detected on the answer, its agent (carried) given back, never bridged',
+      [
+        { type: 'answered', at: 9_000 },
+        { type: 'machineDetected', at: 9_800 },
+      ],
+      ['wakeAt', 'releaseReservation', 'publishAnswered', 'hangupMachine'],
+      { phase: 'machine', amd: 'machine', agent: null },
+    ],
+    [
+      'a person: bridged to the carried agent at the window end, the grace from the answer',
+      [
+        { type: 'answered', at: 9_000 },
+        { type: 'tick', at: 10_300 },
+      ],
+      ['wakeAt', 'stopAmd', 'publishAnswered', 'bridge'],
+      { phase: 'bridging', amd: 'human', agentNeededAt: 9_000 },
+    ],
+  ])('%s', (_, inputs, effects, expected) => {
+    const found: FoundCall = { phase: 'dialing', dialedAt: 5_000, agent: agent() };
+    const { state, effects: all } = run(resumeCall('c1', policy('hangup'), found), [
+      { type: 'resumed', at: 7_500 },
+      ...inputs,
+    ]);
+    expect(types(all)).toEqual(effects);
+    expect(state).toMatchObject(expected);
+  });
+});
+
 describe('taken over while the machine message plays', () => {
   it('waits for the hang-up the message ends with: outcome machine, no agent, no second message', () => {
     const { state, effects } = takeOver(

@@ -541,8 +541,8 @@ export function secondsBetween(from: number | null, to: number | null): number {
 
 /** A call found live on a node after a take-over, as the switch and agent-service describe it. */
 export type FoundCall =
-  /** Ringing. */
-  | { phase: 'dialing'; dialedAt: number }
+  /** Ringing; `agent`: the reservation of the agent it was dialed for (agent-first modes), carried. */
+  | { phase: 'dialing'; dialedAt: number; agent?: AgentAssignment | null }
   /** Talking to an agent. */
   | {
       phase: 'connected';
@@ -578,7 +578,9 @@ export type FoundCall =
  * A call found live on a node after a take-over, rebuilt from what the node and
  * agent-service still know; the caller then feeds it `resumed` (now) to restart its timers:
  *
- * - ringing (`dialing`), talking to an agent (`connected`);
+ * - ringing (`dialing`: with its agent in agent-first modes; detection then runs on the
+ *   answer when the policy has it, as for a call this replica dialed), talking to an agent
+ *   (`connected`);
  * - answered without an agent (`waiting`): it has been waiting for as long as its old
  *   owner was dead, which is past any grace: `resumed` abandons it properly
  *   (identification message, outcome `abandoned`) rather than leaving the person on hold;
@@ -595,7 +597,7 @@ export function resumeCall(callId: string, policy: CallTimingPolicy, found: Foun
   const base = startCall(callId, found.dialedAt, policy);
   switch (found.phase) {
     case 'dialing':
-      return base;
+      return found.agent ? { ...base, agent: found.agent } : base;
     case 'connected':
       return {
         ...base,

@@ -6,7 +6,13 @@ import {
   type Campaign,
 } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
-import { CHANNEL_VARS, resumeCall, type AgentAssignment, type CallState } from '@autotelesale/dialer-domain';
+import {
+  CHANNEL_VARS,
+  resumeCall,
+  type AgentAssignment,
+  type CallState,
+  type CallTimingPolicy,
+} from '@autotelesale/dialer-domain';
 import type { ChannelRow, EslConnection } from '@autotelesale/esl';
 import { AgentLegsService } from '../agents/agent-legs.service';
 import { amdWindowMs, CallDriverService, INTRO_MS } from '../calls/call-driver.service';
@@ -147,8 +153,16 @@ export class CallReconciler {
         },
         ...verdict,
       });
-    if (row.callstate !== 'ACTIVE' && row.callstate !== 'HELD')
-      return resumeCall(row.uuid, policy, { phase: 'dialing', dialedAt });
+    if (row.callstate !== 'ACTIVE' && row.callstate !== 'HELD') {
+      // Ringing: detection on the answer if it was dialed with it, with the agent it was
+      // dialed for (progressive; manual and preview bridge on early media, not carried).
+      const mayCarry = campaign.mode === 'progressive' || campaign.mode === 'predictive';
+      return resumeCall(row.uuid, amd.mark === 'detecting' ? detectingPolicy(campaign) : policy, {
+        phase: 'dialing',
+        dialedAt,
+        agent: mayCarry ? await this.carriedReservation(row.uuid, dump, nodeId, statuses) : null,
+      });
+    }
     if (amd.mark === 'message')
       return resumeCall(row.uuid, policy, { phase: 'machineMessage', dialedAt, answeredAt });
     if (amd.mark !== 'detecting')
@@ -159,28 +173,14 @@ export class CallReconciler {
       const again = parseChannelDump(await this.nodes.connection(nodeId).api(`uuid_dump ${row.uuid} json`));
       if (again) amd = amdProgressOf(again);
     }
-    const settings = campaign.compliance?.amd;
-    return resumeCall(
-      row.uuid,
-      {
-        introMs: campaign.introMessage ? INTRO_MS : 0,
-        graceMs,
-        // The campaign's action; a campaign that turned AMD off since still never sends a machine to an agent.
-        amd: {
-          action: settings?.action ?? 'hangup',
-          hasMessage: Boolean(settings?.message?.audio),
-          windowMs: amdWindowMs(graceMs),
-        },
-      },
-      {
-        phase: 'detecting',
-        dialedAt,
-        answeredAt,
-        takenOverAt: Date.now(),
-        beepAt: amd.beepAt,
-        agent: await this.carriedReservation(row.uuid, dump, nodeId, statuses),
-      },
-    );
+    return resumeCall(row.uuid, detectingPolicy(campaign), {
+      phase: 'detecting',
+      dialedAt,
+      answeredAt,
+      takenOverAt: Date.now(),
+      beepAt: amd.beepAt,
+      agent: await this.carriedReservation(row.uuid, dump, nodeId, statuses),
+    });
   }
 
   /**
@@ -242,4 +242,22 @@ function lostCallState(campaign: Campaign, u: UnfinishedCall): CallState {
     return resumeCall(u.callId, policy, { phase: 'machineMessage', dialedAt, answeredAt });
   const verdict = u.amd === 'human' || u.amd === 'machine' ? { amd: u.amd } : {};
   return resumeCall(u.callId, policy, { phase: 'waiting', dialedAt, answeredAt, ...verdict });
+}
+
+/**
+ * The policy of a leg dialed with detection, as the old owner dialed it: the campaign's
+ * action (a campaign that turned AMD off since still never sends a machine to an agent).
+ */
+function detectingPolicy(campaign: Campaign): CallTimingPolicy {
+  const graceMs = campaign.pacing.abandonGraceSeconds * 1000;
+  const settings = campaign.compliance?.amd;
+  return {
+    introMs: campaign.introMessage ? INTRO_MS : 0,
+    graceMs,
+    amd: {
+      action: settings?.action ?? 'hangup',
+      hasMessage: Boolean(settings?.message?.audio),
+      windowMs: amdWindowMs(graceMs),
+    },
+  };
 }
