@@ -8,6 +8,7 @@ import {
 import { NatsBus } from '@autotelesale/messaging';
 import {
   CHANNEL_VARS,
+  IDENTIFICATION_MESSAGE_LEAD_MS,
   resumeCall,
   type AgentAssignment,
   type CallState,
@@ -134,7 +135,7 @@ export class CallReconciler {
   ): Promise<CallState> {
     const dialedAt = row.createdEpoch * 1000;
     const graceMs = campaign.pacing.abandonGraceSeconds * 1000;
-    const policy = { introMs: 0, graceMs };
+    const policy = { introMs: 0, graceMs, messageLeadMs: IDENTIFICATION_MESSAGE_LEAD_MS };
     let amd = amdProgressOf(dump);
     const answeredAt = amd.answeredAt ?? dialedAt;
     const verdict = amd.mark === 'human' || amd.mark === 'machine' ? { amd: amd.mark } : {};
@@ -254,6 +255,7 @@ function detectingPolicy(campaign: Campaign): CallTimingPolicy {
   return {
     introMs: campaign.introMessage ? INTRO_MS : 0,
     graceMs,
+    messageLeadMs: IDENTIFICATION_MESSAGE_LEAD_MS,
     amd: {
       action: settings?.action ?? 'hangup',
       hasMessage: Boolean(settings?.message?.audio),
