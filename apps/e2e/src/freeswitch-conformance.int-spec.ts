@@ -267,6 +267,7 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
       'PLAYBACK_STOP',
       'CHANNEL_PARK',
       'CHANNEL_ANSWER',
+      'RECORD_START',
     ]);
   }, 60_000);
 
@@ -329,6 +330,13 @@ describe('fs-sim, given the shipped configuration, accepts what the dialer and t
       ['uuid_dump', `uuid_dump ${cust} json`, /"variable_ats_dialer_id":"conformance-2"/],
       ['show', 'show channels as json', /"row_count":\s*[2-9]/],
       ['uuid_bridge', `uuid_bridge ${cust} ${agent}`, /^\+OK/, seen('CHANNEL_BRIDGE', cust)],
+      // A recording campaign records the customer leg once bridged (call-recording.ts, bgapi).
+      [
+        'uuid_record',
+        `uuid_record ${cust} start /var/lib/freeswitch/recordings/autotelesale/conformance/${cust}.wav`,
+        /^\+OK/,
+        seen('RECORD_START', cust),
+      ],
       [
         'uuid_transfer',
         `uuid_transfer ${cust} playback:/sounds/identification.wav,hangup:NORMAL_CLEARING inline`,
