@@ -1,5 +1,5 @@
 import { campaignRpcs, type Campaign } from '@autotelesale/contracts';
-import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
+import type { StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
   AGENT_SEATS,
@@ -9,10 +9,9 @@ import {
   ofType,
   overlappingAgentCalls,
   phoneEnding,
-  scenario,
 } from './dialer-fixtures';
-import { SERVICES } from './stack';
-import { FS_SIM_TIME_SCALE, startSwitchUnderTest, switchMs, type SwitchUnderTest } from './switch-under-test';
+import { startDialerStack, stopDialerStack } from './dialer-stack';
+import { switchMs, type SwitchUnderTest } from './switch-under-test';
 
 /**
  * Callbacks (seed 002): "call me back at 3 pm, ask for me" (an agent's own) or anyone's,
@@ -26,21 +25,13 @@ let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 
 beforeAll(async () => {
-  fs = await startSwitchUnderTest({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: FS_SIM_TIME_SCALE });
-  stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer], {
-    ATS_FS_NODES: fs.nodesEnv,
-    ATS_DIALER_ID: 'dialer-callbacks-e2e',
-    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
-    ATS_DIALER_DRAIN_TIMEOUT_MS: '5000',
-  });
-  calls = collectCallEvents(stack.bus);
+  ({ fs, stack, calls } = await startDialerStack({
+    extensions: EXTENSIONS,
+    dialerId: 'dialer-callbacks-e2e',
+  }));
 }, 60_000);
 
-afterAll(async () => {
-  calls?.stop();
-  await stack?.stop();
-  await fs?.stop();
-});
+afterAll(() => stopDialerStack({ fs, stack, calls }));
 
 const forCampaign = (type: string, campaignId: string) =>
   ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);

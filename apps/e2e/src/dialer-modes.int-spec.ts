@@ -1,4 +1,4 @@
-import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
+import type { StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
   AGENT_SEATS,
@@ -10,17 +10,9 @@ import {
   ofType,
   overlappingAgentCalls,
   phoneEnding,
-  scenario,
 } from './dialer-fixtures';
-import { SERVICES } from './stack';
-import {
-  describeFsSimOnly,
-  fsSimOf,
-  FS_SIM_TIME_SCALE,
-  startSwitchUnderTest,
-  switchMs,
-  type SwitchUnderTest,
-} from './switch-under-test';
+import { startDialerStack, stopDialerStack } from './dialer-stack';
+import { describeFsSimOnly, fsSimOf, switchMs, type SwitchUnderTest } from './switch-under-test';
 
 /** Progressive and predictive campaigns, on fs-sim or on the switch ATS_E2E_FS_NODES names. */
 const EXTENSIONS = AGENT_SEATS.slice(0, 7);
@@ -29,21 +21,10 @@ let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
 
 beforeAll(async () => {
-  fs = await startSwitchUnderTest({ nodes: 1, scenario: scenario(EXTENSIONS), timeScale: FS_SIM_TIME_SCALE });
-  stack = await startStackForTest([SERVICES.campaign, SERVICES.agent, SERVICES.dialer], {
-    ATS_FS_NODES: fs.nodesEnv,
-    ATS_DIALER_ID: 'dialer-e2e',
-    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
-    ATS_DIALER_DRAIN_TIMEOUT_MS: '5000',
-  });
-  calls = collectCallEvents(stack.bus);
+  ({ fs, stack, calls } = await startDialerStack({ extensions: EXTENSIONS, dialerId: 'dialer-e2e' }));
 }, 60_000);
 
-afterAll(async () => {
-  calls?.stop();
-  await stack?.stop();
-  await fs?.stop();
-});
+afterAll(() => stopDialerStack({ fs, stack, calls }));
 
 const forCampaign = (type: string, campaignId: string) =>
   ofType(calls.events, type).filter((e) => e['campaignId'] === campaignId);
