@@ -10,6 +10,7 @@ export * from './kpis/abandon-windows';
 export * from './kpis/regulator-rate';
 export * from './kpis/manual-baseline';
 export * from './csv/csv-cells';
+export * from './csv/csv-chunk';
 export * from './csv/call-csv';
 export * from './csv/inbound-rejection-csv';
 export * from './csv/kpi-csv';

@@ -6,6 +6,7 @@ import {
 } from '@autotelesale/contracts';
 import {
   encodeTimeKeyset,
+  fillCsvChunk,
   inboundRejectionCsvHeader,
   inboundRejectionCsvLine,
 } from '@autotelesale/reporting-domain';
@@ -36,17 +37,11 @@ export class ExportInboundRejectionsUseCase {
       request.maxRows + 1,
     );
     const { rows } = await this.db.query<InboundRejectionRow>(text, values);
-    let chunk = request.cursor ? '' : inboundRejectionCsvHeader();
-    let bytes = Buffer.byteLength(chunk);
-    let taken = 0;
-    for (const row of rows.slice(0, request.maxRows)) {
-      const line = inboundRejectionCsvLine(inboundRejectionOf(row));
-      const size = Buffer.byteLength(line);
-      if (taken > 0 && bytes + size > CSV_CHUNK_MAX_BYTES) break;
-      chunk += line;
-      bytes += size;
-      taken += 1;
-    }
+    const { chunk, taken } = fillCsvChunk(rows, (row) => inboundRejectionCsvLine(inboundRejectionOf(row)), {
+      header: request.cursor ? '' : inboundRejectionCsvHeader(),
+      maxRows: request.maxRows,
+      maxBytes: CSV_CHUNK_MAX_BYTES,
+    });
     const last = rows[taken - 1];
     return {
       chunk,

@@ -4,7 +4,13 @@ import {
   type ExportCallRecordsReply,
   type ExportCallRecordsRequest,
 } from '@autotelesale/contracts';
-import { callCsvHeader, callCsvLine, decodeCursor, encodeCursor } from '@autotelesale/reporting-domain';
+import {
+  callCsvHeader,
+  callCsvLine,
+  decodeCursor,
+  encodeCursor,
+  fillCsvChunk,
+} from '@autotelesale/reporting-domain';
 import { ReportingDatabase } from '../db/reporting-database';
 import { callRecordPageQuery, type CallRecordPageRow } from './call-record-query';
 import { reportedCallOf } from './call-record-rows';
@@ -23,17 +29,11 @@ export class ExportCallRecordsUseCase {
     const after = request.cursor ? decodeCursor(request.cursor, query) : null;
     const { text, values } = callRecordPageQuery(request.filter, request.order, after, request.maxRows + 1);
     const { rows } = await this.db.query<CallRecordPageRow>(text, values);
-    let chunk = request.cursor ? '' : callCsvHeader();
-    let bytes = Buffer.byteLength(chunk);
-    let taken = 0;
-    for (const row of rows.slice(0, request.maxRows)) {
-      const line = callCsvLine(reportedCallOf(row));
-      const size = Buffer.byteLength(line);
-      if (taken > 0 && bytes + size > CSV_CHUNK_MAX_BYTES) break;
-      chunk += line;
-      bytes += size;
-      taken += 1;
-    }
+    const { chunk, taken } = fillCsvChunk(rows, (row) => callCsvLine(reportedCallOf(row)), {
+      header: request.cursor ? '' : callCsvHeader(),
+      maxRows: request.maxRows,
+      maxBytes: CSV_CHUNK_MAX_BYTES,
+    });
     const last = rows[taken - 1];
     const more = taken < rows.length;
     const scope = request.filter.campaignId ? `campaign-${request.filter.campaignId}` : 'all';

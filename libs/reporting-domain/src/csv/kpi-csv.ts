@@ -1,6 +1,7 @@
 import type { KpiRow, Kpis, QueryKpisReply } from '@autotelesale/contracts';
 import type { TimeKeyset } from '../paging/keyset-cursor';
 import { csvCell, csvLine, type CsvValue } from './csv-cells';
+import { fillCsvChunk } from './csv-chunk';
 
 interface KpiColumn {
   header: string;
@@ -114,17 +115,11 @@ export function kpiCsvChunk(
 ): KpiCsvChunk {
   const { after, maxRows, maxBytes } = options;
   const left = after ? rows.filter((row) => isAfter(row, after)) : rows;
-  let chunk = after ? '' : kpiCsvHeader();
-  let bytes = Buffer.byteLength(chunk);
-  let taken = 0;
-  for (const row of left.slice(0, maxRows)) {
-    const line = kpiCsvLine(row);
-    const size = Buffer.byteLength(line);
-    if (taken > 0 && bytes + size > maxBytes) break;
-    chunk += line;
-    bytes += size;
-    taken += 1;
-  }
+  const { chunk, taken } = fillCsvChunk(left, kpiCsvLine, {
+    header: after ? '' : kpiCsvHeader(),
+    maxRows,
+    maxBytes,
+  });
   const next = taken < left.length && taken > 0 ? kpiRowKeyset(left[taken - 1]!) : null;
   return { chunk, rows: taken, next };
 }
