@@ -444,76 +444,79 @@ export class CampaignRunner {
   }
 
   /**
-   * The contact's own agent reserved with their leg here, held through the ring time like
-   * progressive's, or null when they are not free (the contact goes back to the queue, and
-   * comes again when the agent is ready).
+   * An agent reserved before the dial, with their leg on this campaign's node, held
+   * through the ring time (released at once if the customer does not answer): `noAgent`
+   * when none of the eligible is free, `elsewhere` when the one reserved has no leg here
+   * (the reservation went straight back).
    */
-  private async reserveOwner(agentId: string): Promise<AgentAssignment | null> {
+  private async reserveBeforeDial(
+    eligibleAgentIds: string[],
+    eligibleGroupIds: string[],
+  ): Promise<{ outcome: 'reserved'; agent: AgentAssignment } | { outcome: 'noAgent' | 'elsewhere' }> {
     const c = this.campaign;
     const reserved = await this.deps.bus.request(reserveAgentRpc, {
       campaignId: c.id,
-      eligibleAgentIds: [agentId],
-      eligibleGroupIds: [],
+      eligibleAgentIds,
+      eligibleGroupIds,
       timeoutMs: Math.min(600_000, (c.pacing.ringTimeoutSeconds + 15) * 1000),
     });
-    if (reserved.outcome !== 'reserved') return null;
+    if (reserved.outcome !== 'reserved') return { outcome: 'noAgent' };
     const r = reserved.reservation;
     const leg = this.deps.agentLegs.leg(r.agentId);
     if (!leg || !leg.up || leg.nodeId !== this.nodeId) {
       await this.deps.bus.request(releaseReservationRpc, { reservationId: r.reservationId });
-      return null;
+      return { outcome: 'elsewhere' };
     }
     return {
-      agentId: r.agentId,
-      extension: r.extension,
-      reservationId: r.reservationId,
-      agentLegUuid: leg.uuid,
+      outcome: 'reserved',
+      agent: {
+        agentId: r.agentId,
+        extension: r.extension,
+        reservationId: r.reservationId,
+        agentLegUuid: leg.uuid,
+      },
     };
+  }
+
+  /** The contact's own agent reserved (reserveBeforeDial), or null when they are not free here. */
+  private async reserveOwner(agentId: string): Promise<AgentAssignment | null> {
+    const reserved = await this.reserveBeforeDial([agentId], []);
+    return reserved.outcome === 'reserved' ? reserved.agent : null;
   }
 
   /** Progressive: an agent is reserved (with its leg) before each dial, then one contact leased for it. */
   private async dialAgentFirst(dials: number): Promise<void> {
-    const { bus, agentLegs } = this.deps;
+    const { bus } = this.deps;
     const c = this.campaign;
     for (let i = 0; i < dials && !this.stopped; i++) {
-      const reserved = await bus.request(reserveAgentRpc, {
-        campaignId: c.id,
-        eligibleAgentIds: c.agents.map((a) => a.agentId),
-        eligibleGroupIds: c.agentGroupId ? [c.agentGroupId] : [],
-        // Held through the ring time: released at once if the customer does not answer.
-        timeoutMs: Math.min(600_000, (c.pacing.ringTimeoutSeconds + 15) * 1000),
-      });
-      if (reserved.outcome !== 'reserved') return;
-      const r = reserved.reservation;
-      const leg = agentLegs.leg(r.agentId);
-      if (!leg || !leg.up || leg.nodeId !== this.nodeId) {
-        await bus.request(releaseReservationRpc, { reservationId: r.reservationId });
-        continue;
+      const reserved = await this.reserveBeforeDial(
+        c.agents.map((a) => a.agentId),
+        c.agentGroupId ? [c.agentGroupId] : [],
+      );
+      if (reserved.outcome !== 'reserved') {
+        if (reserved.outcome === 'noAgent') return;
+        continue; // reserved an agent whose leg is not here: try the next
       }
+      const agent = reserved.agent;
       const lease = await bus.request(campaignRpcs.leaseContacts, {
         campaignId: c.id,
         dialerId: this.deps.dialerId,
         count: 1,
         leaseSeconds: LEASE_SECONDS,
-        agentIds: [r.agentId],
+        agentIds: [agent.agentId],
       });
       const contact = lease.contacts[0];
       if (!contact) {
         this.counters.leaseShortfalls++;
-        await bus.request(releaseReservationRpc, { reservationId: r.reservationId });
+        await bus.request(releaseReservationRpc, { reservationId: agent.reservationId });
         return;
       }
       if (!(await clearedToDial(bus, this.deps.dialerId, contact, this.deps.logger))) {
-        await bus.request(releaseReservationRpc, { reservationId: r.reservationId });
+        await bus.request(releaseReservationRpc, { reservationId: agent.reservationId });
         continue;
       }
       this.counters.dialed++;
-      void this.deps.calls.dial(c, contact, this.nodeId, {
-        agentId: r.agentId,
-        extension: r.extension,
-        reservationId: r.reservationId,
-        agentLegUuid: leg.uuid,
-      });
+      void this.deps.calls.dial(c, contact, this.nodeId, agent);
     }
   }
 
