@@ -12,7 +12,7 @@ import {
   phoneEnding,
   scenario,
 } from './dialer-fixtures';
-import { buildDialer, startDialerProcess, type DialerProcess } from './dialer-process';
+import { buildDialer, startReadyReplica, type DialerProcess } from './dialer-process';
 import { SERVICES } from './stack';
 import { FS_SIM_TIME_SCALE, startSwitchUnderTest, switchMs, type SwitchUnderTest } from './switch-under-test';
 
@@ -49,23 +49,13 @@ afterAll(async () => {
 });
 
 async function startDialer(id: string, extra: Record<string, string> = {}): Promise<DialerProcess> {
-  const dialer = await startDialerProcess({
-    ATS_NATS_URL: process.env['ATS_NATS_URL']!,
-    ATS_NAMESPACE: stack.topology.namespace,
-    ATS_FS_NODES: fs.nodesEnv,
-    // fs-sim beats every 300 ms; FreeSWITCH at the period the shipped overlay and the dialer's default agree on.
-    ...(fs.external ? {} : { ATS_FS_HEARTBEAT_MS: '300' }),
-    ATS_DIALER_ID: id,
-    ATS_DIALER_OWNERSHIP_LEASE_MS: '1500',
+  const dialer = await startReadyReplica(id, {
+    namespace: stack.topology.namespace,
+    switch: fs,
     // Long enough for every live call to end by itself: a drain must not cut calls.
-    ATS_DIALER_DRAIN_TIMEOUT_MS: '60000',
-    ...extra,
+    env: { ATS_DIALER_DRAIN_TIMEOUT_MS: '60000', ...extra },
   });
   dialers.set(id, dialer);
-  await waitFor(() => httpStatus(dialer, 'GET', '/health/ready').then((s) => s === 200), {
-    timeoutMs: 30_000,
-    description: `${id} ready`,
-  });
   return dialer;
 }
 
