@@ -5,7 +5,6 @@ import {
   callPreviewOfferedEvent,
   campaignRpcs,
   createEvent,
-  listAgentStatusesRpc,
   releaseReservationRpc,
   reserveAgentRpc,
   type AgentStatus,
@@ -27,6 +26,7 @@ import {
 import type { z } from 'zod';
 import { deterministicUuid } from '../calls/deterministic-id';
 import { clearedToDial } from '../compliance/clear-to-dial';
+import { CampaignAgents } from '../agents/campaign-agents';
 import type { CampaignRunnerDeps } from './campaign-runner';
 
 const LEASE_SECONDS = 300;
@@ -90,7 +90,12 @@ export class AgentDrivenRunner {
     public campaign: Campaign,
     readonly nodeId: string,
     private readonly deps: AgentDrivenRunnerDeps,
-  ) {}
+  ) {
+    this.agentReader = new CampaignAgents(deps.bus);
+  }
+
+  /** The agents' live states, followed by deltas (one read per tick). */
+  private readonly agentReader: CampaignAgents;
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.deps.tickMs);
@@ -123,14 +128,11 @@ export class AgentDrivenRunner {
     try {
       this.counters.ticks++;
       const c = this.campaign;
-      const statuses = await this.deps.bus.request(listAgentStatusesRpc, {
-        agentIds: c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined,
-        groupIds: c.agentGroupId ? [c.agentGroupId] : undefined,
-      });
-      this.agents = new Map(statuses.items.map((a) => [a.agentId, a]));
-      this.deps.agentLegs.sync(statuses.items, this.nodeId);
+      const { all } = await this.agentReader.read(c);
+      this.agents = new Map(all.map((a) => [a.agentId, a]));
+      this.deps.agentLegs.sync(all, this.nodeId);
       await this.dropPreviewsOfGoneAgents();
-      if (c.mode === 'preview') await this.offerToReadyAgents(statuses.items);
+      if (c.mode === 'preview') await this.offerToReadyAgents(all);
       await this.renewLeases();
     } catch (error) {
       this.deps.logger.warn({
@@ -234,7 +236,7 @@ export class AgentDrivenRunner {
     }
   }
 
-  private async offerToReadyAgents(statuses: AgentStatus[]): Promise<void> {
+  private async offerToReadyAgents(statuses: readonly AgentStatus[]): Promise<void> {
     const busy = new Set([...this.previews.values()].map((p) => p.offer.agentId));
     for (const status of statuses) {
       if (this.stopped) return;

@@ -2,7 +2,6 @@ import type { Logger } from '@nestjs/common';
 import {
   abandonMinutesRpc,
   campaignRpcs,
-  listAgentStatusesRpc,
   releaseReservationRpc,
   reserveAgentRpc,
   type AgentStatus,
@@ -19,7 +18,7 @@ import {
   type Pacer,
 } from '@autotelesale/pacing';
 import type { AgentLegsService } from '../agents/agent-legs.service';
-import { AgentStatusView } from '../agents/agent-status-view';
+import { CampaignAgents } from '../agents/campaign-agents';
 import type { CallDriverService, CallFact } from '../calls/call-driver.service';
 import type { LiveCall } from '../calls/live-call';
 import { reserveCandidates } from '../calls/reserve-candidates';
@@ -69,15 +68,6 @@ const AGENT_STATE: Record<AgentStatus['state'], AgentSnapshot['state']> = {
   on_call: 'talking',
   wrap_up: 'wrapping',
 };
-
-/** Which agents a campaign's reads ask for: by id and/or group (agent-service ANDs them). */
-interface AgentFilter {
-  agentIds: string[] | undefined;
-  groupIds: string[] | undefined;
-  /** The ids as a set, to keep a delta's statuses to the campaign's own agents. */
-  members: ReadonlySet<string> | undefined;
-  key: string;
-}
 
 export function pacerFor(campaign: Campaign): Pacer {
   switch (campaign.mode) {
@@ -130,7 +120,7 @@ export class CampaignRunner {
   /** Leased contacts whose dial clearance is awaited (id -> when leased), counted as ringing calls. */
   private readonly pendingDials = new Map<string, number>();
   /** The agents' live states, followed by deltas (one read per tick). */
-  readonly agentView = new AgentStatusView();
+  private readonly agentReader: CampaignAgents;
   /** Sums since the last pacing summary (the log line that shows why agents wait, or not). */
   private summary = newSummary(Date.now());
 
@@ -140,6 +130,7 @@ export class CampaignRunner {
     private readonly deps: CampaignRunnerDeps,
   ) {
     this.pacer = pacerFor(campaign);
+    this.agentReader = new CampaignAgents(deps.bus);
     deps.calls.onFacts(campaign.id, (fact) => this.observe(fact));
   }
 
@@ -315,46 +306,14 @@ export class CampaignRunner {
   }
 
   /**
-   * The campaign's agents' live states: a delta since the last read (agent-service's
-   * `changedSince`), a full read every few seconds (`AgentStatusView`). Wrap-ups are
-   * learnt from the changes only; the legs are kept for every agent on every tick (a leg
-   * that dropped is called again even when its agent's state did not change).
+   * The campaign's agents' live states (`CampaignAgents`: deltas, a full read every few
+   * seconds). Wrap-ups are learnt from the changes only; the legs are kept for every agent
+   * on every tick (a leg that dropped is called again even when its agent's state did not change).
    */
   private async readAgents(): Promise<readonly AgentStatus[]> {
-    const filter = this.agentFilter();
-    const read = this.agentView.nextRead(filter.key, Date.now());
-    // A delta names no agents: it is what changed since the cursor (a few dozen agents),
-    // kept here only for the campaign's own, instead of 1,200 ids (47 KB) sent and
-    // validated on every tick.
-    const reply = await this.deps.bus.request(listAgentStatusesRpc, {
-      agentIds: read.full ? filter.agentIds : undefined,
-      groupIds: filter.groupIds,
-      changedSince: read.changedSince,
-    });
-    const changed = this.agentView.apply(read, reply, Date.now(), filter.members);
+    const { all, changed } = await this.agentReader.read(this.campaign);
     for (const event of this.agentFeed.update(changed)) this.pacer.observe(event);
-    return this.agentView.all();
-  }
-
-  private filterMemo:
-    (AgentFilter & { agents: Campaign['agents']; groupId: string | null | undefined }) | undefined;
-
-  /** The campaign's agents as a read filter, rebuilt only when the campaign's assignment changes. */
-  private agentFilter(): AgentFilter {
-    const c = this.campaign;
-    const memo = this.filterMemo;
-    if (memo && memo.agents === c.agents && memo.groupId === c.agentGroupId) return memo;
-    const agentIds = c.agents.length > 0 ? c.agents.map((a) => a.agentId) : undefined;
-    const groupIds = c.agentGroupId ? [c.agentGroupId] : undefined;
-    this.filterMemo = {
-      agents: c.agents,
-      groupId: c.agentGroupId,
-      agentIds,
-      groupIds,
-      members: agentIds ? new Set(agentIds) : undefined,
-      key: JSON.stringify([agentIds ?? null, groupIds ?? null]),
-    };
-    return this.filterMemo;
+    return all;
   }
 
   /**
@@ -573,8 +532,8 @@ export class CampaignRunner {
             threshold: Number(p.threshold.toFixed(4)),
           }
         : {}),
-      agentReads: `${this.agentView.counters.fullReads} full, ${this.agentView.counters.deltaReads} delta`,
-      agentStatusesRead: this.agentView.counters.statusesReceived,
+      agentReads: `${this.agentReader.view.counters.fullReads} full, ${this.agentReader.view.counters.deltaReads} delta`,
+      agentStatusesRead: this.agentReader.view.counters.statusesReceived,
       wrapsObserved: this.agentFeed.counters.wrapsObserved,
       wrapsSkipped: this.agentFeed.counters.wrapsSkipped,
     });
