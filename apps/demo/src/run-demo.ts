@@ -7,6 +7,7 @@ import {
   DEFAULT_NATS_URL,
   DEFAULT_PG_ADMIN_URL,
   deleteNamespaceStreams,
+  testNamespace,
   uniqueSuffix,
   type TestDatabase,
 } from '@autotelesale/testing';
@@ -94,7 +95,7 @@ export async function runDemo(
   say(`  logs of every process: ${logDir}/<name>.log\n`);
 
   run.database = await createTestDatabase('ats_demo', process.env['ATS_PG_URL'] ?? DEFAULT_PG_ADMIN_URL);
-  run.namespace = `demo_${uniqueSuffix()}`;
+  run.namespace = testNamespace('demo');
   say(`1. database ${run.database.name}, NATS namespace ${run.namespace} (both new, removed at the end)`);
 
   const extensions = agentExtensions(options.agents);

@@ -30,12 +30,23 @@ describe('createTopology', () => {
     }
   });
 
-  it.each(['', 'has space', 'dot.ted', 'star*', '9starts_with_digit', 'x'.repeat(40)])(
-    'refuses the namespace %p',
-    (ns) => {
-      expect(() => createTopology(ns)).toThrow(InvalidNamespaceError);
-    },
-  );
+  it.each([
+    '',
+    'has space',
+    'dot.ted',
+    'star*',
+    '9starts_with_digit',
+    'x'.repeat(40),
+    't_12345678',
+    'ats_0961166133',
+  ])('refuses the namespace %p', (ns) => {
+    expect(() => createTopology(ns)).toThrow(InvalidNamespaceError);
+  });
+
+  it('takes digits as long as no 7 of them run together (a phone number in metric labels)', () => {
+    expect(createTopology('t_123456_7890').namespace).toBe('t_123456_7890');
+    expect(() => createTopology('t_1234567')).toThrow(/run of 7 digits/);
+  });
 
   it('reads ATS_NAMESPACE, defaulting to ats', () => {
     expect(topologyFromEnv({}).namespace).toBe('ats');

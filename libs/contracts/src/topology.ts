@@ -15,15 +15,25 @@ const NAMESPACE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 export type ServiceName = 'campaign' | 'dialer' | 'agent' | 'reporting' | 'gateway';
 export const SERVICE_NAMES: readonly ServiceName[] = ['campaign', 'dialer', 'agent', 'reporting', 'gateway'];
 
+/**
+ * Seven digits in a row would make every stream and consumer name of the namespace look
+ * like a phone number, and the metrics that carry them as labels are refused (no label
+ * may hold a phone number): `/metrics` would fail whole.
+ */
+const PHONE_LIKE_RUN = /\d{7}/;
+
 export class InvalidNamespaceError extends Error {
   readonly code = 'INVALID_NAMESPACE';
   constructor(namespace: string) {
-    super(`namespace "${namespace}" must match ${NAMESPACE_PATTERN} (letters, digits, underscore)`);
+    super(
+      `namespace "${namespace}" must match ${NAMESPACE_PATTERN} (letters, digits, underscore) with no run of 7 digits (it would read as a phone number in metric labels)`,
+    );
   }
 }
 
 export function createTopology(namespace: string = DEFAULT_NAMESPACE) {
-  if (!NAMESPACE_PATTERN.test(namespace)) throw new InvalidNamespaceError(namespace);
+  if (!NAMESPACE_PATTERN.test(namespace) || PHONE_LIKE_RUN.test(namespace))
+    throw new InvalidNamespaceError(namespace);
   const ns = namespace;
   const upper = ns.toUpperCase();
 

@@ -192,9 +192,12 @@ export function uniqueSuffix(bytes = 4): string {
   return randomBytes(bytes).toString('hex');
 }
 
-/** A NATS namespace of its own for one test run: streams, subjects and KV buckets. */
-export function testNamespace(): string {
-  return `t_${uniqueSuffix()}`;
+/** A NATS namespace of its own for one test run (or demo): streams, subjects and KV buckets. */
+export function testNamespace(prefix = 't'): string {
+  // A letter splits the hex: 8 random hex digits are all decimal digits 2 % of the time,
+  // and a namespace with 7 digits in a row is refused (createTopology).
+  const hex = uniqueSuffix();
+  return `${prefix}_${hex.slice(0, 4)}n${hex.slice(4)}`;
 }
 
 export interface TestDatabase {
