@@ -130,7 +130,12 @@ export interface CallState {
 }
 
 export type CallInput =
-  | { type: 'answered'; at: number }
+  /**
+   * The customer answered. `standby`: an agent the dialer held reserved ahead for the
+   * campaign (`StandbyPool`), bridged at once when the call can take one
+   * (`takesStandbyAgent`); handed back otherwise.
+   */
+  | { type: 'answered'; at: number; standby?: AgentAssignment }
   /** The customer leg has media (early media, or the answer): originate returned. */
   | { type: 'media'; at: number }
   | { type: 'introEnded'; at: number }
@@ -330,18 +335,49 @@ function end(state: CallState, at: number, cause: string, by: HangupBy): Transit
   return { state: next, effects };
 }
 
+/**
+ * Whether a call can be given a standby agent at its answer: a predictive call still
+ * dialing, with no agent of its own, that bridges on the answer (no detection or intro
+ * first: those reserve while they run, and would hold a standby reservation past the
+ * time it is safe to use).
+ */
+export function takesStandbyAgent(state: CallState): boolean {
+  return (
+    state.phase === 'dialing' &&
+    state.agent === null &&
+    !state.reserving &&
+    state.policy.introMs === 0 &&
+    !state.policy.amd &&
+    state.policy.bridgeOnMedia !== true
+  );
+}
+
 /** Applies one input; inputs that no longer matter (late, duplicated) change nothing. */
 export function advanceCall(state: CallState, input: CallInput): Transition {
   if (state.phase === 'ended') {
     // A reservation that lands after the call ended must not keep the agent.
     if (input.type === 'agentReserved' && input.agent)
       return { state, effects: [{ type: 'releaseReservation', reservationId: input.agent.reservationId }] };
+    if (input.type === 'answered' && input.standby)
+      return { state, effects: [{ type: 'releaseReservation', reservationId: input.standby.reservationId }] };
     return { state, effects: [] };
   }
   if (input.type === 'hangup') return end(state, input.at, input.cause, input.by);
   switch (input.type) {
     case 'answered': {
+      if (input.standby && !takesStandbyAgent(state)) {
+        const handedBack = advanceCall(state, { type: 'answered', at: input.at });
+        handedBack.effects.push({ type: 'releaseReservation', reservationId: input.standby.reservationId });
+        return handedBack;
+      }
       if (state.phase !== 'dialing') return { state, effects: [] };
+      if (input.standby) {
+        // An agent held ready: bridged now (the bridge goes out first), no hold music, no
+        // reservation round trip.
+        const answered: CallState = { ...state, answeredAt: input.at, agent: input.standby };
+        const next = needAgent(answered, input.at);
+        return { state: next.state, effects: [...next.effects, { type: 'publishAnswered' }] };
+      }
       const answered: CallState = { ...state, answeredAt: input.at };
       const effects: CallEffect[] = [{ type: 'publishAnswered' }];
       if (state.agent && state.earlyBridge === 'bridged') {

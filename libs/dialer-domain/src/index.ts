@@ -7,3 +7,4 @@ export * from './originate-plan';
 export * from './preview-offer';
 export * from './recording-path';
 export * from './route-agent';
+export * from './standby-pool';

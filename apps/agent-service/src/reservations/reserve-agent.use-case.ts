@@ -5,6 +5,8 @@ import {
   type Reservation,
   type ReserveAgentReply,
   type ReserveAgentRequest,
+  type ReserveAgentsReply,
+  type ReserveAgentsRequest,
 } from '@autotelesale/contracts';
 import { createCounter, createHistogram } from '@autotelesale/telemetry';
 import { METRICS_REGISTRY } from '@autotelesale/service-kit';
@@ -19,6 +21,7 @@ import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
 const RESERVATION_ID_LOCK_SPACE = 4_711;
 
 export type ReserveAgentCommand = z.output<typeof ReserveAgentRequest>;
+export type ReserveAgentsCommand = z.output<typeof ReserveAgentsRequest>;
 
 /**
  * Reserves the longest-idle ready agent among the eligible ones for a campaign's call.
@@ -70,6 +73,70 @@ export class ReserveAgentUseCase {
     } finally {
       stopTimer();
     }
+  }
+
+  /**
+   * Up to `reservationIds.length` agents, the longest idle first, in one transaction: one
+   * SELECT (the reservations already made under these ids, and as many more ready eligible
+   * agents as are missing, `FOR UPDATE SKIP LOCKED` as for one), then one transition per
+   * agent. The batch's first id is the advisory lock, so a retry waits for the first try.
+   */
+  async executeMany(command: ReserveAgentsCommand): Promise<ReserveAgentsReply> {
+    const stopTimer = this.duration.startTimer();
+    try {
+      const reservations = await this.db.transaction((tx) => this.reserveMany(tx, command), {
+        lane: 'reserve',
+        advisoryLock: { space: RESERVATION_ID_LOCK_SPACE, key: command.reservationIds[0]! },
+      });
+      const made = reservations.filter((r) => !r.replayed);
+      this.outcomes.inc({ outcome: 'reserved' }, made.length);
+      this.outcomes.inc({ outcome: 'replayed' }, reservations.length - made.length);
+      if (reservations.length < command.reservationIds.length) this.outcomes.inc({ outcome: 'no_agent' });
+      const earliest = made.map((r) => Date.parse(r.reservation.expiresAt)).sort((a, b) => a - b)[0];
+      if (earliest !== undefined) this.sweeper.wakeAt(new Date(earliest));
+      return { reservations: reservations.map((r) => r.reservation) };
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async reserveMany(
+    tx: AgentTx,
+    command: ReserveAgentsCommand,
+  ): Promise<Array<{ reservation: Reservation; replayed: boolean }>> {
+    const ids = command.reservationIds;
+    const { rows: existing } = await tx.query<{ existing: ExistingReservationJson }>(
+      `SELECT to_jsonb(r) AS existing FROM reservation r WHERE r.reservation_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const done: Array<{ reservation: Reservation; replayed: boolean }> = existing.map((row) => ({
+      reservation: this.replay(command, row.existing),
+      replayed: true,
+    }));
+    const used = new Set(existing.map((row) => row.existing.reservation_id));
+    const free = ids.filter((id) => !used.has(id));
+    if (free.length === 0) return done;
+    const { rows: agents } = await tx.query<AgentRow & { db_now: Date }>(
+      `${SELECT_AGENT_WITH_NOW}
+        WHERE a.state = 'ready'
+          AND (a.agent_id = ANY($1::uuid[])
+               OR EXISTS (SELECT 1 FROM agent_group_member m
+                           WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
+          AND a.skills @> $3::text[]
+        ORDER BY a.state_since, a.agent_id
+        LIMIT $4
+        FOR UPDATE OF a SKIP LOCKED`,
+      [command.eligibleAgentIds, command.eligibleGroupIds, command.requiredSkills, free.length],
+    );
+    for (const [i, agent] of agents.entries()) {
+      const reservation = await this.reserveRow(tx, agent, agent.db_now, free[i]!, {
+        campaignId: command.campaignId,
+        callId: null,
+        timeoutMs: command.timeoutMs,
+      });
+      done.push({ reservation, replayed: false });
+    }
+    return done;
   }
 
   /**
@@ -125,9 +192,23 @@ export class ReserveAgentUseCase {
       };
     }
     if (found.agent_id === null) return { outcome: 'noAgent' as const };
-    const agent = found;
-    const now = agent.db_now;
-    const callId = command.callId ?? null;
+    const reservation = await this.reserveRow(tx, found, found.db_now, reservationId, {
+      campaignId: command.campaignId,
+      callId: command.callId ?? null,
+      timeoutMs: command.timeoutMs,
+    });
+    return { outcome: 'reserved' as const, reservation };
+  }
+
+  /** The agent (locked, ready) moves to reserved under `reservationId`; the reservation row in the same statement. */
+  private async reserveRow(
+    tx: AgentTx,
+    agent: AgentRow,
+    now: Date,
+    reservationId: string,
+    command: { campaignId: string; callId: string | null; timeoutMs: number },
+  ): Promise<Reservation> {
+    const callId = command.callId;
     const { status } = await this.transitions.apply(
       tx,
       agent,
@@ -161,11 +242,11 @@ export class ReserveAgentUseCase {
       confirmed_at: null,
       closed_at: null,
     };
-    return { outcome: 'reserved' as const, reservation: reservationOf(reservation) };
+    return reservationOf(reservation);
   }
 
   /** A reserve retried with a reservation id already used answers that reservation. */
-  private replay(command: ReserveAgentCommand, existing: ExistingReservationJson): Reservation {
+  private replay(command: { campaignId: string }, existing: ExistingReservationJson): Reservation {
     if (existing.campaign_id !== command.campaignId) {
       throw new AtsError('CONFLICT', `reservation ${existing.reservation_id} belongs to another campaign`, {
         reason: 'RESERVATION_ID_REUSED',

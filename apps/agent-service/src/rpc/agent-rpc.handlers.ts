@@ -24,6 +24,7 @@ import {
   releaseReservationRpc,
   removeGroupMembersRpc,
   reserveAgentRpc,
+  reserveAgentsRpc,
   updateAgentRpc,
   updateGroupRpc,
   type RpcDefinition,
@@ -78,6 +79,7 @@ export class AgentRpcHandlers implements OnApplicationBootstrap {
     );
 
     this.serve(reserveAgentRpc, (r) => this.reserveAgent.execute(r));
+    this.serve(reserveAgentsRpc, (r) => this.reserveAgent.executeMany(r));
     this.serve(confirmReservationRpc, (r) => this.reservations.confirm(r.reservationId, r.callId));
     this.serve(releaseReservationRpc, (r) => this.reservations.release(r.reservationId));
     this.serve(getReservationRpc, (r) => this.reservations.get(r.reservationId));

@@ -14,6 +14,7 @@ import {
   createEvent,
   releaseReservationRpc,
   reserveAgentRpc,
+  reserveAgentsRpc,
   type Campaign,
   type EventDefinition,
   type LeasedContact,
@@ -26,7 +27,10 @@ import {
   customerLegPlan,
   secondsBetween,
   startCall,
+  StandbyPool,
+  takesStandbyAgent,
   type AgentAssignment,
+  type StandbyEntry,
   type AmdMark,
   type CallEffect,
   type CallInput,
@@ -89,6 +93,10 @@ export class CallDriverService {
   private readonly candidates = new Map<string, string[]>();
   /** Each call's trace (its pacing tick): effects of later ESL events run in it, so one call is one trace. */
   private readonly traces = new Map<string, Context>();
+  /** Per predictive campaign, the agents held reserved ahead of the answers (`keepStandby`). */
+  private readonly standby = new Map<string, StandbyKept>();
+  /** Each answer of a campaign that keeps standby agents: bridged from one, or not (metrics). */
+  onStandbyAnswer: ((campaignId: string, outcome: 'standby' | 'reserved') => void) | undefined;
 
   constructor(
     @Inject(DIALER_SERVICE_CONFIG) private readonly config: DialerServiceConfig,
@@ -119,6 +127,153 @@ export class CallDriverService {
   setReserveCandidates(campaignId: string, agentIds: string[] | undefined): void {
     if (agentIds) this.candidates.set(campaignId, agentIds);
     else this.candidates.delete(campaignId);
+  }
+
+  /**
+   * Keeps a predictive campaign's standby agents (libs/dialer-domain `StandbyPool`): hands
+   * back the ones past use, and asks agent-service for as many more as the answers of the
+   * next half second need, naming `candidates` (the tick's ready agents with a leg on
+   * `nodeId`, longest idle first). Called on every pacing tick; nothing awaits the requests.
+   */
+  keepStandby(campaign: Campaign, nodeId: string, candidates: readonly string[], now = Date.now()): void {
+    if (!this.config.standbyAgents) return;
+    let kept = this.standby.get(campaign.id);
+    if (!kept || kept.nodeId !== nodeId) {
+      if (kept) this.releaseStandby(kept.pool.drain(), 'node changed');
+      kept = { pool: new StandbyPool(), nodeId, batchOut: false };
+      this.standby.set(campaign.id, kept);
+    }
+    const { pool } = kept;
+    this.releaseStandby(pool.expire(now), 'past use');
+    const held = pool.heldAgentIds();
+    const free = candidates.filter((id) => !held.has(id));
+    // One batch out at a time: agent-service reserves them in one transaction.
+    if (kept.batchOut) return;
+    const n = pool.requestsToSend(now, { readyAgents: free.length }, MAX_STANDBY_BATCH);
+    if (n > 0) void this.reserveStandby(campaign, kept, free, n);
+  }
+
+  /** The campaign stops here: every standby agent goes back (ready again at once). */
+  dropStandby(campaignId: string): Promise<void> {
+    const kept = this.standby.get(campaignId);
+    this.standby.delete(campaignId);
+    return kept ? this.releaseStandby(kept.pool.drain(), 'campaign stopped here') : Promise.resolve();
+  }
+
+  /** Whether `reservationId` is one of the campaign's standby agents (the pacer counts them ready). */
+  holdsStandby(campaignId: string, reservationId: string | null | undefined): boolean {
+    return this.standby.get(campaignId)?.pool.holds(reservationId) ?? false;
+  }
+
+  /** Standby agents held now, per campaign (metrics). */
+  standbySizes(): Array<{ campaignId: string; held: number }> {
+    return [...this.standby].map(([campaignId, { pool }]) => ({ campaignId, held: pool.size }));
+  }
+
+  /** A campaign's standby pool, for its pacing summary (undefined: it keeps none). */
+  standbyOf(campaignId: string): StandbyPool | undefined {
+    return this.standby.get(campaignId)?.pool;
+  }
+
+  /** One agent's standby reservation handed back (their own contact is dialed agent first). */
+  async releaseStandbyAgent(campaignId: string, agentId: string): Promise<void> {
+    const entry = this.standby.get(campaignId)?.pool.takeAgent(agentId);
+    if (entry) await this.releaseStandby([entry], 'their own contact');
+  }
+
+  private async reserveStandby(
+    campaign: Campaign,
+    kept: StandbyKept,
+    eligible: readonly string[],
+    count: number,
+  ): Promise<void> {
+    const { pool, nodeId } = kept;
+    kept.batchOut = true;
+    const requestedAt = Date.now();
+    const entries: StandbyEntry[] = [];
+    const strays: StandbyEntry[] = [];
+    try {
+      const reply = await this.bus.request(reserveAgentsRpc, {
+        campaignId: campaign.id,
+        reservationIds: Array.from({ length: count }, () => randomUUID()),
+        eligibleAgentIds: [...eligible],
+        eligibleGroupIds: [],
+        timeoutMs: pool.reservationTimeoutMs,
+      });
+      for (const r of reply.reservations) {
+        const leg = this.agentLegs.leg(r.agentId);
+        const agent: AgentAssignment = {
+          agentId: r.agentId,
+          extension: r.extension,
+          reservationId: r.reservationId,
+          agentLegUuid: leg?.uuid ?? '',
+        };
+        (leg && leg.up && leg.nodeId === nodeId ? entries : strays).push({ agent, requestedAt });
+      }
+      // The reservations made on an answer name the tick's other candidates, not these.
+      const taken = new Set(reply.reservations.map((r) => r.agentId));
+      const hint = this.candidates.get(campaign.id);
+      if (hint)
+        this.candidates.set(
+          campaign.id,
+          hint.filter((id) => !taken.has(id)),
+        );
+    } catch (error) {
+      this.logger.warn({ msg: 'standby reserve failed', campaignId: campaign.id, error: String(error) });
+    } finally {
+      kept.batchOut = false;
+    }
+    pool.noteRoundTrip(Date.now() - requestedAt);
+    for (let i = entries.length; i < count; i++) pool.requestFailed();
+    if (strays.length > 0) void this.releaseStandby(strays, 'no leg on the node');
+    // The campaign stopped here (or moved node) while the request was out.
+    if (this.standby.get(campaign.id) !== kept) {
+      for (const _ of entries) pool.requestFailed();
+      return this.releaseStandby(entries, 'campaign stopped here');
+    }
+    const now = Date.now();
+    const stale = entries.filter((e) => pool.added(e, now) === 'stale');
+    if (stale.length > 0) void this.releaseStandby(stale, 'past use');
+    this.serveWaiting(campaign.id);
+  }
+
+  /** A customer who waits for an agent gets a standby one at once (agents are scarce then: held ones would only compete). */
+  private serveWaiting(campaignId: string): void {
+    for (const call of this.calls.values()) {
+      if (call.campaign.id !== campaignId || call.state.agent || !NEEDS_AGENT.has(call.state.phase)) continue;
+      const agent = this.takeStandby(call);
+      if (!agent) return;
+      this.apply(call, { type: 'agentReserved', at: Date.now(), agent });
+    }
+  }
+
+  /** The oldest usable standby agent with a leg up on the call's node; the ones passed over go back. */
+  private takeStandby(call: LiveCall): AgentAssignment | undefined {
+    const kept = this.standby.get(call.campaign.id);
+    if (!kept) return undefined;
+    const { entry, handBack } = kept.pool.take(Date.now(), (e) => {
+      const leg = this.agentLegs.leg(e.agent.agentId);
+      return leg !== undefined && leg.up && leg.nodeId === call.nodeId && leg.uuid === e.agent.agentLegUuid;
+    });
+    if (handBack.length > 0) void this.releaseStandby(handBack, 'past use or leg gone');
+    return entry?.agent;
+  }
+
+  private async releaseStandby(entries: readonly StandbyEntry[], why: string): Promise<void> {
+    await Promise.all(
+      entries.map((e) =>
+        this.bus
+          .request(releaseReservationRpc, { reservationId: e.agent.reservationId })
+          .catch((error: unknown) =>
+            this.logger.warn({
+              msg: 'standby reservation not released (it expires by itself)',
+              reservationId: e.agent.reservationId,
+              why,
+              error: String(error),
+            }),
+          ),
+      ),
+    );
   }
 
   /**
@@ -306,7 +461,7 @@ export class CallDriverService {
     const at = Math.round(event.timestampUs / 1000) || Date.now();
     switch (event.name) {
       case 'CHANNEL_ANSWER':
-        this.apply(call, { type: 'answered', at });
+        this.onAnswer(call, at);
         break;
       case 'CHANNEL_BRIDGE':
         this.apply(call, { type: 'bridged', at });
@@ -325,6 +480,16 @@ export class CallDriverService {
       default:
         break;
     }
+  }
+
+  /** The answer, with a standby agent when the campaign holds one and the call can take it. */
+  private onAnswer(call: LiveCall, at: number): void {
+    const kept = this.standby.get(call.campaign.id);
+    if (!kept || call.state.phase !== 'dialing') return this.apply(call, { type: 'answered', at });
+    kept.pool.noteAnswer(Date.now());
+    const standby = takesStandbyAgent(call.state) ? this.takeStandby(call) : undefined;
+    this.onStandbyAnswer?.(call.campaign.id, standby ? 'standby' : 'reserved');
+    this.apply(call, standby ? { type: 'answered', at, standby } : { type: 'answered', at });
   }
 
   private hangupBy(call: LiveCall, event: EslEvent): HangupBy {
@@ -588,6 +753,11 @@ export class CallDriverService {
   private async reserve(call: LiveCall): Promise<void> {
     if (!NEEDS_AGENT.has(call.state.phase)) return;
     call.reserveAttempts++;
+    // A standby agent first (a waiting customer, or detection), held at most 2 s of its 6.
+    if (call.state.phase !== 'intro') {
+      const standby = this.takeStandby(call);
+      if (standby) return this.apply(call, { type: 'agentReserved', at: Date.now(), agent: standby });
+    }
     const reservationId = randomUUID();
     let agent: AgentAssignment | null = null;
     try {
@@ -658,6 +828,16 @@ export class CallDriverService {
     await this.bus.publishEvent(this.bus.topology.events.call(call.callId), event);
   }
 }
+
+/** A campaign's standby agents on this replica, and whether a batch request for more is out. */
+interface StandbyKept {
+  pool: StandbyPool;
+  nodeId: string;
+  batchOut: boolean;
+}
+
+/** At most this many standby agents asked for in one request: one short transaction in agent-service. */
+const MAX_STANDBY_BATCH = 20;
 
 /** Phases in which a reservation is (still) wanted: detection and the intro reserve ahead. */
 const NEEDS_AGENT = new Set<CallPhase>(['detecting', 'intro', 'waiting']);

@@ -32,6 +32,7 @@ import { withSpan } from '@autotelesale/telemetry';
 import {
   IDENTIFICATION_MESSAGE_LEAD_MS,
   routeAgentOf,
+  type StandbyPool,
   type AgentAssignment,
 } from '@autotelesale/dialer-domain';
 import { seedAbandonWindow, throttledDials } from './abandon-pace';
@@ -176,6 +177,7 @@ export class CampaignRunner {
     this.timer = undefined;
     this.deps.calls.onFacts(this.campaign.id, undefined);
     this.deps.calls.setReserveCandidates(this.campaign.id, undefined);
+    await this.deps.calls.dropStandby(this.campaign.id);
     if (options.handOver && wasRunning) await this.savePace();
   }
 
@@ -267,14 +269,20 @@ export class CampaignRunner {
     agentLegs.sync(statuses, this.nodeId);
     if (this.stopped) return;
     const now = Date.now();
+    const standbyIds = new Set<string>();
     const agents: AgentSnapshot[] = statuses.map((a) => {
       const leg = agentLegs.leg(a.agentId);
       const reachable = leg !== undefined && leg.up && leg.nodeId === this.nodeId;
+      // An agent held here as a standby (reserved ahead of the answers) is ready for the pacer.
+      const standby = a.state === 'reserved' && reachable && calls.holdsStandby(c.id, a.reservationId);
+      if (standby) standbyIds.add(a.agentId);
       // An agent without a parked leg here cannot take a call in milliseconds: not ready for us.
-      const state = a.state === 'ready' && !reachable ? 'notReady' : AGENT_STATE[a.state];
+      const state = standby ? 'ready' : a.state === 'ready' && !reachable ? 'notReady' : AGENT_STATE[a.state];
       return { id: a.agentId, state, since: Date.parse(a.stateSince) / 1000 };
     });
-    calls.setReserveCandidates(c.id, reserveCandidates(agents));
+    const candidates = reserveCandidates(agents.filter((a) => !standbyIds.has(a.id)));
+    calls.setReserveCandidates(c.id, candidates);
+    if (c.mode === 'predictive') calls.keepStandby(c, this.nodeId, candidates, now);
     const live = calls.liveCalls(c.id);
     const snapshotCalls: CallSnapshot[] = [];
     for (const call of live) {
@@ -439,6 +447,8 @@ export class CampaignRunner {
 
   /** The contact's own agent reserved (reserveBeforeDial), or null when they are not free here. */
   private async reserveOwner(agentId: string): Promise<AgentAssignment | null> {
+    // Held here as a standby (a reservation too short for a ring): handed back, then reserved for the ring.
+    await this.deps.calls.releaseStandbyAgent(this.campaign.id, agentId);
     const reserved = await this.reserveBeforeDial([agentId], []);
     return reserved.outcome === 'reserved' ? reserved.agent : null;
   }
@@ -536,6 +546,7 @@ export class CampaignRunner {
       agentStatusesRead: this.agentReader.view.counters.statusesReceived,
       wrapsObserved: this.agentFeed.counters.wrapsObserved,
       wrapsSkipped: this.agentFeed.counters.wrapsSkipped,
+      ...standbySummary(this.deps.calls.standbyOf(this.campaign.id), now),
     });
   }
 
@@ -569,6 +580,19 @@ export class CampaignRunner {
         return;
     }
   }
+}
+
+/** The standby agents in the pacing summary: held now, answers bridged from one since the start. */
+function standbySummary(pool: StandbyPool | undefined, now: number) {
+  if (!pool) return {};
+  const { taken, missed, handedBack } = pool.counters;
+  return {
+    standbyHeld: pool.size,
+    standbyHorizonMs: Math.round(pool.horizonMs()),
+    standbyAnswers: `${taken} of ${taken + missed}`,
+    standbyHandedBack: handedBack,
+    answersPerSecond: Number(pool.answersPerSecond(now).toFixed(1)),
+  };
 }
 
 function newSummary(from: number) {

@@ -15,7 +15,20 @@ describe('loadDialerServiceConfig', () => {
       heartbeatIntervalMs: 20_000,
       drainTimeoutMs: 600_000,
       recordingsDir: '/var/lib/freeswitch/recordings',
+      standbyAgents: true,
     });
+  });
+
+  it('turns standby agents off with ATS_DIALER_STANDBY_AGENTS=off, and refuses any other word', () => {
+    expect(
+      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_STANDBY_AGENTS: 'off' }).standbyAgents,
+    ).toBe(false);
+    expect(() => loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_STANDBY_AGENTS: 'no' })).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        details: [expect.objectContaining({ path: 'ATS_DIALER_STANDBY_AGENTS' })],
+      }),
+    );
   });
 
   it('takes the recordings directory of ATS_RECORDINGS_DIR, and refuses an unsafe one', () => {

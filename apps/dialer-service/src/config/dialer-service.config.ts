@@ -25,6 +25,11 @@ export interface DialerServiceConfig {
    * (`ATS_RECORDINGS_DIR`, a path on the FreeSWITCH nodes, not on this replica).
    */
   recordingsDir: string;
+  /**
+   * Predictive campaigns hold a few ready agents reserved ahead of their answers, so an
+   * answering customer is bridged at once (`ATS_DIALER_STANDBY_AGENTS`, on by default).
+   */
+  standbyAgents: boolean;
 }
 
 /** FreeSWITCH's own `recordings_dir` on a packaged install. */
@@ -45,6 +50,7 @@ const Env = z.object({
   ATS_FS_HEARTBEAT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   ATS_DIALER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(600_000),
   ATS_RECORDINGS_DIR: RecordingDirectory.default(DEFAULT_RECORDINGS_DIR),
+  ATS_DIALER_STANDBY_AGENTS: z.enum(['on', 'off']).default('on'),
   /**
    * Removed: a campaign's `pacing.previewTimeoutAction` says what its undecided previews
    * become. Refused rather than ignored, so a dialer set to `skip` never starts dialing
@@ -82,5 +88,6 @@ export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): D
     heartbeatIntervalMs: parsed.data.ATS_FS_HEARTBEAT_MS,
     drainTimeoutMs: parsed.data.ATS_DIALER_DRAIN_TIMEOUT_MS,
     recordingsDir: parsed.data.ATS_RECORDINGS_DIR,
+    standbyAgents: parsed.data.ATS_DIALER_STANDBY_AGENTS === 'on',
   };
 }

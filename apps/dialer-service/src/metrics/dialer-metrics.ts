@@ -97,6 +97,21 @@ export class DialerMetrics implements OnModuleDestroy {
       },
     });
     createGauge(registry, {
+      name: 'autotelesale_dialer_standby_agents',
+      help: 'Agents a predictive campaign holds reserved ahead of its answers (bridged the moment a customer answers), by campaign',
+      labelNames: ['campaign_id'] as const,
+      collect: (gauge) => {
+        gauge.reset();
+        for (const { campaignId, held } of calls.standbySizes()) gauge.set({ campaign_id: campaignId }, held);
+      },
+    });
+    const standbyAnswers = createCounter(registry, {
+      name: 'autotelesale_dialer_standby_answers_total',
+      help: 'Answers of campaigns that keep standby agents, by how the agent came: standby (bridged at once) or reserved (asked for on the answer)',
+      labelNames: ['campaign_id', 'outcome'] as const,
+    });
+    calls.onStandbyAnswer = (campaignId, outcome) => standbyAnswers.inc({ campaign_id: campaignId, outcome });
+    createGauge(registry, {
       name: 'autotelesale_dialer_esl_connected',
       help: 'ESL connection to each FreeSWITCH node up (1) or not (0)',
       labelNames: ['node'] as const,

@@ -230,6 +230,44 @@ export const reserveAgentRpc = defineRpc(
   ReserveAgentReply,
 );
 
+export const ReserveAgentsRequest = z
+  .object({
+    campaignId: CampaignRef,
+    /**
+     * One caller-chosen id per agent wanted (1-100): up to that many agents are reserved,
+     * the longest idle first, each under one of these ids. A retry with the same ids
+     * answers the reservations already made under them and takes no other agent for those.
+     */
+    reservationIds: z.array(z.uuid()).min(1).max(100),
+    eligibleAgentIds: z.array(z.uuid()).max(10_000).default([]),
+    eligibleGroupIds: z.array(z.uuid()).max(100).default([]),
+    requiredSkills: z.array(AgentSkill).max(20).default([]),
+    /** Unconfirmed after this long, each reservation expires and its agent is ready again. */
+    timeoutMs: z.number().int().min(50).max(600_000).default(10_000),
+  })
+  .strict()
+  .refine((r) => new Set(r.reservationIds).size === r.reservationIds.length, {
+    message: 'reservationIds must be distinct',
+    path: ['reservationIds'],
+  })
+  .refine((r) => r.eligibleAgentIds.length > 0 || r.eligibleGroupIds.length > 0, {
+    message: 'name the eligible agents: eligibleAgentIds and/or eligibleGroupIds',
+    path: ['eligibleAgentIds'],
+  });
+/** The reservations made (fewer than asked, or none, when fewer eligible agents are ready). */
+export const ReserveAgentsReply = z.object({ reservations: z.array(Reservation) });
+export type ReserveAgentsReply = z.infer<typeof ReserveAgentsReply>;
+/**
+ * Reserves up to N ready eligible agents in one transaction (the dialer's standby agents,
+ * held ahead of a predictive campaign's answers): one round trip for many reservations.
+ */
+export const reserveAgentsRpc = defineRpc(
+  'agent',
+  'reservations.reserveMany',
+  ReserveAgentsRequest,
+  ReserveAgentsReply,
+);
+
 export const ReservationChangeReply = z.object({ reservation: Reservation, agent: AgentStatus });
 export type ReservationChangeReply = z.infer<typeof ReservationChangeReply>;
 
