@@ -76,6 +76,8 @@ spec:
               value: {{ $root.Values.freeswitch.heartbeatMs | quote }}
             - name: ATS_DIALER_OWNERSHIP_LEASE_MS
               value: {{ $root.Values.dialer.ownershipLeaseMs | quote }}
+            - name: ATS_DIALER_STANDBY_AGENTS
+              value: {{ ternary "on" "off" (ne $root.Values.dialer.standbyAgents false) | quote }}
             - name: ATS_INBOUND_CONTINUE
               value: {{ $root.Values.dialer.inbound.continueTo | quote }}
             - name: ATS_INBOUND_CHECK_TIMEOUT_MS
