@@ -76,7 +76,8 @@ export function decideFor(input: {
   at: number;
   campaignId: string;
   campaignStatus: string;
-  settings: CampaignSettings;
+  // Without the agent list: the per-call paths do not read it (SETTINGS_WITHOUT_AGENTS).
+  settings: Omit<CampaignSettings, 'agents'>;
   contact: ClearanceSubject;
   facts: NumberFacts;
   leaseHeld: boolean;

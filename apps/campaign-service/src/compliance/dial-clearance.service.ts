@@ -26,7 +26,12 @@ import { campaignEvent } from '../outbox/campaign-event';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { CAMPAIGN_POOL } from '../db/campaign-pool';
 import { decodeCursor, encodeCursor, inTransaction, iso, queryOne, queryRows, type Tx } from '../db/sql';
-import { CONTACT_COLUMNS, type ContactRow } from '../contacts/contact-row';
+import {
+  CONTACT_COLUMNS,
+  SETTINGS_WITHOUT_AGENTS,
+  type ContactRow,
+  type SettingsWithoutAgents,
+} from '../contacts/contact-row';
 import { applyContactDecision } from '../contacts/contact-transition';
 import { COMPLIANCE_CLOCK } from './compliance-clock';
 import { decideFor, loadNumberFacts, type NumberFacts } from './clearance-facts';
@@ -107,14 +112,14 @@ export class DialClearanceService {
       // Contact first, as on every path (no deadlock with outcomes, releases, reclaims).
       const contact = await queryOne<
         ContactRow & {
-          settings: CampaignSettings;
+          settings: SettingsWithoutAgents;
           campaign_status: string;
           attempt_phone: string | null;
           attempt_phone_index: number | null;
         }
       >(
         tx,
-        `SELECT ${CONTACT_COLUMNS}, k.settings, k.status AS campaign_status,
+        `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS}, k.status AS campaign_status,
                 a.phone AS attempt_phone, a.phone_index AS attempt_phone_index
            FROM contact c JOIN campaign k ON k.id = c.campaign_id
            JOIN contact_attempt a ON a.attempt_id = $1 AND a.contact_id = c.id

@@ -34,7 +34,13 @@ import { appendToOutbox } from '../outbox/outbox';
 import { campaignEvent } from '../outbox/campaign-event';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { loadCallback } from '../callbacks/callback-row';
-import { CONTACT_COLUMNS, toContact, type ContactRow } from './contact-row';
+import {
+  CONTACT_COLUMNS,
+  SETTINGS_WITHOUT_AGENTS,
+  toContact,
+  type ContactRow,
+  type SettingsWithoutAgents,
+} from './contact-row';
 import { applyContactDecision } from './contact-transition';
 import { CampaignMetrics } from '../metrics/campaign-metrics';
 import { loadSegmentFilter } from './contact-selector-sql';
@@ -418,10 +424,10 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
       // Locks in the order every path takes them, contact then attempt (no deadlock with the
       // reclaimer); two copies of one report queue on the contact, the second finds the result.
       const contact = await queryOne<
-        ContactRow & { settings: CampaignSettings; pending_disposition: boolean }
+        ContactRow & { settings: SettingsWithoutAgents; pending_disposition: boolean }
       >(
         tx,
-        `SELECT ${CONTACT_COLUMNS}, k.settings,
+        `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS},
                 EXISTS (SELECT 1 FROM disposition d WHERE d.contact_id = c.id AND NOT d.applied) AS pending_disposition
            FROM contact c JOIN campaign k ON k.id = c.campaign_id
           WHERE c.id = (SELECT contact_id FROM contact_attempt WHERE attempt_id = $1)

@@ -1,4 +1,5 @@
 import type {
+  CampaignSettings,
   Contact,
   ContactOutcome,
   ContactStatus,
@@ -88,3 +89,13 @@ export function toContact(row: ContactRow): Contact {
     updatedAt: iso(row.updated_at)!,
   };
 }
+
+/** A campaign's settings as the per-call paths (dial clearance, outcomes) need them: without its agent list. */
+export type SettingsWithoutAgents = Omit<CampaignSettings, 'agents'>;
+
+/**
+ * The campaign's settings minus `agents` (joined as `k`): a campaign of 1,200 agents keeps
+ * ~100 KB of them in `settings`, which every clearance and outcome used to detoast, send
+ * and parse for nothing (bench: about a third of campaign-service's CPU per call).
+ */
+export const SETTINGS_WITHOUT_AGENTS = `k.settings - 'agents' AS settings`;
