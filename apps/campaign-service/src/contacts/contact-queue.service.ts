@@ -10,7 +10,6 @@ import { CAMPAIGN_POOL } from '../db/campaign-pool';
 import {
   AtsError,
   campaignEvents,
-  type CampaignSettings,
   type DispositionSet,
   type EventEnvelope,
   type LeaseContactsReply,
