@@ -224,6 +224,8 @@ interface LatencyResult {
   max: number;
   samples: number;
   notBridged: number;
+  /** Share of the bridges made with a standby agent (no reservation asked for on the answer). */
+  standbyShare: number;
   attemptsPerSecond: number;
   offeredPerSecond: number;
   /** CPU ms per call attempt over our stack (dialer, fs-sim, services), and per process. */
@@ -288,11 +290,18 @@ async function measureLatency(stack: BenchStack, o: Options): Promise<LatencyRes
       toReserved.push(at - asked);
       fromReserved.push(b.bridgedUs / 1000 - at);
     }
+    // A bridge with no reservation request for its call took a standby agent (held ahead).
+    const fromStandby = bridges.filter((b) => !reservations.requestedAt.has(b.uuid)).map((b) => b.latencyMs);
+    const onAnswer = bridges.filter((b) => reservations.requestedAt.has(b.uuid)).map((b) => b.latencyMs);
     reservations.stop();
     const split = (xs: number[]) =>
       `p50 ${percentile(xs, 50)?.toFixed(0) ?? '?'} / p99 ${percentile(xs, 99)?.toFixed(0) ?? '?'} ms`;
     log(
       `latency: CHANNEL_ANSWER -> reserve request on NATS ${split(toRequest)}; -> agent-service's commit ${split(toReserved)}; -> CHANNEL_BRIDGE ${split(fromReserved)} (${toReserved.length} calls)`,
+    );
+    const standby = (await r.dialer.status()).campaigns.find((c) => c.standby)?.standby;
+    log(
+      `latency: bridged to a standby agent ${fromStandby.length} (${split(fromStandby)}), to an agent reserved on the answer ${onAnswer.length} (${split(onAnswer)}); the dialer: ${standby ? `${standby.taken} of ${standby.answers} answers from standby, ${standby.held} held now` : 'no standby agents'}`,
     );
     const answered = r.observer.answersBetween(from, to);
     if (latencies.length === 0)
@@ -306,6 +315,7 @@ async function measureLatency(stack: BenchStack, o: Options): Promise<LatencyRes
       max: Math.max(...latencies),
       samples: latencies.length,
       notBridged: answered - latencies.length,
+      standbyShare: latencies.length > 0 ? fromStandby.length / latencies.length : 0,
       attemptsPerSecond,
       offeredPerSecond: o.latencyRate,
       cpuMsPerCall: perCall.total,
@@ -580,7 +590,7 @@ async function main(): Promise<number> {
       l.attemptsPerSecond >= 0.9 * l.offeredPerSecond
         ? `offered ${l.offeredPerSecond}/s`
         : `offered ${l.offeredPerSecond}/s but the stack sustained only ${Math.round(l.attemptsPerSecond)}/s`;
-    const cond = `${Math.round(l.attemptsPerSecond)} attempts/s (${offeredNote}) for ${l.seconds.toFixed(0)} s, all answer, ${l.samples} bridges (${l.notBridged} answered not bridged), max ${l.max.toFixed(1)} ms, load ${l.loadAvg}`;
+    const cond = `${Math.round(l.attemptsPerSecond)} attempts/s (${offeredNote}) for ${l.seconds.toFixed(0)} s, all answer, ${l.samples} bridges (${l.notBridged} answered not bridged, ${Math.round(l.standbyShare * 100)} % to a standby agent), max ${l.max.toFixed(1)} ms, load ${l.loadAvg}`;
     rows.push(['bridge latency p50', `${l.p50.toFixed(1)} ms`, '-', '-', cond]);
     rows.push([
       'bridge latency p99',

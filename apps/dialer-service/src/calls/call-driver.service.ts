@@ -754,7 +754,8 @@ export class CallDriverService {
     if (!NEEDS_AGENT.has(call.state.phase)) return;
     call.reserveAttempts++;
     // A standby agent first (a waiting customer, or detection), held at most 2 s of its 6.
-    if (call.state.phase !== 'intro') {
+    // (Only when one is held: the pool counts a take from an empty pool as a missed answer.)
+    if (call.state.phase !== 'intro' && (this.standby.get(call.campaign.id)?.pool.size ?? 0) > 0) {
       const standby = this.takeStandby(call);
       if (standby) return this.apply(call, { type: 'agentReserved', at: Date.now(), agent: standby });
     }

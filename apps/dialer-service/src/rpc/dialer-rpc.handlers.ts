@@ -26,10 +26,22 @@ export class DialerRpcHandlers implements OnApplicationBootstrap {
       nodes: this.nodes
         .health()
         .map((h) => ({ id: h.id, healthy: h.healthy, state: h.state, inFlight: h.inFlight })),
-      campaigns: this.supervisor.ownedCampaigns().map((c) => ({
-        ...c,
-        liveCalls: this.calls.liveCalls(c.campaignId).length,
-      })),
+      campaigns: this.supervisor.ownedCampaigns().map((c) => {
+        const pool = this.calls.standbyOf(c.campaignId);
+        return {
+          ...c,
+          liveCalls: this.calls.liveCalls(c.campaignId).length,
+          ...(pool
+            ? {
+                standby: {
+                  held: pool.size,
+                  taken: pool.counters.taken,
+                  answers: pool.counters.taken + pool.counters.missed,
+                },
+              }
+            : {}),
+        };
+      }),
       liveCalls: this.calls.size,
     };
   }

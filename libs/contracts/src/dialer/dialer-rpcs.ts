@@ -26,6 +26,18 @@ export const DialerStatus = z.object({
       nodeId: z.string(),
       dialed: z.number().int().nonnegative(),
       liveCalls: z.number().int().nonnegative(),
+      /**
+       * Predictive: the agents held reserved ahead of the answers now, and since the
+       * campaign started here, the answers bridged from one at once (`taken`) of those
+       * that could (`answers`). Absent when the campaign keeps none.
+       */
+      standby: z
+        .object({
+          held: z.number().int().nonnegative(),
+          taken: z.number().int().nonnegative(),
+          answers: z.number().int().nonnegative(),
+        })
+        .optional(),
     }),
   ),
   liveCalls: z.number().int().nonnegative(),
