@@ -140,16 +140,23 @@ export class CallDriverService {
     let kept = this.standby.get(campaign.id);
     if (!kept || kept.nodeId !== nodeId) {
       if (kept) this.releaseStandby(kept.pool.drain(), 'node changed');
-      kept = { pool: new StandbyPool(), nodeId, batchOut: false };
+      kept = { pool: new StandbyPool(), nodeId, batchOut: false, candidates: [] };
       this.standby.set(campaign.id, kept);
     }
-    const { pool } = kept;
-    this.releaseStandby(pool.expire(now), 'past use');
-    const held = pool.heldAgentIds();
-    const free = candidates.filter((id) => !held.has(id));
-    // One batch out at a time: agent-service reserves them in one transaction.
+    kept.candidates = candidates;
+    void this.releaseStandby(kept.pool.expire(now), 'past use');
+    this.refillStandby(campaign, kept, now);
+  }
+
+  /**
+   * One batch out at a time (agent-service reserves it in one transaction); a batch that
+   * comes back short of the target is followed by the next at once, not at the next tick.
+   */
+  private refillStandby(campaign: Campaign, kept: StandbyKept, now: number): void {
     if (kept.batchOut) return;
-    const n = pool.requestsToSend(now, { readyAgents: free.length }, MAX_STANDBY_BATCH);
+    const held = kept.pool.heldAgentIds();
+    const free = kept.candidates.filter((id) => !held.has(id));
+    const n = kept.pool.requestsToSend(now, { readyAgents: free.length }, MAX_STANDBY_BATCH);
     if (n > 0) void this.reserveStandby(campaign, kept, free, n);
   }
 
@@ -235,6 +242,10 @@ export class CallDriverService {
     const stale = entries.filter((e) => pool.added(e, now) === 'stale');
     if (stale.length > 0) void this.releaseStandby(stale, 'past use');
     this.serveWaiting(campaign.id);
+    // The ones just reserved are no candidates any more; a full batch means more may be free.
+    const got = new Set(entries.map((e) => e.agent.agentId));
+    kept.candidates = kept.candidates.filter((id) => !got.has(id));
+    if (entries.length === count) this.refillStandby(campaign, kept, now);
   }
 
   /** A customer who waits for an agent gets a standby one at once (agents are scarce then: held ones would only compete). */
@@ -835,6 +846,8 @@ interface StandbyKept {
   pool: StandbyPool;
   nodeId: string;
   batchOut: boolean;
+  /** The last tick's ready agents with a leg on the node (longest idle first), less those reserved since. */
+  candidates: readonly string[];
 }
 
 /** At most this many standby agents asked for in one request: one short transaction in agent-service. */
