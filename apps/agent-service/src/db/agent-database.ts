@@ -91,7 +91,7 @@ export class AgentDatabase implements OnApplicationShutdown {
   async transaction<T>(
     work: (tx: AgentTx) => Promise<T>,
     options: {
-      advisoryLock?: { space: number; key: string };
+      advisoryLock?: { space: number; key: string } | { space: number; keys: string[] };
       lane?: 'reserve';
       opening?: OpeningStatements;
     } = {},
@@ -103,9 +103,17 @@ export class AgentDatabase implements OnApplicationShutdown {
       try {
         const literal = (value: string) => client.escapeLiteral(value);
         const lock = options.advisoryLock;
+        // Several keys are locked in one statement, in sorted order: two transactions whose
+        // key sets overlap wait for each other instead of deadlocking.
+        const keys = lock ? [...new Set('keys' in lock ? lock.keys : [lock.key])].sort() : [];
         const opening = [
           ...(lock
-            ? [`SELECT pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(${literal(lock.key)}))`]
+            ? [
+                keys.length === 1
+                  ? `SELECT pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(${literal(keys[0]!)}))`
+                  : `SELECT count(pg_advisory_xact_lock(${Math.trunc(lock.space)}, hashtext(k)))
+                       FROM (SELECT k FROM unnest(ARRAY[${keys.map(literal).join(', ')}]::text[]) k ORDER BY hashtext(k)) sorted`,
+              ]
             : []),
           ...(options.opening?.(literal) ?? []),
         ];

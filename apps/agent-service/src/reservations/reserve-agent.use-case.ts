@@ -79,14 +79,16 @@ export class ReserveAgentUseCase {
    * Up to `reservationIds.length` agents, the longest idle first, in one transaction: one
    * SELECT (the reservations already made under these ids, and as many more ready eligible
    * agents as are missing, `FOR UPDATE SKIP LOCKED` as for one), then one transition per
-   * agent. The batch's first id is the advisory lock, so a retry waits for the first try.
+   * agent. Every id of the batch is an advisory lock, so a retry waits for the first try.
    */
   async executeMany(command: ReserveAgentsCommand): Promise<ReserveAgentsReply> {
     const stopTimer = this.duration.startTimer();
     try {
       const reservations = await this.db.transaction((tx) => this.reserveMany(tx, command), {
         lane: 'reserve',
-        advisoryLock: { space: RESERVATION_ID_LOCK_SPACE, key: command.reservationIds[0]! },
+        // Every id of the batch: a retry (or a single reserve) naming any of them waits for
+        // this one and then finds its reservation, whatever the ids' order.
+        advisoryLock: { space: RESERVATION_ID_LOCK_SPACE, keys: command.reservationIds },
       });
       const made = reservations.filter((r) => !r.replayed);
       this.outcomes.inc({ outcome: 'reserved' }, made.length);

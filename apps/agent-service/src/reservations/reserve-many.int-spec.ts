@@ -186,6 +186,35 @@ describe('reserving a batch of agents (reservations.reserveMany)', () => {
     expect(statuses.items.filter((s) => s.state === 'reserved')).toHaveLength(2);
   });
 
+  it('answers overlapping retries (ids in another order, a single reserve of one id) sent at once, each id one agent', async () => {
+    // Every id of a batch is locked, not its first: before, a retry starting with another id
+    // ran beside the first try and failed on the reservation's primary key (INTERNAL).
+    for (let round = 0; round < 8; round += 1) {
+      const agents = await readyAgents(4);
+      const eligibleAgentIds = agents.map((a) => a.agentId);
+      const [i1, i2, i3] = ids(3);
+      const campaignId = `c-many-overlap-${round}`;
+      const [a, b, single] = await Promise.all([
+        cluster.bus.request(reserveAgentsRpc, { campaignId, reservationIds: [i1!, i2!], eligibleAgentIds }),
+        cluster.bus.request(reserveAgentsRpc, { campaignId, reservationIds: [i3!, i2!], eligibleAgentIds }),
+        cluster.bus.request(reserveAgentRpc, { campaignId, reservationId: i2!, eligibleAgentIds }),
+      ]);
+      const agentOf = new Map<string, string>();
+      for (const r of [
+        ...a.reservations,
+        ...b.reservations,
+        ...(single.outcome === 'reserved' ? [single.reservation] : []),
+      ]) {
+        const seen = agentOf.get(r.reservationId);
+        if (seen !== undefined) expect(r.agentId).toBe(seen);
+        agentOf.set(r.reservationId, r.agentId);
+      }
+      expect([...agentOf.keys()].sort()).toEqual([i1!, i2!, i3!].sort());
+      expect(new Set(agentOf.values()).size).toBe(3);
+      expect(await storedReservations(campaignId)).toHaveLength(3);
+    }
+  });
+
   it('refuses ids already used by another campaign, and reserves nothing for the batch', async () => {
     const [held, spare] = await readyAgents(2);
     const [used] = ids(1);
