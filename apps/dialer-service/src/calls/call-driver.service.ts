@@ -251,7 +251,9 @@ export class CallDriverService {
   /** A customer who waits for an agent gets a standby one at once (agents are scarce then: held ones would only compete). */
   private serveWaiting(campaignId: string): void {
     for (const call of this.calls.values()) {
-      if (call.campaign.id !== campaignId || call.state.agent || !NEEDS_AGENT.has(call.state.phase)) continue;
+      // Not an intro: it would hold the reservation through the intro, past its safe use.
+      if (call.campaign.id !== campaignId || call.state.agent || !TAKES_STANDBY_WAITING.has(call.state.phase))
+        continue;
       const agent = this.takeStandby(call);
       if (!agent) return;
       this.apply(call, { type: 'agentReserved', at: Date.now(), agent });
@@ -766,7 +768,10 @@ export class CallDriverService {
     call.reserveAttempts++;
     // A standby agent first (a waiting customer, or detection), held at most 2 s of its 6.
     // (Only when one is held: the pool counts a take from an empty pool as a missed answer.)
-    if (call.state.phase !== 'intro' && (this.standby.get(call.campaign.id)?.pool.size ?? 0) > 0) {
+    if (
+      TAKES_STANDBY_WAITING.has(call.state.phase) &&
+      (this.standby.get(call.campaign.id)?.pool.size ?? 0) > 0
+    ) {
       const standby = this.takeStandby(call);
       if (standby) return this.apply(call, { type: 'agentReserved', at: Date.now(), agent: standby });
     }
@@ -855,6 +860,12 @@ const MAX_STANDBY_BATCH = 20;
 
 /** Phases in which a reservation is (still) wanted: detection and the intro reserve ahead. */
 const NEEDS_AGENT = new Set<CallPhase>(['detecting', 'intro', 'waiting']);
+/**
+ * Phases in which a customer may get a standby agent while waiting: detection ends within
+ * the grace, so the reservation is bridged and confirmed well within its 6 s; an intro
+ * (6 s and more) would outlast it.
+ */
+const TAKES_STANDBY_WAITING = new Set<CallPhase>(['detecting', 'waiting']);
 
 function amdDetection(s: CallState): { amdDetectionMs?: number } {
   if (s.amdDecidedAt === null || s.amdDecidedAt === undefined || s.answeredAt === null) return {};
