@@ -165,7 +165,7 @@ describe('after a standby bridge', () => {
     });
   });
 
-  it('a failed bridge gives the standby back and asks for another agent, the grace still counted from the answer', () => {
+  it('a failed bridge gives the standby back, starts the hold music it never had and asks for another agent, the grace still counted from the answer', () => {
     const { state, effects } = run(startCall('c1', 0, predictive), [
       { type: 'answered', at: 5_000, standby },
       { type: 'bridgeFailed', at: 5_400 },
@@ -173,8 +173,15 @@ describe('after a standby bridge', () => {
     expect(effects.slice(2)).toEqual([
       released('res-7'),
       { type: 'reserveAgent' },
+      { type: 'playHoldMusic' },
       { type: 'wakeAt', at: 7_000 },
     ]);
+    // A second failure (the music is playing by then) does not start it again.
+    const again = run(state, [
+      { type: 'agentReserved', at: 5_500, agent: agent(3) },
+      { type: 'bridgeFailed', at: 5_600 },
+    ]);
+    expect(again.effects).not.toContainEqual({ type: 'playHoldMusic' });
     expect(state).toMatchObject({ phase: 'waiting', agent: null, reserving: true, agentNeededAt: 5_000 });
 
     const next = run(state, [

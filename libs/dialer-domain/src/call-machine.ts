@@ -127,6 +127,8 @@ export interface CallState {
   readonly resumedAt?: number | null;
   /** Taken over in detection: when the switch heard a beep while nobody owned the call (null: none). */
   readonly amdBeepAt?: number | null;
+  /** Bridged to a standby agent at the answer: no hold music has played yet (absent: false). */
+  readonly standbyBridge?: boolean;
 }
 
 export type CallInput =
@@ -374,7 +376,12 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
       if (input.standby) {
         // An agent held ready: bridged now (the bridge goes out first), no hold music, no
         // reservation round trip.
-        const answered: CallState = { ...state, answeredAt: input.at, agent: input.standby };
+        const answered: CallState = {
+          ...state,
+          answeredAt: input.at,
+          agent: input.standby,
+          standbyBridge: true,
+        };
         const next = needAgent(answered, input.at);
         return { state: next.state, effects: [...next.effects, { type: 'publishAnswered' }] };
       }
@@ -475,14 +482,21 @@ export function advanceCall(state: CallState, input: CallInput): Transition {
         return needAgent({ ...state, earlyBridge: 'none' }, state.agentNeededAt ?? input.at);
       if (state.phase !== 'bridging' || !state.agent) return { state, effects: [] };
       const released: CallEffect = { type: 'releaseReservation', reservationId: state.agent.reservationId };
-      const back = needAgent({ ...state, agent: null, reserving: false }, state.agentNeededAt ?? input.at);
+      const back = needAgent(
+        { ...state, agent: null, reserving: false, standbyBridge: false },
+        state.agentNeededAt ?? input.at,
+      );
       if (isPastGrace(back.state, input.at)) {
         const abandoned = abandon(back.state, input.at, 'noAgentWithinGrace');
         return { state: abandoned.state, effects: [released, ...abandoned.effects] };
       }
+      // Hold music is already playing, unless the customer went straight to a standby agent.
       return {
         state: back.state,
-        effects: [released, ...back.effects.filter((e) => e.type !== 'playHoldMusic')],
+        effects: [
+          released,
+          ...back.effects.filter((e) => e.type !== 'playHoldMusic' || state.standbyBridge === true),
+        ],
       };
     }
     case 'machineDetected': {
