@@ -31,6 +31,23 @@ describe('how many agents a campaign holds (target)', () => {
     expect(pool.target(NOW, ready(50))).toBe(1);
   });
 
+  it('adds one agent per customer already waiting while active, and none while not', () => {
+    const idle = new StandbyPool();
+    answers(idle, 4); // 0.8/s: not active, the waiting customers reserve on their own
+    expect(idle.active(NOW)).toBe(false);
+    expect(idle.target(NOW, { readyAgents: 50, waitingCalls: 3 })).toBe(0);
+    const busy = new StandbyPool();
+    answers(busy, 50); // 10/s over 500 ms: 5
+    expect(busy.active(NOW)).toBe(true);
+    expect(busy.target(NOW, { readyAgents: 50, waitingCalls: 3 })).toBe(8);
+    expect(busy.requestsToSend(NOW, { readyAgents: 50, waitingCalls: 3 })).toBe(8);
+    // Still capped by the agents ready to be held.
+    expect(new StandbyPool().target(NOW, { readyAgents: 0, waitingCalls: 3 })).toBe(0);
+    const few = new StandbyPool();
+    answers(few, 50);
+    expect(few.target(NOW, { readyAgents: 6, waitingCalls: 3 })).toBe(6);
+  });
+
   it('holds the answers of the horizon, rounded up: ceil(rate x horizon)', () => {
     const pool = new StandbyPool();
     answers(pool, 5); // 1/s over 500 ms: 0.5, one agent

@@ -53,6 +53,11 @@ export interface StandbyEntry {
 export interface StandbyDemand {
   /** Ready agents with a leg on the campaign's node, not held already. */
   readyAgents: number;
+  /**
+   * Answered customers waiting for an agent (the pool was empty when they answered): while
+   * the pool is active they are served by its batches, one agent each on top of the target.
+   */
+  waitingCalls?: number;
 }
 
 /**
@@ -110,6 +115,15 @@ export class StandbyPool {
     return Math.min(s.usableForMs / 2, Math.max(s.horizonMs, 2 * p90));
   }
 
+  /**
+   * Whether the campaign answers often enough to hold agents (`minAnswersPerSecond`): then
+   * customers who answer when none is held wait for the pool's next batch (one transaction
+   * for many) instead of each asking agent-service on their own.
+   */
+  active(now: number): boolean {
+    return this.answersPerSecond(now) >= this.settings.minAnswersPerSecond;
+  }
+
   answersPerSecond(now: number): number {
     this.forgetAnswersBefore(now - this.settings.rateWindowMs);
     return this.answers.length / (this.settings.rateWindowMs / 1000);
@@ -121,9 +135,9 @@ export class StandbyPool {
    */
   target(now: number, demand: StandbyDemand): number {
     const s = this.settings;
+    if (!this.active(now)) return 0;
     const rate = this.answersPerSecond(now);
-    if (rate < s.minAnswersPerSecond) return 0;
-    const wanted = Math.ceil((rate * this.horizonMs()) / 1000);
+    const wanted = Math.ceil((rate * this.horizonMs()) / 1000) + (demand.waitingCalls ?? 0);
     return Math.max(0, Math.min(s.max, wanted, this.entries.length + this.pending + demand.readyAgents));
   }
 

@@ -140,7 +140,7 @@ export class CallDriverService {
     let kept = this.standby.get(campaign.id);
     if (!kept || kept.nodeId !== nodeId) {
       if (kept) this.releaseStandby(kept.pool.drain(), 'node changed');
-      kept = { pool: new StandbyPool(), nodeId, batchOut: false, candidates: [] };
+      kept = { pool: new StandbyPool(), nodeId, batchesOut: 0, candidates: [] };
       this.standby.set(campaign.id, kept);
     }
     kept.candidates = candidates;
@@ -149,14 +149,22 @@ export class CallDriverService {
   }
 
   /**
-   * One batch out at a time (agent-service reserves it in one transaction); a batch that
-   * comes back short of the target is followed by the next at once, not at the next tick.
+   * At most two batches out (agent-service reserves each in one transaction); a batch that
+   * comes back full is followed by the next at once, not at the next tick.
    */
   private refillStandby(campaign: Campaign, kept: StandbyKept, now: number): void {
-    if (kept.batchOut) return;
+    if (kept.batchesOut >= MAX_STANDBY_BATCHES_OUT) return;
     const held = kept.pool.heldAgentIds();
     const free = kept.candidates.filter((id) => !held.has(id));
-    const n = kept.pool.requestsToSend(now, { readyAgents: free.length }, MAX_STANDBY_BATCH);
+    let waitingCalls = 0;
+    for (const call of this.calls.values())
+      if (
+        call.campaign.id === campaign.id &&
+        !call.state.agent &&
+        TAKES_STANDBY_WAITING.has(call.state.phase)
+      )
+        waitingCalls++;
+    const n = kept.pool.requestsToSend(now, { readyAgents: free.length, waitingCalls }, MAX_STANDBY_BATCH);
     if (n > 0) void this.reserveStandby(campaign, kept, free, n);
   }
 
@@ -195,7 +203,7 @@ export class CallDriverService {
     count: number,
   ): Promise<void> {
     const { pool, nodeId } = kept;
-    kept.batchOut = true;
+    kept.batchesOut++;
     const requestedAt = Date.now();
     const entries: StandbyEntry[] = [];
     const strays: StandbyEntry[] = [];
@@ -228,7 +236,7 @@ export class CallDriverService {
     } catch (error) {
       this.logger.warn({ msg: 'standby reserve failed', campaignId: campaign.id, error: String(error) });
     } finally {
-      kept.batchOut = false;
+      kept.batchesOut--;
     }
     pool.noteRoundTrip(Date.now() - requestedAt);
     for (let i = entries.length; i < count; i++) pool.requestFailed();
@@ -767,13 +775,17 @@ export class CallDriverService {
     if (!NEEDS_AGENT.has(call.state.phase)) return;
     call.reserveAttempts++;
     // A standby agent first (a waiting customer, or detection), held at most 2 s of its 6.
-    // (Only when one is held: the pool counts a take from an empty pool as a missed answer.)
-    if (
-      TAKES_STANDBY_WAITING.has(call.state.phase) &&
-      (this.standby.get(call.campaign.id)?.pool.size ?? 0) > 0
-    ) {
-      const standby = this.takeStandby(call);
+    // While the campaign keeps them, a customer who found none waits for the next batch
+    // (served the moment it lands, `serveWaiting`): one transaction for many agents
+    // instead of a reservation per customer competing with the batches.
+    const kept = this.standby.get(call.campaign.id);
+    if (kept && TAKES_STANDBY_WAITING.has(call.state.phase) && kept.pool.active(Date.now())) {
+      // (Only when one is held: the pool counts a take from an empty pool as a missed answer.)
+      const standby = kept.pool.size > 0 ? this.takeStandby(call) : undefined;
       if (standby) return this.apply(call, { type: 'agentReserved', at: Date.now(), agent: standby });
+      this.refillStandby(call.campaign, kept, Date.now());
+      setTimeout(() => void this.reserve(call), RESERVE_RETRY_MS);
+      return;
     }
     const reservationId = randomUUID();
     let agent: AgentAssignment | null = null;
@@ -850,13 +862,16 @@ export class CallDriverService {
 interface StandbyKept {
   pool: StandbyPool;
   nodeId: string;
-  batchOut: boolean;
+  /** Batch requests out now (at most MAX_STANDBY_BATCHES_OUT). */
+  batchesOut: number;
   /** The last tick's ready agents with a leg on the node (longest idle first), less those reserved since. */
   candidates: readonly string[];
 }
 
 /** At most this many standby agents asked for in one request: one short transaction in agent-service. */
-const MAX_STANDBY_BATCH = 20;
+const MAX_STANDBY_BATCH = 50;
+/** Batches out at once: a second overlaps the first's round trip (they lock different agents: SKIP LOCKED). */
+const MAX_STANDBY_BATCHES_OUT = 2;
 
 /** Phases in which a reservation is (still) wanted: detection and the intro reserve ahead. */
 const NEEDS_AGENT = new Set<CallPhase>(['detecting', 'intro', 'waiting']);
