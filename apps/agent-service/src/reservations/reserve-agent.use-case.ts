@@ -17,6 +17,16 @@ import { SELECT_AGENT_WITH_NOW, reservationOf, type AgentRow, type ReservationRo
 import { AgentTransitions } from '../states/agent-transitions';
 import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
 
+/**
+ * A ready agent the request may have ($1 eligible agent ids, $2 eligible group ids, $3
+ * required skills): one definition for the single and the batch reserve.
+ */
+const READY_ELIGIBLE = `a.state = 'ready'
+  AND (a.agent_id = ANY($1::uuid[])
+       OR EXISTS (SELECT 1 FROM agent_group_member m
+                   WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
+  AND a.skills @> $3::text[]`;
+
 /** First key of the advisory locks taken on reservation ids (the two-key space is ours alone). */
 const RESERVATION_ID_LOCK_SPACE = 4_711;
 
@@ -120,11 +130,7 @@ export class ReserveAgentUseCase {
     if (free.length === 0) return done;
     const { rows: agents } = await tx.query<AgentRow & { db_now: Date }>(
       `${SELECT_AGENT_WITH_NOW}
-        WHERE a.state = 'ready'
-          AND (a.agent_id = ANY($1::uuid[])
-               OR EXISTS (SELECT 1 FROM agent_group_member m
-                           WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
-          AND a.skills @> $3::text[]
+        WHERE ${READY_ELIGIBLE}
         ORDER BY a.state_since, a.agent_id
         LIMIT $4
         FOR UPDATE OF a SKIP LOCKED`,
@@ -174,11 +180,7 @@ export class ReserveAgentUseCase {
          LEFT JOIN LATERAL (
            ${SELECT_AGENT_WITH_NOW}
             WHERE NOT EXISTS (SELECT 1 FROM reservation r WHERE r.reservation_id = $4)
-              AND a.state = 'ready'
-              AND (a.agent_id = ANY($1::uuid[])
-                   OR EXISTS (SELECT 1 FROM agent_group_member m
-                               WHERE m.agent_id = a.agent_id AND m.group_id = ANY($2::uuid[])))
-              AND a.skills @> $3::text[]
+              AND ${READY_ELIGIBLE}
             ORDER BY a.state_since, a.agent_id
             LIMIT 1
             FOR UPDATE OF a SKIP LOCKED

@@ -60,6 +60,10 @@ function runner(campaign: Campaign, dialerId: string, store: PacerStateStore) {
     onFacts: (_id: string, fn: ((fact: CallFact) => void) | undefined) => (facts = fn),
     setReserveCandidates: () => undefined,
     liveCalls: () => [],
+    keepStandby: () => undefined,
+    holdsStandby: () => false,
+    standbyOf: () => undefined,
+    dropStandby: () => Promise.resolve(),
   } as unknown as CallDriverService;
   const r = new CampaignRunner(campaign, 'fs1', {
     bus,
