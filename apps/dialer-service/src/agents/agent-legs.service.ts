@@ -39,6 +39,12 @@ export class AgentLegsService {
     return this.legs.get(agentId);
   }
 
+  /** The agent's leg when it is up on `nodeId`: a customer there can be bridged to it in milliseconds. */
+  legUpOn(agentId: string, nodeId: string): AgentLeg | undefined {
+    const leg = this.legs.get(agentId);
+    return leg && leg.up && leg.nodeId === nodeId ? leg : undefined;
+  }
+
   /** Makes the legs match the agents' states: call in the working ones, hang up the logged-out. */
   sync(agents: readonly AgentStatus[], nodeId: string): void {
     for (const agent of agents) {

@@ -132,18 +132,18 @@ export class CallDriverService {
   /**
    * Keeps a predictive campaign's standby agents (libs/dialer-domain `StandbyPool`): hands
    * back the ones past use, and asks agent-service for as many more as the answers of the
-   * next half second need, naming `candidates` (the tick's ready agents with a leg on
-   * `nodeId`, longest idle first). Called on every pacing tick; nothing awaits the requests.
+   * next half second need, naming the tick's reserve candidates (`setReserveCandidates`:
+   * ready agents with a leg on `nodeId`, longest idle first, less those reserved since).
+   * Called on every pacing tick, after `setReserveCandidates`; nothing awaits the requests.
    */
-  keepStandby(campaign: Campaign, nodeId: string, candidates: readonly string[], now = Date.now()): void {
+  keepStandby(campaign: Campaign, nodeId: string, now = Date.now()): void {
     if (!this.config.standbyAgents) return;
     let kept = this.standby.get(campaign.id);
     if (!kept || kept.nodeId !== nodeId) {
       if (kept) this.releaseStandby(kept.pool.drain(), 'node changed');
-      kept = { pool: new StandbyPool(), nodeId, batchesOut: 0, candidates: [] };
+      kept = { pool: new StandbyPool(), nodeId, batchesOut: 0 };
       this.standby.set(campaign.id, kept);
     }
-    kept.candidates = candidates;
     void this.releaseStandby(kept.pool.expire(now), 'past use');
     this.refillStandby(campaign, kept, now);
   }
@@ -155,7 +155,7 @@ export class CallDriverService {
   private refillStandby(campaign: Campaign, kept: StandbyKept, now: number): void {
     if (kept.batchesOut >= MAX_STANDBY_BATCHES_OUT) return;
     const held = kept.pool.heldAgentIds();
-    const free = kept.candidates.filter((id) => !held.has(id));
+    const free = (this.candidates.get(campaign.id) ?? []).filter((id) => !held.has(id));
     let waitingCalls = 0;
     for (const call of this.calls.values())
       if (
@@ -216,16 +216,17 @@ export class CallDriverService {
         timeoutMs: pool.reservationTimeoutMs,
       });
       for (const r of reply.reservations) {
-        const leg = this.agentLegs.leg(r.agentId);
+        const leg = this.agentLegs.legUpOn(r.agentId, nodeId);
         const agent: AgentAssignment = {
           agentId: r.agentId,
           extension: r.extension,
           reservationId: r.reservationId,
           agentLegUuid: leg?.uuid ?? '',
         };
-        (leg && leg.up && leg.nodeId === nodeId ? entries : strays).push({ agent, requestedAt });
+        (leg ? entries : strays).push({ agent, requestedAt });
       }
-      // The reservations made on an answer name the tick's other candidates, not these.
+      // The ones just reserved are no candidates any more (for the next batch, and for a
+      // reservation made on an answer).
       const taken = new Set(reply.reservations.map((r) => r.agentId));
       const hint = this.candidates.get(campaign.id);
       if (hint)
@@ -250,9 +251,7 @@ export class CallDriverService {
     const stale = entries.filter((e) => pool.added(e, now) === 'stale');
     if (stale.length > 0) void this.releaseStandby(stale, 'past use');
     this.serveWaiting(campaign.id);
-    // The ones just reserved are no candidates any more; a full batch means more may be free.
-    const got = new Set(entries.map((e) => e.agent.agentId));
-    kept.candidates = kept.candidates.filter((id) => !got.has(id));
+    // A full batch means more may be free.
     if (entries.length === count) this.refillStandby(campaign, kept, now);
   }
 
@@ -272,10 +271,10 @@ export class CallDriverService {
   private takeStandby(call: LiveCall): AgentAssignment | undefined {
     const kept = this.standby.get(call.campaign.id);
     if (!kept) return undefined;
-    const { entry, handBack } = kept.pool.take(Date.now(), (e) => {
-      const leg = this.agentLegs.leg(e.agent.agentId);
-      return leg !== undefined && leg.up && leg.nodeId === call.nodeId && leg.uuid === e.agent.agentLegUuid;
-    });
+    const { entry, handBack } = kept.pool.take(
+      Date.now(),
+      (e) => this.agentLegs.legUpOn(e.agent.agentId, call.nodeId)?.uuid === e.agent.agentLegUuid,
+    );
     if (handBack.length > 0) void this.releaseStandby(handBack, 'past use or leg gone');
     return entry?.agent;
   }
@@ -807,8 +806,8 @@ export class CallDriverService {
       let reply = await request(narrowed ? hint : all);
       if (narrowed && reply.outcome !== 'reserved') reply = await request(all);
       if (reply.outcome === 'reserved') {
-        const leg = this.agentLegs.leg(reply.reservation.agentId);
-        if (leg && leg.up && leg.nodeId === call.nodeId) {
+        const leg = this.agentLegs.legUpOn(reply.reservation.agentId, call.nodeId);
+        if (leg) {
           agent = {
             agentId: leg.agentId,
             extension: reply.reservation.extension,
@@ -864,8 +863,6 @@ interface StandbyKept {
   nodeId: string;
   /** Batch requests out now (at most MAX_STANDBY_BATCHES_OUT). */
   batchesOut: number;
-  /** The last tick's ready agents with a leg on the node (longest idle first), less those reserved since. */
-  candidates: readonly string[];
 }
 
 /** At most this many standby agents asked for in one request: one short transaction in agent-service. */

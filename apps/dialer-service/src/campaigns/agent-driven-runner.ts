@@ -241,8 +241,7 @@ export class AgentDrivenRunner {
     for (const status of statuses) {
       if (this.stopped) return;
       if (status.state !== 'ready' || busy.has(status.agentId) || this.offering.has(status.agentId)) continue;
-      const leg = this.deps.agentLegs.leg(status.agentId);
-      if (!leg || !leg.up || leg.nodeId !== this.nodeId) continue;
+      if (!this.deps.agentLegs.legUpOn(status.agentId, this.nodeId)) continue;
       this.offering.add(status.agentId);
       try {
         const offered = await this.offerPreviewTo(status.agentId);
@@ -386,11 +385,10 @@ export class AgentDrivenRunner {
     const status = this.agents.get(agentId);
     if (!status)
       throw refusal('AGENT_NOT_READY', 'the agent does not work this campaign (or is not logged in)');
-    const leg = this.deps.agentLegs.leg(agentId);
+    const leg = this.deps.agentLegs.legUpOn(agentId, this.nodeId);
     // Whether they are ready is agent-service's compare-and-set below: the listing may be a
     // tick old (an agent clicking as their last call ends is ready already).
-    if (!leg || !leg.up || leg.nodeId !== this.nodeId)
-      throw refusal('AGENT_NOT_READY', 'the agent is not ready, or their phone is not connected yet');
+    if (!leg) throw refusal('AGENT_NOT_READY', 'the agent is not ready, or their phone is not connected yet');
     const reply = await this.deps.bus.request(reserveAgentRpc, {
       campaignId: this.campaign.id,
       eligibleAgentIds: [agentId],

@@ -205,8 +205,8 @@ export class CallReconciler {
         (a.callId === callId || (dialedFor !== undefined && a.reservationId === dialedFor)),
     );
     if (!reserved?.reservationId) return null;
-    const leg = this.agentLegs.leg(reserved.agentId);
-    if (leg && leg.up && leg.nodeId === nodeId)
+    const leg = this.agentLegs.legUpOn(reserved.agentId, nodeId);
+    if (leg)
       return {
         agentId: reserved.agentId,
         extension: reserved.sessionExtension ?? leg.extension,

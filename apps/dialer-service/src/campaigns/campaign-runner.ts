@@ -271,8 +271,7 @@ export class CampaignRunner {
     const now = Date.now();
     const standbyIds = new Set<string>();
     const agents: AgentSnapshot[] = statuses.map((a) => {
-      const leg = agentLegs.leg(a.agentId);
-      const reachable = leg !== undefined && leg.up && leg.nodeId === this.nodeId;
+      const reachable = agentLegs.legUpOn(a.agentId, this.nodeId) !== undefined;
       // An agent held here as a standby (reserved ahead of the answers) is ready for the pacer.
       const standby = a.state === 'reserved' && reachable && calls.holdsStandby(c.id, a.reservationId);
       if (standby) standbyIds.add(a.agentId);
@@ -282,7 +281,7 @@ export class CampaignRunner {
     });
     const candidates = reserveCandidates(agents.filter((a) => !standbyIds.has(a.id)));
     calls.setReserveCandidates(c.id, candidates);
-    if (c.mode === 'predictive') calls.keepStandby(c, this.nodeId, candidates, now);
+    if (c.mode === 'predictive') calls.keepStandby(c, this.nodeId, now);
     const live = calls.liveCalls(c.id);
     const snapshotCalls: CallSnapshot[] = [];
     for (const call of live) {
@@ -429,8 +428,8 @@ export class CampaignRunner {
     });
     if (reserved.outcome !== 'reserved') return { outcome: 'noAgent' };
     const r = reserved.reservation;
-    const leg = this.deps.agentLegs.leg(r.agentId);
-    if (!leg || !leg.up || leg.nodeId !== this.nodeId) {
+    const leg = this.deps.agentLegs.legUpOn(r.agentId, this.nodeId);
+    if (!leg) {
       await this.deps.bus.request(releaseReservationRpc, { reservationId: r.reservationId });
       return { outcome: 'elsewhere' };
     }
