@@ -302,7 +302,8 @@ describe('reserving a batch of agents (reservations.reserveMany)', () => {
 });
 
 describe('a standby reservation’s life', () => {
-  it('is confirmed with the call bridged to it, and the call’s end puts the agent in wrap-up', async () => {
+  /** One ready agent, reserved as a standby (no call) of campaign c-many-life. */
+  async function oneStandby(timeoutMs?: number) {
     const [agent] = await readyAgents(1);
     const {
       reservations: [standby],
@@ -310,7 +311,13 @@ describe('a standby reservation’s life', () => {
       campaignId: 'c-many-life',
       reservationIds: ids(1),
       eligibleAgentIds: [agent!.agentId],
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
+    return { agent, standby };
+  }
+
+  it('is confirmed with the call bridged to it, and the call’s end puts the agent in wrap-up', async () => {
+    const { agent, standby } = await oneStandby();
     expect(standby).toMatchObject({ agentId: agent!.agentId, callId: null });
 
     const confirmed = await cluster.bus.request(confirmReservationRpc, {
@@ -337,15 +344,7 @@ describe('a standby reservation’s life', () => {
   });
 
   it('released unused, leaves its agent ready at once', async () => {
-    const [agent] = await readyAgents(1);
-    const {
-      reservations: [standby],
-    } = await cluster.bus.request(reserveAgentsRpc, {
-      campaignId: 'c-many-life',
-      reservationIds: ids(1),
-      eligibleAgentIds: [agent!.agentId],
-      timeoutMs: 600_000,
-    });
+    const { agent, standby } = await oneStandby(600_000);
     expect(await stateOf(agent!.agentId)).toBe('reserved');
 
     const released = await cluster.bus.request(releaseReservationRpc, {
