@@ -6,7 +6,8 @@ export class DbError extends Error {
       | 'MIGRATION_FAILED'
       | 'MIGRATION_DIR_INVALID'
       | 'INVALID_SCHEMA_NAME'
-      | 'PRISMA_SCHEMA_UNSUPPORTED',
+      | 'PRISMA_SCHEMA_UNSUPPORTED'
+      | 'INVALID_DB_SETTING',
     message: string,
     readonly details?: unknown,
   ) {

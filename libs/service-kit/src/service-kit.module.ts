@@ -11,7 +11,7 @@ import {
 import { TerminusModule } from '@nestjs/terminus';
 import { Pool } from 'pg';
 import { topologyFromEnv } from '@autotelesale/contracts';
-import { migrate, quoteSchemaName } from '@autotelesale/db';
+import { migrate, quoteSchemaName, withPreparedStatements } from '@autotelesale/db';
 import { NatsBus } from '@autotelesale/messaging';
 import { createMetricsRegistry } from '@autotelesale/telemetry';
 import { HealthController } from './health.controller';
@@ -81,11 +81,13 @@ export class ServiceKitModule implements OnApplicationShutdown, NestModule {
             // Unqualified table names mean the service's own schema; an idle client that loses
             // its connection (PostgreSQL restarting) is reported, not fatal: the pool makes a
             // new one for the next query, and the readiness probe shows the outage meanwhile.
-            const pool = new Pool({
-              connectionString: config.databaseUrl,
-              max: 10,
-              options: `-c search_path=${quoteSchemaName(options.database.schema)}`,
-            });
+            const pool = new Pool(
+              withPreparedStatements({
+                connectionString: config.databaseUrl,
+                max: 10,
+                options: `-c search_path=${quoteSchemaName(options.database.schema)}`,
+              }),
+            );
             const logger = new Logger('postgres');
             pool.on('error', (error) => logger.error(`idle PostgreSQL client failed: ${error.message}`));
             return pool;

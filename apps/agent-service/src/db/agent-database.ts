@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { AtsError } from '@autotelesale/contracts';
+import { withPreparedStatements } from '@autotelesale/db';
 import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { AgentEventRelay } from '../events/agent-event-relay';
 import { AGENT_DATABASE } from './agent-db.constants';
@@ -71,7 +72,9 @@ export class AgentDatabase implements OnApplicationShutdown {
   ) {
     scopePoolToSchema(pool, AGENT_DATABASE.schema);
     this.reserveLane = scopePoolToSchema(
-      new Pool({ connectionString: config.databaseUrl, max: RESERVE_LANE_CONNECTIONS }),
+      new Pool(
+        withPreparedStatements({ connectionString: config.databaseUrl, max: RESERVE_LANE_CONNECTIONS }),
+      ),
       AGENT_DATABASE.schema,
     );
   }

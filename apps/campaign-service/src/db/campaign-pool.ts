@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { Pool } from 'pg';
+import { withPreparedStatements } from '@autotelesale/db';
 import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { CAMPAIGN_DATABASE } from './campaign-db.constants';
 
@@ -17,11 +18,13 @@ export const campaignPoolProvider: Provider = {
   provide: CAMPAIGN_POOL,
   inject: [SERVICE_CONFIG, PG_POOL],
   useFactory: (config: ServiceConfig) => {
-    const pool = new Pool({
-      connectionString: config.databaseUrl,
-      options: `-c search_path=${CAMPAIGN_DATABASE.schema}`,
-      max: POOL_SIZE,
-    });
+    const pool = new Pool(
+      withPreparedStatements({
+        connectionString: config.databaseUrl,
+        options: `-c search_path=${CAMPAIGN_DATABASE.schema}`,
+        max: POOL_SIZE,
+      }),
+    );
     // An idle connection dropped by the server (restart, failover, a dropped database) is
     // an 'error' event on the pool: without a listener it would take the process down.
     // The pool discards that connection and opens a new one on the next query.

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { withPreparedStatements } from '@autotelesale/db';
 import { HealthService, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { PrismaClient } from '../generated/prisma/client';
 import { CAMPAIGN_DATABASE } from './campaign-db.constants';
@@ -12,7 +13,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     private readonly health: HealthService,
   ) {
     super({
-      adapter: new PrismaPg({ connectionString: config.databaseUrl }, { schema: CAMPAIGN_DATABASE.schema }),
+      adapter: new PrismaPg(withPreparedStatements({ connectionString: config.databaseUrl }), {
+        schema: CAMPAIGN_DATABASE.schema,
+      }),
     });
   }
 

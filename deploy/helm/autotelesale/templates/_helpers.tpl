@@ -65,6 +65,8 @@ app.kubernetes.io/component: {{ .name }}
     secretKeyRef:
       name: {{ include "autotelesale.postgresqlSecret" . }}
       key: {{ .Values.postgresql.urlKey }}
+- name: ATS_DB_PREPARED_STATEMENTS
+  value: {{ ternary "on" "off" (ne .Values.postgresql.preparedStatements false) | quote }}
 {{- end }}
 
 {{/* Environment every service reads (libs/service-kit/src/service-config.ts). */}}
