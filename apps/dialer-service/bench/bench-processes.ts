@@ -5,7 +5,7 @@
  * on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -177,19 +177,49 @@ export function cpuMeter(procs: Array<{ name: string; pid: number }>): () => Cpu
   const c0 = procs.map((p) => cpuSeconds(p.pid));
   return () => {
     const seconds = (Date.now() - t0) / 1000;
-    const cores = procs.map((p, i) => {
+    // Several processes under one name (PostgreSQL's backends) add up; one that exited in
+    // the window (a backend closed) counts for nothing rather than making the sum unknown.
+    const byName = new Map<string, number | undefined>();
+    procs.forEach((p, i) => {
       const c1 = cpuSeconds(p.pid);
       const before = c0[i];
-      return {
-        name: p.name,
-        cores: c1 === undefined || before === undefined ? undefined : (c1 - before) / seconds,
-      };
+      const used = c1 === undefined || before === undefined ? undefined : (c1 - before) / seconds;
+      const sum = byName.get(p.name);
+      byName.set(p.name, used === undefined ? sum : (sum ?? 0) + used);
     });
+    const cores = [...byName.entries()].map(([name, used]) => ({ name, cores: used }));
     return {
       cores,
       text: cores.map((c) => `${c.name} ${c.cores === undefined ? '?' : c.cores.toFixed(2)}`).join(', '),
     };
   };
+}
+
+/**
+ * The machine's PostgreSQL (postmaster and every backend) and nats-server processes, found
+ * by their command name in /proc: the stack's CPU beside our own processes. On a machine
+ * where other work uses the same servers, their CPU counts here too.
+ */
+export function serverProcesses(): Array<{ name: string; pid: number }> {
+  const found: Array<{ name: string; pid: number }> = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm === 'postgres') found.push({ name: 'postgresql', pid: Number(entry) });
+    else if (comm === 'nats-server') found.push({ name: 'nats-server', pid: Number(entry) });
+  }
+  return found;
 }
 
 /**
