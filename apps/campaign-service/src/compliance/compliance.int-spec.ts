@@ -186,6 +186,103 @@ describe('clear to dial', () => {
   });
 });
 
+describe('clear to dial, many at once', () => {
+  const clearMany = (attemptIds: string[]) =>
+    service.bus.request(complianceRpcs.clearToDialMany, { attemptIds, dialerId: 'd1' });
+
+  it('decides each attempt as alone, in the request order, audits each, and names the unknown ones', async () => {
+    const campaign = await campaignWith(`phone\n+33612345691\n+33612345692\n+33612345693\n`);
+    const leased = (await lease(campaign.id)).contacts;
+    expect(leased).toHaveLength(3);
+    const [a, listed, c] = leased;
+    await service.bus.request(complianceRpcs.addDncEntries, {
+      list: { kind: 'global' },
+      phones: [listed!.phone],
+    });
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    const reply = await clearMany([c!.attemptId, unknown, listed!.attemptId, a!.attemptId]);
+    expect(reply.notFound).toEqual([unknown]);
+    expect(reply.results.map((r) => [r.attemptId, r.allowed, r.reason])).toEqual([
+      [c!.attemptId, true, null],
+      [listed!.attemptId, false, 'doNotCall'],
+      [a!.attemptId, true, null],
+    ]);
+    // The refused contact is finished as a single clearance finishes it; the others stay leased.
+    expect(await service.bus.request(campaignRpcs.getContact, { contactId: listed!.id })).toMatchObject({
+      status: 'done',
+      finalReason: 'doNotCall',
+    });
+    expect(await service.bus.request(campaignRpcs.getContact, { contactId: a!.id })).toMatchObject({
+      status: 'leased',
+    });
+    for (const [contact, result] of [
+      [c!, reply.results[0]!],
+      [listed!, reply.results[1]!],
+      [a!, reply.results[2]!],
+    ] as const) {
+      const audit = await service.bus.request(complianceRpcs.listDialAudit, { contactId: contact.id });
+      expect(audit.items).toEqual([
+        expect.objectContaining({
+          id: result.auditId,
+          attemptId: contact.attemptId,
+          stage: 'dial',
+          allowed: result.allowed,
+          reason: result.reason,
+        }),
+      ]);
+    }
+    // The single clearance agrees with the batch's answer afterwards.
+    expect(await clear(a!)).toMatchObject({ allowed: true });
+    await expect(clear({ ...a!, attemptId: unknown })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await service.bus.request(complianceRpcs.removeDncEntries, {
+      list: { kind: 'global' },
+      phones: [listed!.phone],
+    });
+  });
+
+  it('counts a dial cleared earlier in the batch towards the daily cap of the same number', async () => {
+    const phone = '+33612345694';
+    const settings = { compliance: { maxDialsPerNumberPerDay: 1 } };
+    const first = (await lease((await campaignWith(`phone\n${phone}\n`, settings)).id)).contacts[0]!;
+    const second = (await lease((await campaignWith(`phone\n${phone}\n`, settings)).id)).contacts[0]!;
+    const reply = await clearMany([first.attemptId, second.attemptId]);
+    expect(reply.results.map((r) => [r.allowed, r.reason])).toEqual([
+      [true, null],
+      [false, 'dailyCap'],
+    ]);
+  });
+
+  it('two batches over the same contacts in opposite orders both answer (no deadlock), each decision audited', async () => {
+    const campaign = await campaignWith(
+      `phone\n${Array.from({ length: 12 }, (_, i) => `+336123457${String(i).padStart(2, '0')}`).join('\n')}\n`,
+    );
+    const ids = (await lease(campaign.id, 12)).contacts.map((c) => c.attemptId);
+    expect(ids).toHaveLength(12);
+    const replies = await Promise.all([
+      clearMany(ids),
+      clearMany([...ids].reverse()),
+      clearMany(ids.filter((_, i) => i % 2 === 0)),
+    ]);
+    expect(replies.map((r) => r.results.filter((x) => x.allowed).length)).toEqual([12, 12, 6]);
+    const { rows } = await campaignDb(service).query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM dial_audit WHERE attempt_id = ANY($1::uuid[]) AND stage = 'dial'`,
+      [ids],
+    );
+    expect(rows[0]!.n).toBe(30);
+  });
+
+  it('refuses an empty batch, a repeated id and more than the maximum, as validation errors', async () => {
+    const id = '00000000-0000-4000-8000-00000000abce';
+    await expect(clearMany([])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(clearMany([id, id])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const many = Array.from(
+      { length: 201 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    await expect(clearMany(many)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('do-not-call lists', () => {
   it('imports a CSV with a header, reports bad rows by line, pages the list, checks numbers both ways', async () => {
     const csv = '\uFEFFname,so_dien_thoai\nA,0961 000 001\nB,not a number\nC,+84961000002\nD,0961000001\n';

@@ -5,6 +5,8 @@ import {
   AtsError,
   campaignEvents,
   type CampaignSettings,
+  type ClearToDialManyReply,
+  type ClearToDialManyRequest,
   type ClearToDialReply,
   type ClearToDialRequest,
   type DialAudit,
@@ -65,6 +67,18 @@ function factsFromLease(
   return facts;
 }
 
+/** One dial_audit record to write. */
+interface AuditRow {
+  id: string;
+  contact: { campaign_id: string; id: string };
+  number: { phone: string; index: number };
+  attemptId: string;
+  stage: 'lease' | 'dial';
+  decision: ClearanceDecision;
+}
+
+const DEADLOCK = '40P01';
+
 const FINAL_REASON: Partial<Record<RefusalReason, FinalReason>> = {
   doNotCall: 'doNotCall',
   invalidNumber: 'invalidNumber',
@@ -108,61 +122,104 @@ export class DialClearanceService {
   ) {}
 
   async clearToDial(request: ClearToDialRequest): Promise<ClearToDialReply> {
-    const { reply, refused } = await inTransaction(this.pool, async (tx) => {
-      // Contact first, as on every path (no deadlock with outcomes, releases, reclaims).
-      const contact = await queryOne<
-        ContactRow & {
-          settings: SettingsWithoutAgents;
-          campaign_status: string;
-          attempt_phone: string | null;
-          attempt_phone_index: number | null;
-        }
-      >(
-        tx,
-        `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS}, k.status AS campaign_status,
-                a.phone AS attempt_phone, a.phone_index AS attempt_phone_index
-           FROM contact c JOIN campaign k ON k.id = c.campaign_id
-           JOIN contact_attempt a ON a.attempt_id = $1 AND a.contact_id = c.id
-          WHERE c.id = (SELECT contact_id FROM contact_attempt WHERE attempt_id = $1)
-            FOR UPDATE OF c`,
-        [request.attemptId],
-      );
-      if (!contact) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
-      const at = this.clock.now();
-      const settings = contact.settings;
-      // The number this attempt dials (the lease chose it among the contact's numbers).
-      const phone = contact.attempt_phone ?? contact.phone;
-      const phoneIndex = contact.attempt_phone_index ?? 0;
-      const facts = await loadNumberFacts(
-        tx,
-        [phone],
-        (settings.compliance?.maxDialsPerNumberPerDay ?? null) !== null,
-        at,
-      );
-      const leaseHeld = contact.status === 'leased' && contact.lease_attempt_id === request.attemptId;
+    const { results } = await this.clearToDialMany({
+      attemptIds: [request.attemptId],
+      dialerId: request.dialerId,
+    });
+    if (!results[0]) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
+    return results[0];
+  }
+
+  /**
+   * `clearToDial` for several attempts in one transaction: their contacts locked in one
+   * statement (in id order, so two batches never wait on each other in a cycle), the facts
+   * of all their numbers read in one query, the audit records written in one insert. Each
+   * gets the decision it would get alone; a number cleared earlier in the batch counts
+   * towards the daily cap of the next attempt on it. PostgreSQL may still pick this
+   * transaction as a deadlock victim against a path that locks in another order: it is
+   * then run again (it changed nothing).
+   */
+  async clearToDialMany(request: ClearToDialManyRequest): Promise<ClearToDialManyReply> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { reply, refused } = await inTransaction(this.pool, (tx) =>
+          this.clearInTx(tx, request.attemptIds),
+        );
+        if (refused) this.outbox.kick();
+        return reply;
+      } catch (error) {
+        if ((error as { code?: string }).code === DEADLOCK && attempt < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async clearInTx(
+    tx: Tx,
+    attemptIds: string[],
+  ): Promise<{ reply: ClearToDialManyReply; refused: boolean }> {
+    // Contacts first, as on every path (no deadlock with outcomes, releases, reclaims).
+    const rows = await queryRows<
+      ContactRow & {
+        settings: SettingsWithoutAgents;
+        campaign_status: string;
+        attempt_id: string;
+        attempt_phone: string | null;
+        attempt_phone_index: number | null;
+      }
+    >(
+      tx,
+      `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS}, k.status AS campaign_status,
+              a.attempt_id, a.phone AS attempt_phone, a.phone_index AS attempt_phone_index
+         FROM contact_attempt a
+         JOIN contact c ON c.id = a.contact_id
+         JOIN campaign k ON k.id = c.campaign_id
+        WHERE a.attempt_id = ANY($1::uuid[])
+        ORDER BY c.id
+          FOR UPDATE OF c`,
+      [attemptIds],
+    );
+    const byAttempt = new Map(rows.map((r) => [r.attempt_id, r]));
+    const at = this.clock.now();
+    // The number each attempt dials (the lease chose it among the contact's numbers).
+    const numberOf = (row: (typeof rows)[number]) => ({
+      phone: row.attempt_phone ?? row.phone,
+      index: row.attempt_phone_index ?? 0,
+    });
+    const facts = await loadNumberFacts(
+      tx,
+      [...new Set(rows.map((r) => numberOf(r).phone))],
+      rows.some((r) => (r.settings.compliance?.maxDialsPerNumberPerDay ?? null) !== null),
+      at,
+    );
+    const results: ClearToDialReply[] = [];
+    const audits: AuditRow[] = [];
+    const refusals: Array<{ contact: ContactRow; attemptId: string; refusal: Refusal }> = [];
+    for (const attemptId of attemptIds) {
+      const contact = byAttempt.get(attemptId);
+      if (!contact) continue;
+      const { phone, index: phoneIndex } = numberOf(contact);
+      const leaseHeld = contact.status === 'leased' && contact.lease_attempt_id === attemptId;
       const decision = decideFor({
         at,
         campaignId: contact.campaign_id,
         campaignStatus: contact.campaign_status,
-        settings,
-        contact: {
-          id: contact.id,
-          phone,
-          timeZone: contact.time_zone,
-          attempts: contact.attempts,
-        },
+        settings: contact.settings,
+        contact: { id: contact.id, phone, timeZone: contact.time_zone, attempts: contact.attempts },
         facts,
         leaseHeld,
       });
-      const auditId = await this.writeAudit(
-        tx,
+      // The next attempt on this number in the batch sees this dial in its daily count.
+      if (decision.allowed) facts.cleared.set(phone, [...(facts.cleared.get(phone) ?? []), at]);
+      const auditId = randomUUID();
+      audits.push({
+        id: auditId,
         contact,
-        { phone, index: phoneIndex },
-        request.attemptId,
-        'dial',
+        number: { phone, index: phoneIndex },
+        attemptId,
+        stage: 'dial',
         decision,
-      );
-      let refusedNow = false;
+      });
       let final = decision.final;
       let retryAt = decision.retryAt;
       if (!decision.allowed && leaseHeld) {
@@ -174,33 +231,37 @@ export class DialClearanceService {
           final = false;
           retryAt = at;
         }
-        await this.refuse(tx, contact, request.attemptId, {
-          stage: 'dial',
-          reason: decision.reason!,
-          final,
-          retryAt,
-          phoneIndex,
-          ...(otherNumber ? { nextPhoneIndex: (phoneIndex + 1) % count } : {}),
-          at,
+        refusals.push({
+          contact,
+          attemptId,
+          refusal: {
+            stage: 'dial',
+            reason: decision.reason!,
+            final,
+            retryAt,
+            phoneIndex,
+            ...(otherNumber ? { nextPhoneIndex: (phoneIndex + 1) % count } : {}),
+            at,
+          },
         });
-        refusedNow = true;
       }
       if (!decision.allowed)
         this.logger.log({ msg: 'dial refused', contactId: contact.id, reason: decision.reason });
-      return {
-        refused: refusedNow,
-        reply: {
-          attemptId: request.attemptId,
-          allowed: decision.allowed,
-          reason: decision.reason,
-          final,
-          retryAt: retryAt === null ? null : new Date(retryAt).toISOString(),
-          auditId,
-        },
-      };
-    });
-    if (refused) this.outbox.kick();
-    return reply;
+      results.push({
+        attemptId,
+        allowed: decision.allowed,
+        reason: decision.reason,
+        final,
+        retryAt: retryAt === null ? null : new Date(retryAt).toISOString(),
+        auditId,
+      });
+    }
+    await this.writeAudits(tx, audits);
+    for (const r of refusals) await this.refuse(tx, r.contact, r.attemptId, r.refusal);
+    return {
+      reply: { results, notFound: attemptIds.filter((id) => !byAttempt.has(id)) },
+      refused: refusals.length > 0,
+    };
   }
 
   /**
@@ -404,30 +465,33 @@ export class DialClearanceService {
     decision: ClearanceDecision,
   ): Promise<string> {
     const id = randomUUID();
-    await tx.query(
-      `INSERT INTO dial_audit (id, campaign_id, contact_id, attempt_id, phone, phone_index, stage, allowed, reason, checks, decided_for)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        id,
-        contact.campaign_id,
-        contact.id,
-        attemptId,
-        number.phone,
-        number.index,
-        stage,
-        decision.allowed,
-        decision.reason,
-        JSON.stringify(decision.checks),
-        new Date(decision.at),
-      ],
-    );
+    await this.writeAudits(tx, [{ id, contact, number, attemptId, stage, decision }]);
     return id;
   }
 
-  /**
-   * Gives a refused lease back without an attempt: finished for good, or due when the rules
-   * next allow; and says so on the campaign's stream (`contact.dialRefused`, no number).
-   */
+  /** Audit records, all in one statement. */
+  private async writeAudits(tx: Tx, audits: AuditRow[]): Promise<void> {
+    if (audits.length === 0) return;
+    await tx.query(
+      `INSERT INTO dial_audit (id, campaign_id, contact_id, attempt_id, phone, phone_index, stage, allowed, reason, checks, decided_for)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[],
+                            $8::boolean[], $9::text[], $10::jsonb[], $11::timestamptz[])`,
+      [
+        audits.map((a) => a.id),
+        audits.map((a) => a.contact.campaign_id),
+        audits.map((a) => a.contact.id),
+        audits.map((a) => a.attemptId),
+        audits.map((a) => a.number.phone),
+        audits.map((a) => a.number.index),
+        audits.map((a) => a.stage),
+        audits.map((a) => a.decision.allowed),
+        audits.map((a) => a.decision.reason),
+        audits.map((a) => JSON.stringify(a.decision.checks)),
+        audits.map((a) => new Date(a.decision.at)),
+      ],
+    );
+  }
+
   private async refuse(tx: Tx, contact: ContactRow, attemptId: string, refusal: Refusal) {
     const finalReason = refusal.final ? FINAL_REASON[refusal.reason] : undefined;
     const next: ContactDecision = finalReason

@@ -21,6 +21,7 @@ export class ComplianceRpcController implements OnApplicationBootstrap, BeforeAp
     const serve = this.bus.serve.bind(this.bus);
     this.subscriptions.push(
       serve(r.clearToDial, (req) => this.clearance.clearToDial(req)),
+      serve(r.clearToDialMany, (req) => this.clearance.clearToDialMany(req)),
       serve(r.addDncEntries, (req) => this.dnc.add(req)),
       serve(r.importDnc, (req) => this.dnc.import(req)),
       serve(r.removeDncEntries, (req) => this.dnc.remove(req)),

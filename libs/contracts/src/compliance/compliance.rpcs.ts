@@ -5,6 +5,8 @@ import {
   AddDncEntriesRequest,
   CheckNumberReply,
   CheckNumberRequest,
+  ClearToDialManyReply,
+  ClearToDialManyRequest,
   ClearToDialReply,
   ClearToDialRequest,
   DialAudit,
@@ -23,6 +25,13 @@ import {
 export const complianceRpcs = {
   /** The dialer, right before each originate: re-checks every rule at that instant and writes the audit record. */
   clearToDial: defineRpc('campaign', 'compliance.clearToDial', ClearToDialRequest, ClearToDialReply),
+  /** `clearToDial` for up to CLEAR_TO_DIAL_MANY_MAX attempts in one transaction (the dialer batches them). */
+  clearToDialMany: defineRpc(
+    'campaign',
+    'compliance.clearToDialMany',
+    ClearToDialManyRequest,
+    ClearToDialManyReply,
+  ),
   addDncEntries: defineRpc('campaign', 'dnc.add', AddDncEntriesRequest, AddDncEntriesReply),
   importDnc: defineRpc('campaign', 'dnc.import', ImportDncRequest, AddDncEntriesReply),
   removeDncEntries: defineRpc('campaign', 'dnc.remove', RemoveDncEntriesRequest, RemoveDncEntriesReply),

@@ -162,6 +162,31 @@ export const ClearToDialReply = z.object({
 });
 export type ClearToDialReply = z.infer<typeof ClearToDialReply>;
 
+/** The maximum number of attempts one `clearToDialMany` request clears. */
+export const CLEAR_TO_DIAL_MANY_MAX = 200;
+
+/**
+ * Several attempts cleared at once (the dialer batches the contacts it is about to dial):
+ * the same decision, audit record and refusal for each as `clearToDial` gives, in one
+ * transaction.
+ */
+export const ClearToDialManyRequest = z.object({
+  attemptIds: z
+    .array(Uuid)
+    .min(1)
+    .max(CLEAR_TO_DIAL_MANY_MAX)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'attemptIds must not repeat' }),
+  dialerId: ExternalId,
+});
+export type ClearToDialManyRequest = z.infer<typeof ClearToDialManyRequest>;
+
+/** One reply per attempt found, in the request's order; `notFound`: the unknown attempt ids (never dial them). */
+export const ClearToDialManyReply = z.object({
+  results: z.array(ClearToDialReply),
+  notFound: z.array(Uuid),
+});
+export type ClearToDialManyReply = z.infer<typeof ClearToDialManyReply>;
+
 export const RuleCheck = z.object({
   rule: z.string(),
   passed: z.boolean(),
