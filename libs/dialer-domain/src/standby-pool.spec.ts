@@ -20,6 +20,30 @@ function holding(requestedAt: number[], settings = {}): StandbyPool {
   return pool;
 }
 
+describe('refilling between ticks (needsRefill)', () => {
+  it('asks for a batch once held and asked-for agents fall below half of the next horizon', () => {
+    // 100 answers in the last 5 s: 20/s, 10 over the 500 ms horizon; half is 5.
+    const pool = new StandbyPool();
+    for (let i = 0; i < 100; i++) pool.noteAnswer(NOW - 4_900 + i * 49);
+    expect(pool.needsRefill(NOW)).toBe(true);
+    expect(pool.requestsToSend(NOW, ready(50))).toBe(10);
+    expect(pool.needsRefill(NOW)).toBe(false); // 10 asked for
+    for (let i = 1; i <= 10; i++) pool.added(entry(i, NOW), NOW);
+    const fits = () => true;
+    for (let i = 0; i < 5; i++) pool.take(NOW, fits);
+    expect(pool.size).toBe(5);
+    expect(pool.needsRefill(NOW)).toBe(false); // 5 of 10: not below half
+    pool.take(NOW, fits);
+    expect(pool.needsRefill(NOW)).toBe(true); // 4 of 10
+  });
+
+  it('never while the campaign answers too rarely to keep a pool', () => {
+    const pool = new StandbyPool();
+    answers(pool, 4); // 0.8/s
+    expect(pool.needsRefill(NOW)).toBe(false);
+  });
+});
+
 describe('how many agents a campaign holds (target)', () => {
   it('holds nobody below 1 answer a second: a reservation made on the answer is quick then', () => {
     const pool = new StandbyPool();

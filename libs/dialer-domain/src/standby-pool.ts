@@ -141,6 +141,22 @@ export class StandbyPool {
     return Math.max(0, Math.min(s.max, wanted, this.entries.length + this.pending + demand.readyAgents));
   }
 
+  /**
+   * Whether the pool, with the requests out, has fallen below half of the answers of the
+   * next `horizonMs`: then a refill is worth a batch before the next pacing tick (a tick can
+   * take a few hundred milliseconds on a loaded stack, and a pool drained by answers until
+   * then leaves the next customers waiting). Above half, refills wait for the tick, so
+   * batches stay large (one transaction for many agents).
+   */
+  needsRefill(now: number): boolean {
+    if (!this.active(now)) return false;
+    const wanted = Math.min(
+      this.settings.max,
+      Math.ceil((this.answersPerSecond(now) * this.horizonMs()) / 1000),
+    );
+    return (this.entries.length + this.pending) * 2 < wanted;
+  }
+
   /** Agents to ask for now, at most `max` (each one then ends with `added` or `requestFailed`). */
   requestsToSend(now: number, demand: StandbyDemand, max = Number.POSITIVE_INFINITY): number {
     const wanted = this.target(now, demand) - this.entries.length - this.pending;
