@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   advanceCall,
   type AgentAssignment,
@@ -26,3 +27,30 @@ export function run(state: CallState, inputs: CallInput[]): { state: CallState; 
 }
 
 export const types = (effects: CallEffect[]) => effects.map((e) => e.type);
+
+const at = () => fc.integer({ min: 0, max: 20_000 });
+
+/**
+ * Any one input of the call machine at 0-20 s, for the property tests: `answered` as the
+ * spec wants it (with a standby agent or not), hangups with the given causes.
+ */
+export function anyInput(answered: fc.Arbitrary<CallInput>, hangupCauses: string[]): fc.Arbitrary<CallInput> {
+  return fc.oneof(
+    answered,
+    fc.record({ type: fc.constant('introEnded' as const), at: at() }),
+    fc.record({
+      type: fc.constant('agentReserved' as const),
+      at: at(),
+      agent: fc.option(fc.integer({ min: 1, max: 4 }).map(agent), { nil: null }),
+    }),
+    fc.record({ type: fc.constant('bridged' as const), at: at() }),
+    fc.record({ type: fc.constant('bridgeFailed' as const), at: at() }),
+    fc.record({ type: fc.constant('tick' as const), at: at() }),
+    fc.record({
+      type: fc.constant('hangup' as const),
+      at: at(),
+      cause: fc.constantFrom(...hangupCauses),
+      by: fc.constantFrom('customer' as const, 'agent' as const),
+    }),
+  );
+}
