@@ -3,10 +3,10 @@ import { EslClient, type EslEvent } from '@autotelesale/esl';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
-  agentStates,
   collectCallEvents,
   createAgents,
   createRunningCampaign,
+  expectAgentsReady,
   ofType,
   overlappingAgentCalls,
   phoneEnding,
@@ -229,10 +229,7 @@ async function expectCleanEnd(
     expect(e).toMatchObject({ outcome: 'answered', amd: 'human', abandoned: false });
   expect(forCampaign('call.abandoned', c.campaign.id)).toEqual([]);
   expect(overlappingAgentCalls(calls.events)).toEqual([]);
-  await waitFor(async () => (await agentStates(stack.bus, c.agents)).every((s) => s === 'ready'), {
-    timeoutMs: 15_000,
-    description: 'every agent ready again',
-  });
+  await expectAgentsReady(stack.bus, c.agents, 15_000);
 }
 
 /** Where the message was played, one uniqueId per playback. */

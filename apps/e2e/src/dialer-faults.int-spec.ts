@@ -1,3 +1,10 @@
+import {
+  getReservationRpc,
+  notReadyRpc,
+  readyRpc,
+  releaseReservationRpc,
+  reserveAgentRpc,
+} from '@autotelesale/contracts';
 import { startStackForTest, type StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
@@ -28,7 +35,7 @@ import {
  * left reserved or on a call that is over. The replica kill runs on any switch; cutting ESL
  * and restarting the switch need fs-sim's control API.
  */
-const EXTENSIONS = AGENT_SEATS.slice(0, 6);
+const EXTENSIONS = AGENT_SEATS.slice(0, 9);
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -181,4 +188,61 @@ itFsSimOnly(
     await expectCleanEnd(campaign.id, phones, agents);
   },
   120_000,
+);
+
+it(
+  'a replica killed while it holds agents for its campaign: the taker gives back at once each one no call carried over',
+  async () => {
+    // Alone, so that the replica killed is the campaign's owner.
+    for (const d of dialers.splice(0)) await d.kill();
+    const first = await startDialerProcess(dialerEnv('dialer-holder'));
+    dialers.push(first);
+    const [talking, held, otherCampaigns] = await createAgents(stack.bus, EXTENSIONS.slice(6, 9));
+    // Not ready until the owner is dead: its runner reserves only `talking`.
+    await stack.bus.request(notReadyRpc, { agentId: held!, reasonCode: 'break' });
+    const phones = [phoneEnding('02')];
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'progressive',
+        agents: [{ agentId: talking! }, { agentId: held! }],
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.dialed', campaign.id).length === 1, {
+      timeoutMs: switchMs(30_000),
+    });
+    await first.kill();
+    // What a dead owner leaves held: an agent reserved for the campaign with no call (before
+    // a lease, a standby agent, a preview shown), for far longer than the test runs. And an
+    // agent another campaign holds, which is none of the taker's business.
+    await stack.bus.request(readyRpc, { agentId: held! });
+    const orphan = await stack.bus.request(reserveAgentRpc, {
+      campaignId: campaign.id,
+      eligibleAgentIds: [held!],
+      timeoutMs: 600_000,
+    });
+    const foreign = await stack.bus.request(reserveAgentRpc, {
+      campaignId: 'another-campaign',
+      eligibleAgentIds: [otherCampaigns!],
+      timeoutMs: 600_000,
+    });
+    if (orphan.outcome !== 'reserved' || foreign.outcome !== 'reserved')
+      throw new Error('agents not reserved');
+    const status = async (reservationId: string) =>
+      (await stack.bus.request(getReservationRpc, { reservationId })).status;
+
+    dialers.push(await startDialerProcess(dialerEnv('dialer-taker')));
+    // Given back on the take-over, not at its expiry ten minutes on.
+    await waitFor(async () => (await status(orphan.reservation.reservationId)) !== 'pending', {
+      timeoutMs: switchMs(20_000),
+      description: "the dead owner's reservation closed",
+    });
+    expect(await status(orphan.reservation.reservationId)).toBe('released');
+    await expectCleanEnd(campaign.id, phones, [talking!]);
+    expect(await status(foreign.reservation.reservationId)).toBe('pending');
+    await stack.bus.request(releaseReservationRpc, { reservationId: foreign.reservation.reservationId });
+  },
+  switchMs(120_000),
 );

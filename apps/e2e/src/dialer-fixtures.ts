@@ -4,11 +4,13 @@ import {
   listAgentStatusesRpc,
   loginRpc,
   readyRpc,
+  type AgentStatus,
   type Campaign,
   type CampaignSettingsInput,
   type EventEnvelope,
 } from '@autotelesale/contracts';
 import type { NatsBus } from '@autotelesale/messaging';
+import { waitFor } from '@autotelesale/testing';
 
 /**
  * Customers by the last digits of their number, the one place both worlds read:
@@ -170,4 +172,29 @@ export function overlappingAgentCalls(events: EventEnvelope[]): string[] {
 export async function agentStates(bus: NatsBus, agentIds: string[]): Promise<string[]> {
   const { items } = await bus.request(listAgentStatusesRpc, { agentIds });
   return items.map((a) => a.state);
+}
+
+/** Waits for every agent to be ready; on timeout, the error names the ones that are not and why. */
+export async function expectAgentsReady(bus: NatsBus, agentIds: string[], timeoutMs: number): Promise<void> {
+  let last: AgentStatus[] = [];
+  await waitFor(
+    async () => {
+      last = (await bus.request(listAgentStatusesRpc, { agentIds })).items;
+      return last.every((a) => a.state === 'ready');
+    },
+    { timeoutMs, description: 'every agent ready again' },
+  ).catch((error: unknown) => {
+    const stuck = last
+      .filter((a) => a.state !== 'ready')
+      .map(({ agentId, state, stateSince, campaignId, reservationId, callId, reservationExpiresAt }) => ({
+        agentId,
+        state,
+        stateSince,
+        campaignId,
+        reservationId,
+        callId,
+        reservationExpiresAt,
+      }));
+    throw new Error(`${String(error)}: ${JSON.stringify(stuck)}`);
+  });
 }

@@ -31,7 +31,12 @@ export async function startDialerProcess(env: Record<string, string>): Promise<D
   const httpPort = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['dist/apps/dialer-service/src/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ATS_HTTP_PORT: String(httpPort), ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env['DIALER_LOG_LEVEL'] ?? 'warn',
+      ATS_HTTP_PORT: String(httpPort),
+      ...env,
+    },
     stdio: ['ignore', process.env['DIALER_LOGS'] ? 'inherit' : 'ignore', 'pipe'],
   });
   child.stderr!.resume();

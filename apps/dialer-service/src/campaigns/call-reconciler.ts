@@ -102,8 +102,10 @@ export class CallReconciler {
       );
       lost++;
     }
+    const released = await this.releaseOrphans(campaign, statuses.items);
     this.logger.warn({
       lostWhileUnowned: lost,
+      reservationsReleased: released,
       msg: 'took campaign over',
       campaignId: campaign.id,
       previousOwner,
@@ -113,6 +115,41 @@ export class CallReconciler {
     let best: string | undefined;
     for (const [nodeId, n] of legsPerNode) if (!best || n > legsPerNode.get(best)!) best = nodeId;
     return best;
+  }
+
+  /**
+   * The old owner's reservations for the campaign that no call carried over (an agent
+   * reserved before a lease that never came back, a standby agent, a preview shown, the
+   * agent of a call that ended while nobody owned it) go back now: otherwise the agent
+   * waits for the reservation's expiry, up to the ring timeout plus 15 s. Only the owner
+   * reserves for a campaign, and this replica starts pacing it only after the adoption.
+   */
+  private async releaseOrphans(campaign: Campaign, statuses: AgentStatus[]): Promise<number> {
+    const carried = new Set(
+      this.calls
+        .liveCalls(campaign.id)
+        .map((c) => c.state.agent?.reservationId)
+        .filter((id) => id !== undefined),
+    );
+    const orphans = statuses.filter(
+      (a) =>
+        a.state === 'reserved' &&
+        a.campaignId === campaign.id &&
+        a.reservationId !== null &&
+        !carried.has(a.reservationId),
+    );
+    const results = await Promise.allSettled(
+      orphans.map((a) => this.bus.request(releaseReservationRpc, { reservationId: a.reservationId! })),
+    );
+    for (const [i, r] of results.entries())
+      if (r.status === 'rejected')
+        this.logger.warn({
+          msg: 'could not release a reservation of the previous owner',
+          campaignId: campaign.id,
+          agentId: orphans[i]!.agentId,
+          error: String(r.reason),
+        });
+    return results.filter((r) => r.status === 'fulfilled').length;
   }
 
   /** Our dialer id on the leg, so its events pass our filter; false: the leg is gone. */
