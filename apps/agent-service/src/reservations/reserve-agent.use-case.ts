@@ -88,8 +88,10 @@ export class ReserveAgentUseCase {
   /**
    * Up to `reservationIds.length` agents, the longest idle first, in one transaction: one
    * SELECT (the reservations already made under these ids, and as many more ready eligible
-   * agents as are missing, `FOR UPDATE SKIP LOCKED` as for one), then one transition per
-   * agent. Every id of the batch is an advisory lock, so a retry waits for the first try.
+   * agents as are missing, `FOR UPDATE SKIP LOCKED` as for one), then one statement that
+   * moves them all to reserved and writes their reservations (`AgentTransitions.applyMany`):
+   * four round trips whatever the batch's size. Every id of the batch is an advisory lock,
+   * so a retry waits for the first try.
    */
   async executeMany(command: ReserveAgentsCommand): Promise<ReserveAgentsReply> {
     const stopTimer = this.duration.startTimer();
@@ -136,14 +138,13 @@ export class ReserveAgentUseCase {
         FOR UPDATE OF a SKIP LOCKED`,
       [command.eligibleAgentIds, command.eligibleGroupIds, command.requiredSkills, free.length],
     );
-    for (const [i, agent] of agents.entries()) {
-      const reservation = await this.reserveRow(tx, agent, agent.db_now, free[i]!, {
-        campaignId: command.campaignId,
-        callId: null,
-        timeoutMs: command.timeoutMs,
-      });
-      done.push({ reservation, replayed: false });
-    }
+    const reservations = await this.reserveRows(
+      tx,
+      agents.map((agent, i) => ({ agent, reservationId: free[i]! })),
+      agents[0]?.db_now ?? new Date(),
+      { campaignId: command.campaignId, callId: null, timeoutMs: command.timeoutMs },
+    );
+    for (const reservation of reservations) done.push({ reservation, replayed: false });
     return done;
   }
 
@@ -196,7 +197,7 @@ export class ReserveAgentUseCase {
       };
     }
     if (found.agent_id === null) return { outcome: 'noAgent' as const };
-    const reservation = await this.reserveRow(tx, found, found.db_now, reservationId, {
+    const [reservation] = await this.reserveRows(tx, [{ agent: found, reservationId }], found.db_now, {
       campaignId: command.campaignId,
       callId: command.callId ?? null,
       timeoutMs: command.timeoutMs,
@@ -204,49 +205,55 @@ export class ReserveAgentUseCase {
     return { outcome: 'reserved' as const, reservation };
   }
 
-  /** The agent (locked, ready) moves to reserved under `reservationId`; the reservation row in the same statement. */
-  private async reserveRow(
+  /**
+   * The agents (locked, ready) move to reserved, each under its reservation id, and their
+   * reservation rows are written: one statement for all of them.
+   */
+  private async reserveRows(
     tx: AgentTx,
-    agent: AgentRow,
+    picks: Array<{ agent: AgentRow; reservationId: string }>,
     now: Date,
-    reservationId: string,
     command: { campaignId: string; callId: string | null; timeoutMs: number },
-  ): Promise<Reservation> {
+  ): Promise<Reservation[]> {
+    if (picks.length === 0) return [];
     const callId = command.callId;
-    const { status } = await this.transitions.apply(
+    const applied = await this.transitions.applyMany(
       tx,
-      agent,
-      {
-        type: 'reserve',
-        reservationId,
-        campaignId: command.campaignId,
-        callId,
-        timeoutMs: command.timeoutMs,
-      },
+      picks.map(({ agent, reservationId }) => ({
+        row: agent,
+        command: {
+          type: 'reserve' as const,
+          reservationId,
+          campaignId: command.campaignId,
+          callId,
+          timeoutMs: command.timeoutMs,
+        },
+      })),
       now,
-      undefined,
       {
-        // The reservation as the agent's new row has it: one source for its fields.
+        // The reservations as the agents' new rows have them: one source for their fields.
         cte: (p) =>
           `INSERT INTO reservation (reservation_id, agent_id, campaign_id, call_id, extension, status, created_at, expires_at)
            SELECT reservation_id, agent_id, campaign_id, call_id, session_extension, 'pending', state_since, reservation_expires_at
-             FROM moved WHERE reservation_id = $${p}::uuid`,
-        values: [reservationId],
+             FROM moved WHERE reservation_id = ANY($${p}::uuid[])`,
+        values: [picks.map((pick) => pick.reservationId)],
       },
     );
-    const reservation: ReservationRow = {
-      reservation_id: reservationId,
-      agent_id: agent.agent_id,
-      campaign_id: command.campaignId,
-      call_id: callId,
-      extension: agent.session_extension!,
-      status: 'pending',
-      created_at: now,
-      expires_at: new Date(status.reservationExpiresAt!),
-      confirmed_at: null,
-      closed_at: null,
-    };
-    return reservationOf(reservation);
+    return picks.map(({ agent, reservationId }, i) => {
+      const reservation: ReservationRow = {
+        reservation_id: reservationId,
+        agent_id: agent.agent_id,
+        campaign_id: command.campaignId,
+        call_id: callId,
+        extension: agent.session_extension!,
+        status: 'pending',
+        created_at: now,
+        expires_at: new Date(applied[i]!.status.reservationExpiresAt!),
+        confirmed_at: null,
+        closed_at: null,
+      };
+      return reservationOf(reservation);
+    });
   }
 
   /** A reserve retried with a reservation id already used answers that reservation. */

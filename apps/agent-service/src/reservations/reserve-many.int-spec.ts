@@ -99,6 +99,26 @@ describe('reserving a batch of agents (reservations.reserveMany)', () => {
       });
     }
     expect([await stateOf(a!.agentId), await stateOf(c!.agentId)]).toEqual(['ready', 'ready']);
+    // Each agent of the batch has its own working time: the ready interval closed when the
+    // reserved one opened, one open interval each (the batch is one statement for all).
+    const { rows: intervals } = await cluster.pg.query<{
+      agent_id: string;
+      state: string;
+      campaign_id: string | null;
+      started_at: Date;
+      ended_at: Date | null;
+    }>(
+      `SELECT agent_id, state, campaign_id, started_at, ended_at FROM agent_state_interval
+        WHERE agent_id = ANY($1::uuid[]) ORDER BY started_at`,
+      [reply.reservations.map((r) => r.agentId)],
+    );
+    for (const reservation of reply.reservations) {
+      const mine = intervals.filter((i) => i.agent_id === reservation.agentId);
+      const open = mine.filter((i) => i.ended_at === null);
+      expect(open.map((i) => [i.state, i.campaign_id])).toEqual([['reserved', 'c-many-order']]);
+      const before = mine[mine.indexOf(open[0]!) - 1]!;
+      expect([before.state, before.ended_at?.getTime()]).toEqual(['ready', open[0]!.started_at.getTime()]);
+    }
   });
 
   it('takes only the ready agents that are eligible and have the skills, however many are asked for', async () => {

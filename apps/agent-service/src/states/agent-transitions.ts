@@ -72,107 +72,147 @@ export class AgentTransitions {
         },
       );
     }
-    const before = snapshotOf(row);
-    const result = applyAgentCommand(before, command, now);
-    if (result.changed) await this.persist(tx, row.agent_id, before, result, now, also);
-    return { result, status: statusOf(row.agent_id, result.snapshot) };
+    const [applied] = await this.applyMany(tx, [{ row, command }], now, also);
+    return applied!;
+  }
+
+  /**
+   * Applies one command to each of several locked agents, all in one statement (a batch
+   * of reserves is one round trip, not one per agent). All or nothing: a refused command
+   * throws before anything is written, and an agent changed meanwhile fails the whole
+   * statement. `also` reads `moved`, every agent that moved.
+   */
+  async applyMany(
+    tx: AgentTx,
+    changes: Array<{ row: AgentRow; command: AgentCommand }>,
+    now: Date,
+    also?: AlsoWritten,
+  ): Promise<AppliedTransition[]> {
+    const applied = changes.map(({ row, command }) => {
+      const before = snapshotOf(row);
+      return { agentId: row.agent_id, before, result: applyAgentCommand(before, command, now) };
+    });
+    const moving = applied.filter(
+      (a): a is typeof a & { result: Extract<TransitionResult, { changed: true }> } => a.result.changed,
+    );
+    if (moving.length > 0) await this.persist(tx, moving, now, also);
+    return applied.map(({ agentId, result }) => ({ result, status: statusOf(agentId, result.snapshot) }));
   }
 
   private async persist(
     tx: AgentTx,
-    agentId: string,
-    before: AgentSnapshot,
-    result: Extract<TransitionResult, { changed: true }>,
+    moving: Array<{
+      agentId: string;
+      before: AgentSnapshot;
+      result: Extract<TransitionResult, { changed: true }>;
+    }>,
     now: Date,
     also?: AlsoWritten,
   ): Promise<void> {
-    const next = result.snapshot;
-    const event = createEvent(agentStateChangedEvent, {
-      aggregateId: agentId,
-      aggregateVersion: next.version,
-      producer: this.config.instanceId,
-      occurredAt: now,
-      payload: {
-        agentId,
-        from: result.from,
-        to: result.to,
-        cause: result.cause,
-        at: next.stateSince.toISOString(),
-        sessionExtension: next.sessionExtension,
-        reasonCode: next.reasonCode,
-        campaignId: next.campaignId,
-        reservationId: next.reservationId,
-        callId: next.callId,
-        reservationExpiresAt: next.reservationExpiresAt?.toISOString() ?? null,
-        wrapUpEndsAt: next.wrapUpEndsAt?.toISOString() ?? null,
-      },
+    const column = <T>(of: (m: (typeof moving)[number]) => T): T[] => moving.map(of);
+    const events = moving.map(({ agentId, result }) => {
+      const next = result.snapshot;
+      return createEvent(agentStateChangedEvent, {
+        aggregateId: agentId,
+        aggregateVersion: next.version,
+        producer: this.config.instanceId,
+        occurredAt: now,
+        payload: {
+          agentId,
+          from: result.from,
+          to: result.to,
+          cause: result.cause,
+          at: next.stateSince.toISOString(),
+          sessionExtension: next.sessionExtension,
+          reasonCode: next.reasonCode,
+          campaignId: next.campaignId,
+          reservationId: next.reservationId,
+          callId: next.callId,
+          reservationExpiresAt: next.reservationExpiresAt?.toISOString() ?? null,
+          wrapUpEndsAt: next.wrapUpEndsAt?.toISOString() ?? null,
+        },
+      });
     });
-    const newInterval = opensNewInterval(result);
     let moved: number;
     try {
-      // One statement, one round trip: under load every statement waits its turn for the
-      // database, and a transition used to take four (row, interval closed, interval
-      // opened, outbox). The version check makes the row's UPDATE a compare-and-set even
-      // for a caller that did not lock; the other parts read `moved`, so they do nothing
-      // when it changed no row. The open interval is closed before the new one is
-      // inserted (the insert waits for `closed` through its sub-select), which the
-      // one-open-interval-per-agent index requires. Time logged out is nobody's working
-      // time: it is the gap between intervals, so logging out opens none.
+      // One statement, one round trip for any number of agents: under load every statement
+      // waits its turn for the database, and a transition used to take four (row, interval
+      // closed, interval opened, outbox). The version check makes each row's UPDATE a
+      // compare-and-set even for a caller that did not lock; the other parts read `moved`,
+      // so they do nothing for an agent that changed meanwhile. An agent's open interval is
+      // closed before its new one is inserted (the insert waits for `closed` through its
+      // sub-select), which the one-open-interval-per-agent index requires. Time logged out
+      // is nobody's working time: it is the gap between intervals, so logging out opens none.
       const { rows } = await tx.query<{ moved: number }>(
-        `WITH moved AS (
-           UPDATE agent SET version = $3, state = $4, state_since = $5, session_extension = $6, reason_code = $7,
-                  campaign_id = $8, reservation_id = $9, call_id = $10, reservation_expires_at = $11,
-                  wrap_up_ends_at = $12, updated_at = $13
-            WHERE agent_id = $1 AND version = $2
-           RETURNING *
+        `WITH change AS (
+           SELECT * FROM unnest($1::uuid[], $2::integer[], $3::integer[], $4::agent_state[],
+                                $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::uuid[],
+                                $10::text[], $11::timestamptz[], $12::timestamptz[], $14::boolean[],
+                                $15::boolean[], $16::uuid[], $17::jsonb[])
+             AS c(agent_id, seen_version, version, state, state_since, session_extension, reason_code,
+                  campaign_id, reservation_id, call_id, reservation_expires_at, wrap_up_ends_at,
+                  closes_interval, opens_interval, event_id, envelope)
+         ), moved AS (
+           UPDATE agent a SET version = c.version, state = c.state, state_since = c.state_since,
+                  session_extension = c.session_extension, reason_code = c.reason_code,
+                  campaign_id = c.campaign_id, reservation_id = c.reservation_id, call_id = c.call_id,
+                  reservation_expires_at = c.reservation_expires_at, wrap_up_ends_at = c.wrap_up_ends_at,
+                  updated_at = $13
+             FROM change c
+            WHERE a.agent_id = c.agent_id AND a.version = c.seen_version
+           RETURNING a.*, c.closes_interval, c.opens_interval, c.event_id, c.envelope
          ), closed AS (
-           UPDATE agent_state_interval SET ended_at = $13
-            WHERE $14::boolean AND ended_at IS NULL AND agent_id IN (SELECT agent_id FROM moved)
-           RETURNING agent_id
+           UPDATE agent_state_interval i SET ended_at = $13
+             FROM moved m
+            WHERE m.closes_interval AND i.ended_at IS NULL AND i.agent_id = m.agent_id
+           RETURNING i.agent_id
          ), opened AS (
            INSERT INTO agent_state_interval (agent_id, state, campaign_id, reason_code, started_at)
-           SELECT agent_id, $4::agent_state, $8::text, $7::text, $13::timestamptz FROM moved
-            WHERE $15::boolean AND (SELECT count(*) FROM closed) >= 0
+           SELECT agent_id, state, campaign_id, reason_code, $13::timestamptz FROM moved
+            WHERE opens_interval AND (SELECT count(*) FROM closed) >= 0
          ), queued AS (
            INSERT INTO agent_event_outbox (event_id, agent_id, version, envelope)
-           SELECT $16::uuid, agent_id, $3::integer, $17::jsonb FROM moved
+           SELECT event_id, agent_id, version, envelope FROM moved
          )${also ? `, also AS (${also.cte(18)})` : ''}
          SELECT count(*)::int AS moved FROM moved`,
         [
-          agentId,
-          before.version,
-          next.version,
-          next.state,
-          next.stateSince,
-          next.sessionExtension,
-          next.reasonCode,
-          next.campaignId,
-          next.reservationId,
-          next.callId,
-          next.reservationExpiresAt,
-          next.wrapUpEndsAt,
+          column((m) => m.agentId),
+          column((m) => m.before.version),
+          column((m) => m.result.snapshot.version),
+          column((m) => m.result.snapshot.state),
+          column((m) => m.result.snapshot.stateSince),
+          column((m) => m.result.snapshot.sessionExtension),
+          column((m) => m.result.snapshot.reasonCode),
+          column((m) => m.result.snapshot.campaignId),
+          column((m) => m.result.snapshot.reservationId),
+          column((m) => m.result.snapshot.callId),
+          column((m) => m.result.snapshot.reservationExpiresAt),
+          column((m) => m.result.snapshot.wrapUpEndsAt),
           now,
-          newInterval,
-          newInterval && next.state !== 'logged_out',
-          event.id,
-          JSON.stringify(event),
+          column((m) => opensNewInterval(m.result)),
+          column((m) => opensNewInterval(m.result) && m.result.snapshot.state !== 'logged_out'),
+          events.map((e) => e.id),
+          events.map((e) => JSON.stringify(e)),
           ...(also?.values ?? []),
         ],
       );
       moved = rows[0]?.moved ?? 0;
     } catch (error) {
       if (isUniqueViolation(error, 'agent_session_extension_key')) {
-        throw new AtsError('CONFLICT', `extension ${next.sessionExtension} is in use by another session`, {
+        const extension = moving.find((m) => m.result.snapshot.sessionExtension)?.result.snapshot
+          .sessionExtension;
+        throw new AtsError('CONFLICT', `extension ${extension} is in use by another session`, {
           reason: 'EXTENSION_TAKEN',
-          extension: next.sessionExtension,
+          extension,
         });
       }
       throw error;
     }
-    if (moved !== 1) {
-      throw new AtsError('CONFLICT', `agent ${agentId} changed meanwhile`, { reason: 'VERSION_MISMATCH' });
+    if (moved !== moving.length) {
+      const agents = moving.map((m) => m.agentId).join(', ');
+      throw new AtsError('CONFLICT', `agent ${agents} changed meanwhile`, { reason: 'VERSION_MISMATCH' });
     }
-    tx.eventsEnqueued += 1;
+    tx.eventsEnqueued += moving.length;
   }
 
   /** Enqueues a profile event (created, updated, deleted) at the given version. */
