@@ -346,6 +346,7 @@ export class DialClearanceService {
           );
         }
         const givenBack = new Map(refused.map((r) => [r.contact.attemptId, r.refusal]));
+        const audits: AuditRow[] = [];
         for (const { contact, numbers } of refusedNumbers) {
           const refusal = givenBack.get(contact.attemptId);
           const row = refusal
@@ -358,18 +359,18 @@ export class DialClearanceService {
           // A contact given back that is no longer ours (released, reclaimed) is left as it is.
           if (refusal && (!row || row.status !== 'leased' || row.lease_attempt_id !== contact.attemptId))
             continue;
-          for (const number of numbers) {
-            await this.writeAudit(
-              tx,
-              { campaign_id: campaignId, id: contact.id },
+          for (const number of numbers)
+            audits.push({
+              id: randomUUID(),
+              contact: { campaign_id: campaignId, id: contact.id },
               number,
-              contact.attemptId,
-              'lease',
-              number.decision,
-            );
-          }
+              attemptId: contact.attemptId,
+              stage: 'lease',
+              decision: number.decision,
+            });
           if (refusal) await this.refuse(tx, row!, contact.attemptId, refusal);
         }
+        await this.writeAudits(tx, audits);
       });
       if (refused.length > 0) this.outbox.kick();
     }
@@ -454,19 +455,6 @@ export class DialClearanceService {
       nextCursor:
         rows.length > request.limit && last ? encodeCursor({ at: iso(last.recorded_at), id: last.id }) : null,
     };
-  }
-
-  private async writeAudit(
-    tx: Tx,
-    contact: { campaign_id: string; id: string },
-    number: { phone: string; index: number },
-    attemptId: string,
-    stage: 'lease' | 'dial',
-    decision: ClearanceDecision,
-  ): Promise<string> {
-    const id = randomUUID();
-    await this.writeAudits(tx, [{ id, contact, number, attemptId, stage, decision }]);
-    return id;
   }
 
   /** Audit records, all in one statement. */
