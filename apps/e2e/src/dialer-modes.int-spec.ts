@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { queryIntervalsRpc } from '@autotelesale/contracts';
 import type { StackUnderTest } from '@autotelesale/service-testing';
 import { waitFor, waitForQuiescence } from '@autotelesale/testing';
 import {
@@ -15,7 +17,7 @@ import { startDialerStack, stopDialerStack } from './dialer-stack';
 import { describeFsSimOnly, fsSimOf, switchMs, type SwitchUnderTest } from './switch-under-test';
 
 /** Progressive and predictive campaigns, on fs-sim or on the switch ATS_E2E_FS_NODES names. */
-const EXTENSIONS = AGENT_SEATS.slice(0, 7);
+const EXTENSIONS = AGENT_SEATS.slice(0, 8);
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -62,6 +64,29 @@ describe('progressive', () => {
     },
     switchMs(90_000),
   );
+
+  it('leaves an idle agent alone once nothing is due: no reservation made and given back on every tick', async () => {
+    const [agent] = await createAgents(stack.bus, EXTENSIONS.slice(7, 8));
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      { mode: 'progressive', agents: [{ agentId: agent! }], pacing: { ringTimeoutSeconds: 15 } },
+      [phoneEnding('05')],
+    );
+    await waitFor(() => forCampaign('call.ended', campaign.id).length === 1, { timeoutMs: switchMs(30_000) });
+    await waitFor(async () => (await agentStates(stack.bus, [agent!]))[0] === 'ready');
+    // A window of 15 pacing ticks (200 ms): each used to reserve the agent and release them.
+    const from = new Date();
+    await delay(3_000);
+    const { intervals } = await stack.bus.request(queryIntervalsRpc, {
+      agentId: agent!,
+      from: from.toISOString(),
+      to: new Date().toISOString(),
+    });
+    // Tries 0.5, 1, 2, 4 s apart after a lease that found nothing (EmptyQueueBackoff): at most
+    // three in the window, and one it may have begun in.
+    expect(intervals.filter((i) => i.state === 'reserved').length).toBeLessThanOrEqual(4);
+    expect(await agentStates(stack.bus, [agent!])).toEqual(['ready']);
+  }, 60_000);
 });
 
 describe('predictive', () => {

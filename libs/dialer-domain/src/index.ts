@@ -8,3 +8,4 @@ export * from './preview-offer';
 export * from './recording-path';
 export * from './route-agent';
 export * from './standby-pool';
+export * from './empty-queue-backoff';

@@ -30,6 +30,7 @@ import {
 } from '@autotelesale/compliance-domain';
 import { withSpan } from '@autotelesale/telemetry';
 import {
+  EmptyQueueBackoff,
   IDENTIFICATION_MESSAGE_LEAD_MS,
   routeAgentOf,
   type StandbyPool,
@@ -108,6 +109,8 @@ export class CampaignRunner {
   /** The campaign's pacer (libs/pacing): read by the pacing summary and tests. */
   readonly pacer: Pacer;
   private lastRenewal = Date.now();
+  /** Agent-first modes: how long to leave the agents alone after a lease found nothing due. */
+  private readonly emptyQueue = new EmptyQueueBackoff();
   /** Contacts leased, dials started; for the status operation and tests. */
   readonly counters = { dialed: 0, ticks: 0, leaseShortfalls: 0, throttledTicks: 0, paceRestored: false };
   /** Live answers and abandons of the window: the campaign slows as its rate nears the cap, and stops at it. */
@@ -456,7 +459,7 @@ export class CampaignRunner {
   private async dialAgentFirst(dials: number): Promise<void> {
     const { bus } = this.deps;
     const c = this.campaign;
-    for (let i = 0; i < dials && !this.stopped; i++) {
+    for (let i = 0; i < dials && !this.stopped && this.emptyQueue.mayTry(Date.now()); i++) {
       const reserved = await this.reserveBeforeDial(
         c.agents.map((a) => a.agentId),
         c.agentGroupId ? [c.agentGroupId] : [],
@@ -476,9 +479,12 @@ export class CampaignRunner {
       const contact = lease.contacts[0];
       if (!contact) {
         this.counters.leaseShortfalls++;
+        // Nothing due: no agent reserved and given back on every tick until something is.
+        this.emptyQueue.foundNothing(Date.now());
         await bus.request(releaseReservationRpc, { reservationId: agent.reservationId });
         return;
       }
+      this.emptyQueue.foundContact();
       if (!(await clearedToDial(bus, this.deps.dialerId, contact, this.deps.logger))) {
         await bus.request(releaseReservationRpc, { reservationId: agent.reservationId });
         continue;
