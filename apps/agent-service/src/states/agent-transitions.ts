@@ -143,6 +143,9 @@ export class AgentTransitions {
       // closed before its new one is inserted (the insert waits for `closed` through its
       // sub-select), which the one-open-interval-per-agent index requires. Time logged out
       // is nobody's working time: it is the gap between intervals, so logging out opens none.
+      // `agent_id = ANY($1)` beside the join: the prepared (generic) plan then finds the
+      // agents by their key, where the join alone scanned every agent (0.66 ms a transition
+      // with 1,200 agents, growing with the team).
       const { rows } = await tx.query<{ moved: number }>(
         `WITH change AS (
            SELECT * FROM unnest($1::uuid[], $2::integer[], $3::integer[], $4::agent_state[],
@@ -159,7 +162,7 @@ export class AgentTransitions {
                   reservation_expires_at = c.reservation_expires_at, wrap_up_ends_at = c.wrap_up_ends_at,
                   updated_at = $13
              FROM change c
-            WHERE a.agent_id = c.agent_id AND a.version = c.seen_version
+            WHERE a.agent_id = ANY($1::uuid[]) AND a.agent_id = c.agent_id AND a.version = c.seen_version
            RETURNING a.*, c.closes_interval, c.opens_interval, c.event_id, c.envelope
          ), closed AS (
            UPDATE agent_state_interval i SET ended_at = $13
