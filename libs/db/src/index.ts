@@ -3,3 +3,4 @@ export * from './migrate';
 export * from './prisma-schema';
 export * from './schema-drift';
 export * from './prepared-statements';
+export * from './pg-errors';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { AtsError } from '@autotelesale/contracts';
-import { withPreparedStatements } from '@autotelesale/db';
+import { isDeadlock, withPreparedStatements } from '@autotelesale/db';
 import { PG_POOL, SERVICE_CONFIG, type ServiceConfig } from '@autotelesale/service-kit';
 import { AgentEventRelay } from '../events/agent-event-relay';
 import { AGENT_DATABASE } from './agent-db.constants';
@@ -39,7 +39,6 @@ export class AgentTx {
   }
 }
 
-const DEADLOCK = '40P01';
 const UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
@@ -134,7 +133,7 @@ export class AgentDatabase implements OnApplicationShutdown {
         await client.query('ROLLBACK').catch(() => undefined);
         // Lock order is reservation -> agent everywhere, so a deadlock should not occur;
         // if one does, PostgreSQL aborted one side and trying again is safe.
-        if ((error as { code?: string }).code === DEADLOCK && attempt < 3) continue;
+        if (isDeadlock(error) && attempt < 3) continue;
         throw error;
       } finally {
         client.release();

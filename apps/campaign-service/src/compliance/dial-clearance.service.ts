@@ -77,8 +77,6 @@ interface AuditRow {
   decision: ClearanceDecision;
 }
 
-const DEADLOCK = '40P01';
-
 const FINAL_REASON: Partial<Record<RefusalReason, FinalReason>> = {
   doNotCall: 'doNotCall',
   invalidNumber: 'invalidNumber',
@@ -140,18 +138,15 @@ export class DialClearanceService {
    * then run again (it changed nothing).
    */
   async clearToDialMany(request: ClearToDialManyRequest): Promise<ClearToDialManyReply> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { reply, refused } = await inTransaction(this.pool, (tx) =>
-          this.clearInTx(tx, request.attemptIds),
-        );
-        if (refused) this.outbox.kick();
-        return reply;
-      } catch (error) {
-        if ((error as { code?: string }).code === DEADLOCK && attempt < 3) continue;
-        throw error;
-      }
-    }
+    const { reply, refused } = await inTransaction(
+      this.pool,
+      (tx) => this.clearInTx(tx, request.attemptIds),
+      {
+        deadlockAttempts: 3,
+      },
+    );
+    if (refused) this.outbox.kick();
+    return reply;
   }
 
   private async clearInTx(
@@ -210,7 +205,11 @@ export class DialClearanceService {
         leaseHeld,
       });
       // The next attempt on this number in the batch sees this dial in its daily count.
-      if (decision.allowed) facts.cleared.set(phone, [...(facts.cleared.get(phone) ?? []), at]);
+      if (decision.allowed) {
+        const cleared = facts.cleared.get(phone);
+        if (cleared) cleared.push(at);
+        else facts.cleared.set(phone, [at]);
+      }
       const auditId = randomUUID();
       audits.push({
         id: auditId,
@@ -480,6 +479,10 @@ export class DialClearanceService {
     );
   }
 
+  /**
+   * Gives a refused lease back without an attempt: finished for good, or due when the rules
+   * next allow; and says so on the campaign's stream (`contact.dialRefused`, no number).
+   */
   private async refuse(tx: Tx, contact: ContactRow, attemptId: string, refusal: Refusal) {
     const finalReason = refusal.final ? FINAL_REASON[refusal.reason] : undefined;
     const next: ContactDecision = finalReason

@@ -1,21 +1,33 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { isDeadlock } from '@autotelesale/db';
 
 /** A connection in a transaction; repositories take it so that a use case decides the boundaries. */
 export type Tx = PoolClient;
 
-/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
+/**
+ * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+ * With `deadlockAttempts` > 1, a transaction PostgreSQL aborted as a deadlock's victim (it
+ * changed nothing) is run again, up to that many times in all.
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (tx: Tx) => Promise<T>,
+  options: { deadlockAttempts?: number } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isDeadlock(error) && attempt < (options.deadlockAttempts ?? 1)) continue;
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { isDeadlock, isSerializationFailure } from '@autotelesale/db';
 import { PG_POOL } from '@autotelesale/service-kit';
 import { REPORTING_DATABASE } from './reporting-db.constants';
 
@@ -12,8 +13,6 @@ export class ReportingTx {
   }
 }
 
-const SERIALIZATION_FAILURE = '40001';
-const DEADLOCK = '40P01';
 const prepared = new WeakSet<Pool>();
 
 /**
@@ -46,8 +45,7 @@ export class ReportingDatabase {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        const code = (error as { code?: string }).code;
-        if ((code === DEADLOCK || code === SERIALIZATION_FAILURE) && attempt < 3) continue;
+        if ((isDeadlock(error) || isSerializationFailure(error)) && attempt < 3) continue;
         throw error;
       } finally {
         client.release();
