@@ -308,9 +308,8 @@ async function measureLatency(stack: BenchStack, o: Options): Promise<LatencyRes
     log(
       `latency: CHANNEL_ANSWER -> reserve request on NATS ${split(toRequest)}; -> agent-service's commit ${split(toReserved)}; -> CHANNEL_BRIDGE ${split(fromReserved)} (${toReserved.length} calls)`,
     );
-    const standby = (await r.dialer.status()).campaigns.find((c) => c.standby)?.standby;
     log(
-      `latency: bridged to a standby agent (held at the answer, or from the next batch) ${fromStandby.length} (${split(fromStandby)}), to an agent reserved on the answer ${onAnswer.length} (${split(onAnswer)}); the dialer: ${standby ? `${standby.taken} of ${standby.answers} answers from standby, ${standby.held} held now` : 'no standby agents'}`,
+      `latency: bridged to a standby agent (held at the answer, or from the next batch) ${fromStandby.length} (${split(fromStandby)}), to an agent reserved on the answer ${onAnswer.length} (${split(onAnswer)}); the dialer: ${standbyTo ? `${standbyTo.taken} of ${standbyTo.answers} answers from standby, ${standbyTo.held} held now` : 'no standby agents'}`,
     );
     const answered = r.observer.answersBetween(from, to);
     if (latencies.length === 0)

@@ -74,6 +74,8 @@ export class StandbyPool {
   private pending = 0;
   /** The last reserve round trips (ms), for the horizon. */
   private roundTrips: number[] = [];
+  /** `horizonMs()`: the setting until a round trip is known, then from the round trips. */
+  private horizon: number;
   /** Since the pool began: answers bridged from a standby agent or not, entries handed back unused. */
   readonly counters = { taken: 0, missed: 0, handedBack: 0 };
 
@@ -84,6 +86,7 @@ export class StandbyPool {
       throw new RangeError(`usableForMs must be in (0, reservationTimeoutMs), got ${s.usableForMs}`);
     if (!(s.max >= 0 && s.horizonMs >= 0 && s.rateWindowMs > 0))
       throw new RangeError('max, horizonMs and rateWindowMs must be >= 0 (rateWindowMs > 0)');
+    this.horizon = s.horizonMs;
   }
 
   get reservationTimeoutMs(): number {
@@ -104,15 +107,21 @@ export class StandbyPool {
   noteRoundTrip(ms: number): void {
     this.roundTrips.push(Math.max(0, ms));
     if (this.roundTrips.length > ROUND_TRIPS_KEPT) this.roundTrips.shift();
+    // Worked out here, once per batch, not on every answer that reads it.
+    const s = this.settings;
+    const sorted = [...this.roundTrips].sort((a, b) => a - b);
+    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
+    this.horizon = Math.min(s.usableForMs / 2, Math.max(s.horizonMs, 2 * p90));
   }
 
   /** How far ahead the pool holds agents for (see `horizonMs`). */
   horizonMs(): number {
-    const s = this.settings;
-    if (this.roundTrips.length === 0) return s.horizonMs;
-    const sorted = [...this.roundTrips].sort((a, b) => a - b);
-    const p90 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))]!;
-    return Math.min(s.usableForMs / 2, Math.max(s.horizonMs, 2 * p90));
+    return this.horizon;
+  }
+
+  /** The answers expected over the next `horizonMs()`, at most `max`. */
+  private answersAhead(now: number): number {
+    return Math.min(this.settings.max, Math.ceil((this.answersPerSecond(now) * this.horizon) / 1000));
   }
 
   /**
@@ -134,11 +143,12 @@ export class StandbyPool {
    * do not lower it: the dialer hands a new standby agent to one of them at once.
    */
   target(now: number, demand: StandbyDemand): number {
-    const s = this.settings;
     if (!this.active(now)) return 0;
-    const rate = this.answersPerSecond(now);
-    const wanted = Math.ceil((rate * this.horizonMs()) / 1000) + (demand.waitingCalls ?? 0);
-    return Math.max(0, Math.min(s.max, wanted, this.entries.length + this.pending + demand.readyAgents));
+    const wanted = this.answersAhead(now) + (demand.waitingCalls ?? 0);
+    return Math.max(
+      0,
+      Math.min(this.settings.max, wanted, this.entries.length + this.pending + demand.readyAgents),
+    );
   }
 
   /**
@@ -150,11 +160,7 @@ export class StandbyPool {
    */
   needsRefill(now: number): boolean {
     if (!this.active(now)) return false;
-    const wanted = Math.min(
-      this.settings.max,
-      Math.ceil((this.answersPerSecond(now) * this.horizonMs()) / 1000),
-    );
-    return (this.entries.length + this.pending) * 2 < wanted;
+    return (this.entries.length + this.pending) * 2 < this.answersAhead(now);
   }
 
   /** Agents to ask for now, at most `max` (each one then ends with `added` or `requestFailed`). */

@@ -67,8 +67,11 @@ export class ClearanceBatch {
     this.queue = [];
     // One request per distinct attempt: the same attempt asked twice gets one answer.
     const byAttempt = new Map<string, Waiting[]>();
-    for (const w of waiting)
-      byAttempt.set(w.contact.attemptId, [...(byAttempt.get(w.contact.attemptId) ?? []), w]);
+    for (const w of waiting) {
+      const same = byAttempt.get(w.contact.attemptId);
+      if (same) same.push(w);
+      else byAttempt.set(w.contact.attemptId, [w]);
+    }
     const ids = [...byAttempt.keys()];
     for (let i = 0; i < ids.length; i += CLEAR_TO_DIAL_MANY_MAX) {
       const chunk = ids.slice(i, i + CLEAR_TO_DIAL_MANY_MAX);
