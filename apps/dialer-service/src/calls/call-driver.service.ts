@@ -575,7 +575,7 @@ export class CallDriverService {
         // A machine hung up on (or left the message) is not a live answer.
         if (s.phase === 'machine') fact?.({ type: 'machineDetected', at: s.answeredAt!, ringSec });
         else fact?.({ type: 'answered', at: s.answeredAt!, ringSec });
-        await this.publish(call, callAnsweredEvent, {
+        call.answeredPublished = this.publish(call, callAnsweredEvent, {
           callId: call.callId,
           campaignId: call.campaign.id,
           answeredAt: iso(s.answeredAt),
@@ -583,6 +583,7 @@ export class CallDriverService {
           ...amdDetection(s),
           ...amdFalsePositiveRate(call),
         });
+        await call.answeredPublished;
         return;
       }
       case 'stopAmd': {
@@ -592,9 +593,11 @@ export class CallDriverService {
         return;
       }
       case 'hangupMachine':
+        await this.verdictPublished(call);
         await esl().api(`uuid_kill ${call.callId} NORMAL_CLEARING`);
         return;
       case 'leaveMessage': {
+        await this.verdictPublished(call);
         // After the beep (detection's verdict): the machine records the message, then the call
         // ends. The message's own dialplan marks the leg first (no extra round trip, and never
         // after the playback started), so a replica taking over does not leave it twice.
@@ -841,6 +844,15 @@ export class CallDriverService {
         await new Promise((r) => setTimeout(r, OUTCOME_RETRY_MS));
       }
     }
+  }
+
+  /**
+   * Waits for the call's `call.answered` (published by the same transition, just before)
+   * to reach the calls stream; a failed publish is logged by its own effect and does not
+   * stop the machine's hang-up or message.
+   */
+  private async verdictPublished(call: LiveCall): Promise<void> {
+    await call.answeredPublished?.catch(() => undefined);
   }
 
   private async publish<T extends string, P extends z.ZodType>(

@@ -18,4 +18,10 @@ export interface LiveCall {
   /** An outcome was accepted by campaign-service (so a retry loop can stop). */
   outcomeRecorded: boolean;
   timer: NodeJS.Timeout | undefined;
+  /**
+   * `call.answered` (with detection's verdict) on its way to the calls stream: a machine is
+   * hung up on or left the message only once it is there, so a replica that takes over
+   * after this one dies mid-message still knows the call was answered by a machine.
+   */
+  answeredPublished?: Promise<void>;
 }
