@@ -1,31 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import type { Reservation, ReservationChangeReply } from '@autotelesale/contracts';
+import type { Reservation, ReservationChange, ReservationChangeReply } from '@autotelesale/contracts';
 import {
   ReservationClosedError,
+  applyAgentCommand,
   decideCallEnded,
   decideConfirm,
   decideRelease,
+  type AgentCommand,
   type ReservationDecision,
 } from '@autotelesale/agent-domain';
 import { AgentDatabase, notFound, type AgentTx } from '../db/agent-database';
-import {
-  SELECT_AGENT,
-  reservationOf,
-  snapshotOf,
-  statusOf,
-  type AgentRow,
-  type ReservationRow,
-} from '../db/agent-rows';
-import { AgentTransitions, type AlsoWritten, type AppliedTransition } from '../states/agent-transitions';
+import { reservationOf, snapshotOf, statusOf, type AgentRow, type ReservationRow } from '../db/agent-rows';
+import { AgentTransitions } from '../states/agent-transitions';
 import { DeadlineSweeper } from '../sweeper/deadline-sweeper';
 import {
   closeReservation,
-  closeReservationWith,
+  closeReservationsWith,
   closedRow,
   expireReservation,
-  lockReservationThenNow,
-  openedReservation,
+  lockReservationsThenNow,
+  openedReservations,
 } from './reservation-store';
+
+/** A change's answer: what its own request answers, or the error it throws. */
+export type ChangeOutcome = { ok: ReservationChangeReply } | { error: unknown };
 
 /**
  * What the dialer does with a reservation after `reserve`. Each operation locks the
@@ -40,67 +38,65 @@ export class ReservationLifecycleUseCases {
     private readonly sweeper: DeadlineSweeper,
   ) {}
 
-  async confirm(reservationId: string, callId: string): Promise<ReservationChangeReply> {
-    let expiredNow = false;
-    const reply = await this.db.transaction(async (tx) => {
-      const { reservation, now } = openedReservation(tx, reservationId);
-      const decision = decideConfirm(toFacts(reservation), callId, now);
-      if (decision === 'expireFirst') {
-        // Too late by database time: expire it now (committed), then refuse.
-        expiredNow = true;
-        return this.answer(tx, await expireReservation(tx, this.transitions, reservation, now));
-      }
-      return this.applyOrReplay(
-        tx,
-        reservation,
-        decision,
-        now,
-        'confirmed',
-        (agent, also) =>
-          this.transitions.apply(tx, agent, { type: 'confirm', reservationId, callId }, now, undefined, also),
-        callId,
-      );
-    }, lockedFirst(reservationId));
-    if (expiredNow) throw new ReservationClosedError('expired', 'confirm');
-    return reply;
+  confirm(reservationId: string, callId: string): Promise<ReservationChangeReply> {
+    return this.one({ op: 'confirm', reservationId, callId });
   }
 
   release(reservationId: string): Promise<ReservationChangeReply> {
-    return this.db.transaction(async (tx) => {
-      const { reservation, now } = openedReservation(tx, reservationId);
-      return this.applyOrReplay(
-        tx,
-        reservation,
-        decideRelease(toFacts(reservation)),
-        now,
-        'released',
-        (agent, also) =>
-          this.transitions.apply(tx, agent, { type: 'release', reservationId }, now, undefined, also),
-      );
-    }, lockedFirst(reservationId));
+    return this.one({ op: 'release', reservationId });
   }
 
-  async callEnded(
-    reservationId: string,
-    wrapUpSeconds: number,
-    callId?: string,
-  ): Promise<ReservationChangeReply> {
-    const reply = await this.db.transaction(async (tx) => {
-      const { reservation, now } = openedReservation(tx, reservationId);
-      const decision = decideCallEnded(toFacts(reservation), callId);
-      return this.applyOrReplay(tx, reservation, decision, now, 'ended', (agent, also) =>
-        this.transitions.apply(
-          tx,
-          agent,
-          { type: 'callEnded', reservationId, wrapUpSeconds },
-          now,
-          undefined,
-          also,
-        ),
-      );
-    }, lockedFirst(reservationId));
-    if (reply.agent.wrapUpEndsAt) this.sweeper.wakeAt(new Date(reply.agent.wrapUpEndsAt));
-    return reply;
+  callEnded(reservationId: string, wrapUpSeconds: number, callId?: string): Promise<ReservationChangeReply> {
+    return this.one({ op: 'callEnded', reservationId, wrapUpSeconds, callId });
+  }
+
+  /**
+   * Several changes in one transaction: the reservations locked in one statement (id order),
+   * then, round by round, their agents locked in one statement (id order) and moved in
+   * one. A round holds at most one change per reservation and per agent, so two changes of
+   * one call (a confirm and its call end) apply one after the other, in the order given.
+   * Each change is decided as alone: a refused one is answered its error, the others go on.
+   */
+  async changeMany(changes: ReservationChange[]): Promise<ChangeOutcome[]> {
+    const reservationIds = [...new Set(changes.map((c) => c.reservationId))];
+    const outcomes = await this.db.transaction(
+      async (tx) => {
+        const { reservations, now } = openedReservations(tx);
+        const answered: ChangeOutcome[] = new Array<ChangeOutcome>(changes.length);
+        let waiting = changes.map((_, index) => index);
+        while (waiting.length > 0) {
+          const round: number[] = [];
+          const later: number[] = [];
+          const taken = new Set<string>();
+          for (const index of waiting) {
+            const reservation = reservations.get(changes[index]!.reservationId);
+            if (!reservation) {
+              answered[index] = { error: notFound('reservation', changes[index]!.reservationId) };
+            } else if (taken.has(reservation.reservation_id) || taken.has(reservation.agent_id)) {
+              later.push(index);
+            } else {
+              taken.add(reservation.reservation_id).add(reservation.agent_id);
+              round.push(index);
+            }
+          }
+          await this.applyRound(
+            tx,
+            round.map((index) => ({ index, change: changes[index]! })),
+            reservations,
+            now,
+            answered,
+          );
+          waiting = later;
+        }
+        return answered;
+      },
+      { opening: lockReservationsThenNow(reservationIds) },
+    );
+    for (const outcome of outcomes) {
+      if ('ok' in outcome && outcome.ok.agent.wrapUpEndsAt)
+        this.sweeper.wakeAt(new Date(outcome.ok.agent.wrapUpEndsAt));
+    }
+    return outcomes;
   }
 
   async get(reservationId: string): Promise<Reservation> {
@@ -112,43 +108,123 @@ export class ReservationLifecycleUseCases {
     return reservationOf(rows[0]);
   }
 
-  private async applyOrReplay(
-    tx: AgentTx,
-    reservation: ReservationRow,
-    decision: ReservationDecision,
-    now: Date,
-    closeAs: 'confirmed' | 'released' | 'ended',
-    change: (agent: AgentRow, also: AlsoWritten) => Promise<AppliedTransition>,
-    callId?: string,
-  ): Promise<ReservationChangeReply> {
-    if (decision === 'replay') return this.answer(tx, reservation);
-    // The agent as the change left it: no second read (each statement waits its turn for
-    // the database under load). The reservation is closed in the agent's statement.
-    const applied = await change(
-      await this.transitions.lockAgent(tx, reservation.agent_id),
-      closeReservationWith(reservation.reservation_id, closeAs, now, callId),
-    );
-    const closed = applied.result.changed
-      ? closedRow(reservation, closeAs, now, callId)
-      : await closeReservation(tx, reservation.reservation_id, closeAs, now, callId);
-    return { reservation: reservationOf(closed), agent: applied.status };
+  private async one(change: ReservationChange): Promise<ReservationChangeReply> {
+    const [outcome] = await this.changeMany([change]);
+    if ('error' in outcome!) throw outcome.error;
+    return outcome!.ok;
   }
 
-  private async answer(tx: AgentTx, reservation: ReservationRow): Promise<ReservationChangeReply> {
-    const { rows } = await tx.query<AgentRow>(`${SELECT_AGENT} WHERE a.agent_id = $1`, [
-      reservation.agent_id,
-    ]);
-    if (!rows[0]) throw notFound('agent', reservation.agent_id);
-    return {
-      reservation: reservationOf(reservation),
-      agent: statusOf(rows[0].agent_id, snapshotOf(rows[0])),
-    };
+  /** One round of changeMany: distinct reservations, distinct agents. */
+  private async applyRound(
+    tx: AgentTx,
+    round: Array<{ index: number; change: ReservationChange }>,
+    reservations: Map<string, ReservationRow>,
+    now: Date,
+    answered: ChangeOutcome[],
+  ): Promise<void> {
+    const decided: Array<{ index: number; change: ReservationChange; decision: ReservationDecision }> = [];
+    for (const { index, change } of round) {
+      try {
+        decided.push({
+          index,
+          change,
+          decision: decide(change, reservations.get(change.reservationId)!, now),
+        });
+      } catch (error) {
+        answered[index] = { error };
+      }
+    }
+    for (const { index, change } of decided.filter((d) => d.decision === 'expireFirst')) {
+      // Too late by database time: expire it now (committed with the rest), then refuse.
+      const reservation = reservations.get(change.reservationId)!;
+      reservations.set(change.reservationId, await expireReservation(tx, this.transitions, reservation, now));
+      answered[index] = { error: new ReservationClosedError('expired', 'confirm') };
+    }
+    const rest = decided.filter((d) => d.decision !== 'expireFirst');
+    if (rest.length === 0) return;
+    // The agents locked in one statement: a replay reads its agent, a change moves it.
+    const agents = await this.transitions.lockAgents(
+      tx,
+      rest.map((d) => reservations.get(d.change.reservationId)!.agent_id),
+    );
+    const moves: Array<{ index: number; change: ReservationChange; row: AgentRow; command: AgentCommand }> =
+      [];
+    for (const { index, change, decision } of rest) {
+      const reservation = reservations.get(change.reservationId)!;
+      const agent = agents.get(reservation.agent_id);
+      if (!agent) {
+        answered[index] = { error: notFound('agent', reservation.agent_id) };
+      } else if (decision === 'replay') {
+        answered[index] = {
+          ok: { reservation: reservationOf(reservation), agent: statusOf(agent.agent_id, snapshotOf(agent)) },
+        };
+      } else {
+        const command = commandOf(change);
+        try {
+          // The agent's rules first, so that one refusal does not fail the others' statement.
+          applyAgentCommand(snapshotOf(agent), command, now);
+          moves.push({ index, change, row: agent, command });
+        } catch (error) {
+          answered[index] = { error };
+        }
+      }
+    }
+    if (moves.length === 0) return;
+    // The agents that move and their reservations closed in one statement.
+    const applied = await this.transitions.applyMany(
+      tx,
+      moves.map(({ row, command }) => ({ row, command })),
+      now,
+      closeReservationsWith(
+        moves.map(({ change, row }) => ({
+          reservationId: change.reservationId,
+          agentId: row.agent_id,
+          status: closedAs(change),
+          callId: change.op === 'confirm' ? change.callId : undefined,
+        })),
+        now,
+      ),
+    );
+    for (const [i, { index, change }] of moves.entries()) {
+      const { result, status } = applied[i]!;
+      const callId = change.op === 'confirm' ? change.callId : undefined;
+      const reservation = reservations.get(change.reservationId)!;
+      const closed = result.changed
+        ? closedRow(reservation, closedAs(change), now, callId)
+        : await closeReservation(tx, change.reservationId, closedAs(change), now, callId);
+      reservations.set(change.reservationId, closed);
+      answered[index] = { ok: { reservation: reservationOf(closed), agent: status } };
+    }
   }
 }
 
-/** The reservation locked and the clock read with BEGIN: one round trip instead of three. */
-function lockedFirst(reservationId: string) {
-  return { opening: lockReservationThenNow(reservationId) };
+/** What a change leaves its reservation as. */
+function closedAs(change: ReservationChange): 'confirmed' | 'released' | 'ended' {
+  return change.op === 'confirm' ? 'confirmed' : change.op === 'release' ? 'released' : 'ended';
+}
+
+function commandOf(change: ReservationChange): AgentCommand {
+  switch (change.op) {
+    case 'confirm':
+      return { type: 'confirm', reservationId: change.reservationId, callId: change.callId };
+    case 'release':
+      return { type: 'release', reservationId: change.reservationId };
+    case 'callEnded':
+      return { type: 'callEnded', reservationId: change.reservationId, wrapUpSeconds: change.wrapUpSeconds };
+  }
+}
+
+/** The reservation policy's verdict on a change (it throws the typed refusal). */
+function decide(change: ReservationChange, reservation: ReservationRow, now: Date): ReservationDecision {
+  const facts = toFacts(reservation);
+  switch (change.op) {
+    case 'confirm':
+      return decideConfirm(facts, change.callId, now);
+    case 'release':
+      return decideRelease(facts);
+    case 'callEnded':
+      return decideCallEnded(facts, change.callId);
+  }
 }
 
 function toFacts(reservation: ReservationRow) {

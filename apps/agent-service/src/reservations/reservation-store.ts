@@ -1,66 +1,63 @@
 import type { QueryResult } from 'pg';
 import type { AgentTx, OpeningStatements } from '../db/agent-database';
-import { NOW_SQL, notFound } from '../db/agent-database';
+import { NOW_SQL } from '../db/agent-database';
 import type { ReservationRow } from '../db/agent-rows';
 import type { AgentTransitions, AlsoWritten } from '../states/agent-transitions';
 
 /**
- * The opening of a reservation operation's transaction (sent with BEGIN): the reservation
- * row locked, then the clock read after that lock. See `openedReservation`.
+ * The opening of a reservation change's transaction (sent with BEGIN): the reservation
+ * rows locked in id order (two overlapping batches wait for each other, never deadlock),
+ * then the clock read after those locks. See `openedReservations`.
  */
-export function lockReservationThenNow(reservationId: string): OpeningStatements {
+export function lockReservationsThenNow(reservationIds: string[]): OpeningStatements {
   return (literal) => [
-    `SELECT * FROM reservation WHERE reservation_id = ${literal(reservationId)} FOR UPDATE`,
+    `SELECT * FROM reservation
+      WHERE reservation_id = ANY(ARRAY[${[...reservationIds].sort().map(literal).join(', ')}]::uuid[])
+      ORDER BY reservation_id FOR UPDATE`,
     NOW_SQL,
   ];
 }
 
-/** What `lockReservationThenNow` read: the locked row (NOT_FOUND if none) and the clock. */
-export function openedReservation(
-  tx: AgentTx,
-  reservationId: string,
-): { reservation: ReservationRow; now: Date } {
+/** What `lockReservationsThenNow` read: the locked rows by id (an unknown id has none) and the clock. */
+export function openedReservations(tx: AgentTx): { reservations: Map<string, ReservationRow>; now: Date } {
   const [locked, clock] = tx.opened as [QueryResult<ReservationRow>, QueryResult<{ now: Date }>];
-  const reservation = locked.rows[0];
-  if (!reservation) throw notFound('reservation', reservationId);
-  return { reservation, now: clock.rows[0]!.now };
+  return {
+    reservations: new Map(locked.rows.map((row) => [row.reservation_id, row])),
+    now: clock.rows[0]!.now,
+  };
 }
 
-/** Locks a reservation row; every reservation operation locks it before its agent (one lock order). */
-export async function lockReservation(tx: AgentTx, reservationId: string): Promise<ReservationRow> {
-  const { rows } = await tx.query<ReservationRow>(
-    `SELECT * FROM reservation WHERE reservation_id = $1 FOR UPDATE`,
-    [reservationId],
-  );
-  if (!rows[0]) throw notFound('reservation', reservationId);
-  return rows[0];
-}
+type ReservationClose = {
+  reservationId: string;
+  /** With `onlyIfAgentMoved`: the agent whose move closes it. */
+  agentId?: string;
+  status: 'confirmed' | 'released' | 'expired' | 'ended';
+  callId?: string;
+};
 
 export async function closeReservation(
   tx: AgentTx,
   reservationId: string,
-  status: 'confirmed' | 'released' | 'expired' | 'ended',
+  status: ReservationClose['status'],
   now: Date,
   callId?: string,
 ): Promise<ReservationRow> {
-  const { rows } = await tx.query<ReservationRow>(closeSql(1), [reservationId, status, now, callId ?? null]);
+  const { rows } = await tx.query<ReservationRow>(
+    closeSql(1, false),
+    closeValues([{ reservationId, status, callId }], now),
+  );
   return rows[0]!;
 }
 
 /**
- * closeReservation as a CTE of the agent's transition statement (`AlsoWritten`): one round
- * trip less. Same SQL and parameters; it runs only if the agent moved.
+ * closeReservation for several reservations as a CTE of their agents' transition statement
+ * (`AlsoWritten`): no round trip of its own. Each closes only if its agent moved.
  */
-export function closeReservationWith(
-  reservationId: string,
-  status: 'confirmed' | 'released' | 'ended',
+export function closeReservationsWith(
+  closes: Array<ReservationClose & { agentId: string; status: 'confirmed' | 'released' | 'ended' }>,
   now: Date,
-  callId?: string,
 ): AlsoWritten {
-  return {
-    cte: (p) => closeSql(p, 'AND EXISTS (SELECT 1 FROM moved)'),
-    values: [reservationId, status, now, callId ?? null],
-  };
+  return { cte: (p) => closeSql(p, true), values: closeValues(closes, now) };
 }
 
 /** The row closeReservation leaves, from the locked row (what its UPDATE would return). */
@@ -79,14 +76,29 @@ export function closedRow(
   };
 }
 
-function closeSql(p: number, andAlso = ''): string {
-  return `UPDATE reservation
-        SET status = $${p + 1}::reservation_status,
-            call_id = COALESCE($${p + 3}::text, call_id),
-            confirmed_at = CASE WHEN $${p + 1}::reservation_status = 'confirmed' THEN $${p + 2}::timestamptz ELSE confirmed_at END,
-            closed_at = CASE WHEN $${p + 1}::reservation_status = 'confirmed' THEN closed_at ELSE $${p + 2}::timestamptz END
-      WHERE reservation_id = $${p}::uuid ${andAlso}
-      RETURNING *`;
+/** One UPDATE for any number of closes (parameters from `closeValues`, numbered from `p`). */
+function closeSql(p: number, onlyIfAgentMoved: boolean): string {
+  return `UPDATE reservation r
+        SET status = x.status,
+            call_id = COALESCE(x.call_id, r.call_id),
+            confirmed_at = CASE WHEN x.status = 'confirmed' THEN $${p + 4}::timestamptz ELSE r.confirmed_at END,
+            closed_at = CASE WHEN x.status = 'confirmed' THEN r.closed_at ELSE $${p + 4}::timestamptz END
+       FROM unnest($${p}::uuid[], $${p + 1}::uuid[], $${p + 2}::reservation_status[], $${p + 3}::text[])
+            AS x(reservation_id, agent_id, status, call_id)
+      WHERE r.reservation_id = x.reservation_id${
+        onlyIfAgentMoved ? ' AND EXISTS (SELECT 1 FROM moved m WHERE m.agent_id = x.agent_id)' : ''
+      }
+      RETURNING r.*`;
+}
+
+function closeValues(closes: ReservationClose[], now: Date): unknown[] {
+  return [
+    closes.map((c) => c.reservationId),
+    closes.map((c) => c.agentId ?? null),
+    closes.map((c) => c.status),
+    closes.map((c) => c.callId ?? null),
+    now,
+  ];
 }
 
 /**

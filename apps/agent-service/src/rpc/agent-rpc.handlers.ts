@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import {
   addGroupMembersRpc,
   callEndedRpc,
+  changeReservationsRpc,
   completeWrapUpRpc,
   confirmReservationRpc,
   createAgentRpc,
@@ -37,7 +38,7 @@ import { QueryIntervalsUseCase } from '../intervals/query-intervals.use-case';
 import { ReservationLifecycleUseCases } from '../reservations/reservation-lifecycle.use-cases';
 import { ReserveAgentUseCase } from '../reservations/reserve-agent.use-case';
 import { AgentStatesUseCases } from '../states/agent-states.use-cases';
-import { toAtsError } from './to-ats-error';
+import { errorBodyOf, toAtsError } from './to-ats-error';
 
 /** The NATS adapter of agent-service: validates (the bus does), calls one use case, maps errors. */
 @Injectable()
@@ -84,6 +85,11 @@ export class AgentRpcHandlers implements OnApplicationBootstrap {
     this.serve(releaseReservationRpc, (r) => this.reservations.release(r.reservationId));
     this.serve(getReservationRpc, (r) => this.reservations.get(r.reservationId));
     this.serve(callEndedRpc, (r) => this.reservations.callEnded(r.reservationId, r.wrapUpSeconds, r.callId));
+    this.serve(changeReservationsRpc, async (r) => ({
+      results: (await this.reservations.changeMany(r.changes)).map((outcome) =>
+        'ok' in outcome ? { ok: outcome.ok } : { error: errorBodyOf(outcome.error) },
+      ),
+    }));
 
     this.serve(queryIntervalsRpc, (r) => this.intervals.execute(r));
   }

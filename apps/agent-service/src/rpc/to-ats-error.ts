@@ -1,4 +1,4 @@
-import { AtsError } from '@autotelesale/contracts';
+import { AtsError, type ErrorBody } from '@autotelesale/contracts';
 import { AgentDomainError } from '@autotelesale/agent-domain';
 
 /**
@@ -11,4 +11,10 @@ export function toAtsError(error: unknown): unknown {
     return new AtsError('CONFLICT', error.message, { reason: error.code, ...error.details });
   }
   return error;
+}
+
+/** One change's error inside a batch reply: as toAtsError makes it, anything unexpected as INTERNAL. */
+export function errorBodyOf(error: unknown): ErrorBody {
+  const typed = toAtsError(error);
+  return typed instanceof AtsError ? typed.toBody() : { code: 'INTERNAL', message: String(error) };
 }

@@ -47,6 +47,15 @@ export class AgentTransitions {
     return rows[0];
   }
 
+  /** Locks several agents' rows (in id order: no deadlock with another batch), by id; an unknown id has none. */
+  async lockAgents(tx: AgentTx, agentIds: string[]): Promise<Map<string, AgentRow>> {
+    const { rows } = await tx.query<AgentRow>(
+      `${SELECT_AGENT} WHERE a.agent_id = ANY($1::uuid[]) ORDER BY a.agent_id FOR UPDATE OF a`,
+      [[...new Set(agentIds)]],
+    );
+    return new Map(rows.map((row) => [row.agent_id, row]));
+  }
+
   /**
    * Applies a command to a locked agent; a refused command throws the domain's typed error.
    * `also` is written in the same statement, only if the agent moved (a CTE that reads

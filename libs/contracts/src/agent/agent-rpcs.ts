@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from '../rpc';
+import { ErrorBody } from '../errors';
 import {
   Agent,
   AgentGroup,
@@ -307,6 +308,44 @@ export const callEndedRpc = defineRpc(
     })
     .strict(),
   ReservationChangeReply,
+);
+
+/** The most changes one `reservations.changeMany` request may carry. */
+export const RESERVATION_CHANGES_MAX = 200;
+
+/** One of confirm, release or callEnded, as in their own requests. */
+export const ReservationChange = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('confirm'), reservationId: z.uuid(), callId: CallRef }).strict(),
+  z.object({ op: z.literal('release'), reservationId: z.uuid() }).strict(),
+  z
+    .object({
+      op: z.literal('callEnded'),
+      reservationId: z.uuid(),
+      callId: CallRef.optional(),
+      wrapUpSeconds: z.number().min(0).max(3_600),
+    })
+    .strict(),
+]);
+export type ReservationChange = z.infer<typeof ReservationChange>;
+
+/** Each change's answer: what its own request would have answered, or the error it would have thrown. */
+export const ReservationChangeResult = z.union([
+  z.object({ ok: ReservationChangeReply }).strict(),
+  z.object({ error: ErrorBody }).strict(),
+]);
+export type ReservationChangeResult = z.infer<typeof ReservationChangeResult>;
+
+/**
+ * Several confirms, releases and call ends in one transaction (the dialer gathers those of
+ * a few milliseconds): each change decided and applied as its own request would be, in the
+ * order given (two changes of one reservation or one agent apply one after the other), and
+ * answered in `results` at its own index. One change refused does not refuse the others.
+ */
+export const changeReservationsRpc = defineRpc(
+  'agent',
+  'reservations.changeMany',
+  z.object({ changes: z.array(ReservationChange).min(1).max(RESERVATION_CHANGES_MAX) }).strict(),
+  z.object({ results: z.array(ReservationChangeResult) }),
 );
 
 /** wrap_up -> wrap_up, its end moved `seconds` later. */
