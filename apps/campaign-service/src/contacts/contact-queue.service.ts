@@ -68,6 +68,21 @@ interface AttemptRow {
   result: OutcomeResult | null;
 }
 
+/** A contact as an outcome needs it: with its campaign's settings (no agent list) and whether a disposition waits. */
+type OutcomeContactRow = ContactRow & { settings: SettingsWithoutAgents; pending_disposition: boolean };
+
+/** The contacts of attempts (`a`), for recordOutcomes to add its WHERE and lock. */
+const OUTCOME_CONTACT_SQL = `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS},
+         EXISTS (SELECT 1 FROM disposition d WHERE d.contact_id = c.id AND NOT d.applied) AS pending_disposition,
+         a.attempt_id AS for_attempt
+    FROM contact_attempt a
+    JOIN contact c ON c.id = a.contact_id
+    JOIN campaign k ON k.id = c.campaign_id`;
+
+const OUTCOME_ATTEMPT_SQL = `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at,
+         phone, phone_index, ended, outcome, result
+    FROM contact_attempt`;
+
 /**
  * The contact queue the dialers draw from. Leasing is one statement: pick the first due
  * contacts in queue order with FOR UPDATE SKIP LOCKED (concurrent lessees never see the
@@ -418,188 +433,241 @@ export class ContactQueueService implements OnApplicationBootstrap, BeforeApplic
     return reclaimed;
   }
 
-  async recordOutcome(request: RecordOutcomeRequest): Promise<OutcomeResult> {
-    const { result, changed } = await inTransaction(this.pool, async (tx) => {
-      // Locks in the order every path takes them, contact then attempt (no deadlock with the
-      // reclaimer); two copies of one report queue on the contact, the second finds the result.
-      const contact = await queryOne<
-        ContactRow & { settings: SettingsWithoutAgents; pending_disposition: boolean }
-      >(
-        tx,
-        `SELECT ${CONTACT_COLUMNS}, ${SETTINGS_WITHOUT_AGENTS},
-                EXISTS (SELECT 1 FROM disposition d WHERE d.contact_id = c.id AND NOT d.applied) AS pending_disposition
-           FROM contact c JOIN campaign k ON k.id = c.campaign_id
-          WHERE c.id = (SELECT contact_id FROM contact_attempt WHERE attempt_id = $1)
-            FOR UPDATE OF c`,
-        [request.attemptId],
-      );
-      if (!contact) throw new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`);
-      const attempt = (await queryOne<AttemptRow>(
-        tx,
-        `SELECT attempt_id, contact_id, campaign_id, dialer_id, attempt_number, lease_expires_at, phone, phone_index,
-                ended, outcome, result
-           FROM contact_attempt WHERE attempt_id = $1 FOR UPDATE`,
-        [request.attemptId],
-      ))!;
-      if (attempt.outcome !== null) {
-        if (attempt.outcome === request.outcome) return { result: attempt.result!, changed: false };
-        throw new AtsError('CONFLICT', `attempt ${request.attemptId} already ended with ${attempt.outcome}`, {
-          reason: 'OUTCOME_MISMATCH',
-          recorded: attempt.result,
-        });
-      }
-      const settings = contact.settings;
-      const now = new Date();
-      const holding = contact.status === 'leased' && contact.lease_attempt_id === attempt.attempt_id;
-      const late = !holding || attempt.lease_expires_at.getTime() < now.getTime();
-      // The lease is gone but nobody else has the contact: the outcome still decides what follows.
-      const applied = holding || contact.status === 'pending';
-      // A skipped preview was never dialed: it is in the history and counts, not an attempt.
-      const dialed = request.outcome !== 'skipped';
-      const attempts = dialed ? contact.attempts + 1 : contact.attempts;
-      const outcomeCounts = {
-        ...contact.outcome_counts,
-        [request.outcome]: (contact.outcome_counts[request.outcome] ?? 0) + 1,
-      };
-      const events: Array<{ subject: string; event: EventEnvelope }> = [];
-      let status = contact.status;
-      let nextDueAt: Date | null = contact.status === 'pending' ? contact.due_at : null;
-      let finalReason = contact.final_reason;
-      let version: number;
-      // The number this attempt dialed: an invalid one is retired for good (this number, not the contact's others).
-      const dialedIndex = attempt.phone_index ?? 0;
-      if (request.outcome === 'invalidNumber')
-        await this.clearance.markInvalid(tx, attempt.phone ?? contact.phone, attempt.attempt_id);
-      const numbers = contactNumbers({ phone: contact.phone, alternatePhones: contact.alt_phones });
-      const after =
-        numbers.length > 1
-          ? nextNumberAfterOutcome({
-              outcome: request.outcome,
-              count: numbers.length,
-              dialedIndex,
-              dead: await this.deadNumbers(tx, numbers),
-            })
-          : { next: 0, otherAlive: false };
-      if (applied) {
-        const pending = contact.pending_disposition
-          ? await this.takePendingDisposition(tx, contact.id, settings.dispositionSet)
-          : null;
-        const decision: ContactDecision = pending
-          ? decideAfterDisposition(pending.code, {
-              callbackAt: pending.callbackAt,
-              attempts,
-              rules: settings.retryRules,
-              now,
-            })
-          : decideAfterOutcome({
-              outcome: request.outcome,
-              attempts,
-              outcomeCount: outcomeCounts[request.outcome]!,
-              rules: settings.retryRules,
-              now,
-              wasCallback: contact.lane === 0,
-              otherNumberAlive: after.otherAlive,
-            });
-        const changed = await applyContactDecision(tx, contact, {
-          decision,
-          callback: pending?.callback,
-          attempts,
-          outcomeCounts,
-          lastOutcome: request.outcome,
-          ...(dialed ? { lastAttemptAt: now } : {}),
-          phoneIndex: after.next ?? dialedIndex,
-          ...(pending ? { lastDisposition: pending.code.code } : {}),
-        });
-        status = changed.status;
-        nextDueAt = changed.dueAt;
-        finalReason = changed.finalReason;
-        version = changed.version;
-        if (changed.closedCallbackId) {
-          const callback = await loadCallback(tx, changed.closedCallbackId);
-          events.push(
-            campaignEvent(
-              this.bus.topology,
-              contact.campaign_id,
-              campaignEvents.callbackClosed,
-              { id: contact.id, version },
-              { callback },
-            ),
-          );
-        }
-      } else {
-        const row = await queryOne<{ version: number }>(
-          tx,
-          `UPDATE contact SET attempts = $2, outcome_counts = $3, last_outcome = $4,
-                  last_attempt_at = coalesce($5, last_attempt_at), version = version + 1, updated_at = now()
-            WHERE id = $1 RETURNING version`,
-          [contact.id, attempts, JSON.stringify(outcomeCounts), request.outcome, dialed ? now : null],
-        );
-        version = row!.version;
-      }
-      const result: OutcomeResult = {
-        attemptId: attempt.attempt_id,
-        contactId: contact.id,
-        campaignId: contact.campaign_id,
-        outcome: request.outcome,
-        attemptNumber: attempt.attempt_number,
-        applied,
-        late,
-        contactStatus: status,
-        nextDueAt: iso(nextDueAt),
-        finalReason,
-        recordedAt: now.toISOString(),
-      };
-      events.unshift(
-        campaignEvent(
-          this.bus.topology,
-          contact.campaign_id,
-          campaignEvents.contactOutcomeRecorded,
-          { id: contact.id, version },
-          {
-            campaignId: contact.campaign_id,
-            contactId: contact.id,
-            attemptId: attempt.attempt_id,
-            dialerId: request.dialerId,
-            callId: request.callId ?? null,
-            outcome: request.outcome,
-            attemptNumber: attempt.attempt_number,
-            hangupCause: request.hangupCause ?? null,
-            occurredAt: request.occurredAt ?? now.toISOString(),
-            applied,
-            late,
-            contactStatus: status,
-            nextDueAt: iso(nextDueAt),
-            finalReason,
-          },
-        ),
-      );
-      // The attempt's record and the events in one statement.
-      await tx.query(
-        `WITH attempt AS (
-           UPDATE contact_attempt SET ended = coalesce(ended, 'outcome'), outcome = $2, call_id = $3, hangup_cause = $4,
-                  details = $5, occurred_at = $6, recorded_at = $7, result = $8
-            WHERE attempt_id = $1
-         )
-         INSERT INTO outbox (subject, event) SELECT * FROM unnest($9::text[], $10::jsonb[])`,
-        [
-          attempt.attempt_id,
-          request.outcome,
-          request.callId ?? null,
-          request.hangupCause ?? null,
-          request.details ? JSON.stringify(request.details) : null,
-          request.occurredAt ?? now.toISOString(),
-          now,
-          JSON.stringify(result),
-          events.map((e) => e.subject),
-          events.map((e) => JSON.stringify(e.event)),
-        ],
-      );
-      return { result, changed: true };
+  recordOutcome(request: RecordOutcomeRequest): Promise<OutcomeResult> {
+    return this.recordOutcomes([request]).then(([answer]) => {
+      if ('error' in answer!) throw answer.error;
+      return answer!.ok;
     });
-    if (changed) {
-      this.metrics.outcomes.inc({ outcome: result.outcome });
-      this.outbox.kick();
+  }
+
+  /**
+   * Several outcomes in one transaction (the dialer's of a few milliseconds): the contacts
+   * locked in one statement, in id order (the order the clearance and the reclaimer take),
+   * then their attempts in one; each outcome then recorded as alone. An unknown attempt or
+   * a different outcome for one already recorded is answered its error; the others go on.
+   * A contact changed by an earlier outcome of the batch is read again before the next.
+   */
+  async recordOutcomes(
+    requests: RecordOutcomeRequest[],
+  ): Promise<Array<{ ok: OutcomeResult } | { error: AtsError }>> {
+    const attemptIds = [...new Set(requests.map((r) => r.attemptId))];
+    const { answers, recorded } = await inTransaction(
+      this.pool,
+      async (tx) => {
+        const contacts = await queryRows<OutcomeContactRow & { for_attempt: string }>(
+          tx,
+          `${OUTCOME_CONTACT_SQL} WHERE a.attempt_id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE OF c`,
+          [attemptIds],
+        );
+        const attempts = await queryRows<AttemptRow>(
+          tx,
+          `${OUTCOME_ATTEMPT_SQL} WHERE attempt_id = ANY($1::uuid[]) ORDER BY attempt_id FOR UPDATE`,
+          [attemptIds],
+        );
+        const contactOf = new Map(contacts.map((c) => [c.for_attempt, c]));
+        const attemptOf = new Map(attempts.map((a) => [a.attempt_id, a]));
+        const changed = new Set<string>();
+        const answers: Array<{ ok: OutcomeResult } | { error: AtsError }> = [];
+        const recorded: OutcomeResult[] = [];
+        for (const request of requests) {
+          let contact = contactOf.get(request.attemptId);
+          let attempt = attemptOf.get(request.attemptId);
+          if (contact && (changed.has(contact.id) || changed.has(request.attemptId))) {
+            contact = await queryOne<OutcomeContactRow & { for_attempt: string }>(
+              tx,
+              `${OUTCOME_CONTACT_SQL} WHERE a.attempt_id = $1 FOR UPDATE OF c`,
+              [request.attemptId],
+            );
+            attempt = await queryOne<AttemptRow>(
+              tx,
+              `${OUTCOME_ATTEMPT_SQL} WHERE attempt_id = $1 FOR UPDATE`,
+              [request.attemptId],
+            );
+          }
+          if (!contact || !attempt) {
+            answers.push({ error: new AtsError('NOT_FOUND', `attempt ${request.attemptId} not found`) });
+          } else if (attempt.outcome !== null) {
+            // Recorded before: the same outcome answers the same result, another is refused.
+            answers.push(
+              attempt.outcome === request.outcome
+                ? { ok: attempt.result! }
+                : {
+                    error: new AtsError(
+                      'CONFLICT',
+                      `attempt ${request.attemptId} already ended with ${attempt.outcome}`,
+                      { reason: 'OUTCOME_MISMATCH', recorded: attempt.result },
+                    ),
+                  },
+            );
+          } else {
+            const result = await this.applyOutcome(tx, request, contact, attempt);
+            changed.add(contact.id).add(request.attemptId);
+            answers.push({ ok: result });
+            recorded.push(result);
+          }
+        }
+        return { answers, recorded };
+      },
+      { deadlockAttempts: 3 },
+    );
+    for (const result of recorded) this.metrics.outcomes.inc({ outcome: result.outcome });
+    if (recorded.length > 0) this.outbox.kick();
+    return answers;
+  }
+
+  /** Records one outcome of a locked contact and attempt, not recorded yet; its events go in the outbox. */
+  private async applyOutcome(
+    tx: Tx,
+    request: RecordOutcomeRequest,
+    contact: OutcomeContactRow,
+    attempt: AttemptRow,
+  ): Promise<OutcomeResult> {
+    const settings = contact.settings;
+    const now = new Date();
+    const holding = contact.status === 'leased' && contact.lease_attempt_id === attempt.attempt_id;
+    const late = !holding || attempt.lease_expires_at.getTime() < now.getTime();
+    // The lease is gone but nobody else has the contact: the outcome still decides what follows.
+    const applied = holding || contact.status === 'pending';
+    // A skipped preview was never dialed: it is in the history and counts, not an attempt.
+    const dialed = request.outcome !== 'skipped';
+    const attempts = dialed ? contact.attempts + 1 : contact.attempts;
+    const outcomeCounts = {
+      ...contact.outcome_counts,
+      [request.outcome]: (contact.outcome_counts[request.outcome] ?? 0) + 1,
+    };
+    const events: Array<{ subject: string; event: EventEnvelope }> = [];
+    let status = contact.status;
+    let nextDueAt: Date | null = contact.status === 'pending' ? contact.due_at : null;
+    let finalReason = contact.final_reason;
+    let version: number;
+    // The number this attempt dialed: an invalid one is retired for good (this number, not the contact's others).
+    const dialedIndex = attempt.phone_index ?? 0;
+    if (request.outcome === 'invalidNumber')
+      await this.clearance.markInvalid(tx, attempt.phone ?? contact.phone, attempt.attempt_id);
+    const numbers = contactNumbers({ phone: contact.phone, alternatePhones: contact.alt_phones });
+    const after =
+      numbers.length > 1
+        ? nextNumberAfterOutcome({
+            outcome: request.outcome,
+            count: numbers.length,
+            dialedIndex,
+            dead: await this.deadNumbers(tx, numbers),
+          })
+        : { next: 0, otherAlive: false };
+    if (applied) {
+      const pending = contact.pending_disposition
+        ? await this.takePendingDisposition(tx, contact.id, settings.dispositionSet)
+        : null;
+      const decision: ContactDecision = pending
+        ? decideAfterDisposition(pending.code, {
+            callbackAt: pending.callbackAt,
+            attempts,
+            rules: settings.retryRules,
+            now,
+          })
+        : decideAfterOutcome({
+            outcome: request.outcome,
+            attempts,
+            outcomeCount: outcomeCounts[request.outcome]!,
+            rules: settings.retryRules,
+            now,
+            wasCallback: contact.lane === 0,
+            otherNumberAlive: after.otherAlive,
+          });
+      const changed = await applyContactDecision(tx, contact, {
+        decision,
+        callback: pending?.callback,
+        attempts,
+        outcomeCounts,
+        lastOutcome: request.outcome,
+        ...(dialed ? { lastAttemptAt: now } : {}),
+        phoneIndex: after.next ?? dialedIndex,
+        ...(pending ? { lastDisposition: pending.code.code } : {}),
+      });
+      status = changed.status;
+      nextDueAt = changed.dueAt;
+      finalReason = changed.finalReason;
+      version = changed.version;
+      if (changed.closedCallbackId) {
+        const callback = await loadCallback(tx, changed.closedCallbackId);
+        events.push(
+          campaignEvent(
+            this.bus.topology,
+            contact.campaign_id,
+            campaignEvents.callbackClosed,
+            { id: contact.id, version },
+            { callback },
+          ),
+        );
+      }
+    } else {
+      const row = await queryOne<{ version: number }>(
+        tx,
+        `UPDATE contact SET attempts = $2, outcome_counts = $3, last_outcome = $4,
+                last_attempt_at = coalesce($5, last_attempt_at), version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING version`,
+        [contact.id, attempts, JSON.stringify(outcomeCounts), request.outcome, dialed ? now : null],
+      );
+      version = row!.version;
     }
+    const result: OutcomeResult = {
+      attemptId: attempt.attempt_id,
+      contactId: contact.id,
+      campaignId: contact.campaign_id,
+      outcome: request.outcome,
+      attemptNumber: attempt.attempt_number,
+      applied,
+      late,
+      contactStatus: status,
+      nextDueAt: iso(nextDueAt),
+      finalReason,
+      recordedAt: now.toISOString(),
+    };
+    events.unshift(
+      campaignEvent(
+        this.bus.topology,
+        contact.campaign_id,
+        campaignEvents.contactOutcomeRecorded,
+        { id: contact.id, version },
+        {
+          campaignId: contact.campaign_id,
+          contactId: contact.id,
+          attemptId: attempt.attempt_id,
+          dialerId: request.dialerId,
+          callId: request.callId ?? null,
+          outcome: request.outcome,
+          attemptNumber: attempt.attempt_number,
+          hangupCause: request.hangupCause ?? null,
+          occurredAt: request.occurredAt ?? now.toISOString(),
+          applied,
+          late,
+          contactStatus: status,
+          nextDueAt: iso(nextDueAt),
+          finalReason,
+        },
+      ),
+    );
+    // The attempt's record and the events in one statement.
+    await tx.query(
+      `WITH attempt AS (
+         UPDATE contact_attempt SET ended = coalesce(ended, 'outcome'), outcome = $2, call_id = $3, hangup_cause = $4,
+                details = $5, occurred_at = $6, recorded_at = $7, result = $8
+          WHERE attempt_id = $1
+       )
+       INSERT INTO outbox (subject, event) SELECT * FROM unnest($9::text[], $10::jsonb[])`,
+      [
+        attempt.attempt_id,
+        request.outcome,
+        request.callId ?? null,
+        request.hangupCause ?? null,
+        request.details ? JSON.stringify(request.details) : null,
+        request.occurredAt ?? now.toISOString(),
+        now,
+        JSON.stringify(result),
+        events.map((e) => e.subject),
+        events.map((e) => JSON.stringify(e.event)),
+      ],
+    );
     return result;
   }
 

@@ -68,6 +68,11 @@ export class CampaignRpcController implements OnApplicationBootstrap, BeforeAppl
       serve(r.renewLease, (req) => this.queue.renew(req)),
       serve(r.releaseLease, (req) => this.queue.release(req)),
       serve(r.recordOutcome, (req) => this.queue.recordOutcome(req)),
+      serve(r.recordOutcomes, async (req) => ({
+        results: (await this.queue.recordOutcomes(req.outcomes)).map((answer) =>
+          'ok' in answer ? answer : { error: answer.error.toBody() },
+        ),
+      })),
 
       serve(r.recordDisposition, (req) => this.dispositions.record(req)),
       serve(r.listDispositions, (req) => this.dispositions.list(req)),

@@ -33,6 +33,8 @@ import {
   ListContactsRequest,
   OutcomeResult,
   RecordOutcomeRequest,
+  RecordOutcomesReply,
+  RecordOutcomesRequest,
   ReleaseLeaseReply,
   ReleaseLeaseRequest,
   RenewLeaseReply,
@@ -163,6 +165,11 @@ export const campaignRpcs = {
   renewLease: defineRpc('campaign', 'contact.renewLease', RenewLeaseRequest, RenewLeaseReply),
   releaseLease: defineRpc('campaign', 'contact.release', ReleaseLeaseRequest, ReleaseLeaseReply),
   recordOutcome: defineRpc('campaign', 'contact.recordOutcome', RecordOutcomeRequest, OutcomeResult),
+  /**
+   * Several outcomes in one transaction, each recorded and answered as alone (one refused
+   * does not refuse the others); two of one attempt apply in the order given.
+   */
+  recordOutcomes: defineRpc('campaign', 'contact.recordOutcomes', RecordOutcomesRequest, RecordOutcomesReply),
 
   // dispositions and callbacks
   recordDisposition: defineRpc('campaign', 'disposition.record', RecordDispositionRequest, Disposition),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorBody } from '../errors';
 import { Cursor, E164, ExternalId, IsoDateTime, PageLimit, Uuid } from './campaign.schemas';
 
 /**
@@ -322,3 +323,20 @@ export const OutcomeResult = z.object({
   recordedAt: IsoDateTime,
 });
 export type OutcomeResult = z.infer<typeof OutcomeResult>;
+
+/** The most outcomes one `contact.recordOutcomes` request may carry. */
+export const RECORD_OUTCOMES_MAX = 200;
+
+/** Several outcomes at once (the dialer gathers those of a few milliseconds). */
+export const RecordOutcomesRequest = z
+  .object({ outcomes: z.array(RecordOutcomeRequest).min(1).max(RECORD_OUTCOMES_MAX) })
+  .strict();
+export type RecordOutcomesRequest = z.infer<typeof RecordOutcomesRequest>;
+
+/** One answer per outcome, at its index: what its own request answers, or the error it throws. */
+export const RecordOutcomesReply = z.object({
+  results: z.array(
+    z.union([z.object({ ok: OutcomeResult }).strict(), z.object({ error: ErrorBody }).strict()]),
+  ),
+});
+export type RecordOutcomesReply = z.infer<typeof RecordOutcomesReply>;
