@@ -1,2 +1,3 @@
 export * from './nats-bus';
 export * from './nats-bus-observer';
+export * from './request-batcher';

@@ -28,7 +28,14 @@ import {
   type Topology,
 } from '@autotelesale/contracts';
 import { extractTraceContext, injectTraceContext, withSpan } from '@autotelesale/telemetry';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Attributes, type Context } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Context,
+  type Link,
+} from '@opentelemetry/api';
 import type { z } from 'zod';
 import { notifyObservers, type NatsBusObserver } from './nats-bus-observer';
 
@@ -46,6 +53,8 @@ export interface NatsBusOptions {
 export interface RequestOptions {
   timeoutMs?: number;
   headers?: MsgHdrs;
+  /** Spans the request also serves (a batch: the others' traces, the first's is the parent). */
+  links?: Link[];
 }
 
 export interface ServeOptions {
@@ -167,7 +176,7 @@ export class NatsBus {
           }
           return unwrapRpcReply(rpc.reply, body, rpc.name);
         },
-        { kind: SpanKind.CLIENT },
+        { kind: SpanKind.CLIENT, ...(options.links?.length ? { links: options.links } : {}) },
       );
     } catch (error) {
       outcome = errorCode(error);
