@@ -35,7 +35,7 @@ import {
  * left reserved or on a call that is over. The replica kill runs on any switch; cutting ESL
  * and restarting the switch need fs-sim's control API.
  */
-const EXTENSIONS = AGENT_SEATS.slice(0, 9);
+const EXTENSIONS = AGENT_SEATS.slice(0, 11);
 let fs: SwitchUnderTest;
 let stack: StackUnderTest;
 let calls: ReturnType<typeof collectCallEvents>;
@@ -243,6 +243,55 @@ it(
     await expectCleanEnd(campaign.id, phones, [talking!]);
     expect(await status(foreign.reservation.reservationId)).toBe('pending');
     await stack.bus.request(releaseReservationRpc, { reservationId: foreign.reservation.reservationId });
+  },
+  switchMs(120_000),
+);
+
+itFsSimOnly(
+  'a replica killed after bridging customers, before agent-service heard its confirms: the taker carries the calls as connected and confirms them',
+  async () => {
+    // Alone, so that the replica killed is the campaign's owner.
+    for (const d of dialers.splice(0)) await d.kill();
+    // Its confirms gather for ten minutes: none reaches agent-service before the kill.
+    const first = await startDialerProcess({
+      ...dialerEnv('dialer-unconfirmed'),
+      ATS_DIALER_REPORT_BATCH_MS: '600000',
+    });
+    dialers.push(first);
+    const agents = await createAgents(stack.bus, EXTENSIONS.slice(9, 11));
+    // Talking for an hour: still on their calls whenever the take-over comes (hung up below).
+    const phones = [phoneEnding('09'), phoneEnding('09')];
+    const campaign = await createRunningCampaign(
+      stack.bus,
+      {
+        mode: 'progressive',
+        agents: agents.map((agentId) => ({ agentId })),
+        pacing: { ringTimeoutSeconds: 15 },
+      },
+      phones,
+    );
+    await waitFor(() => forCampaign('call.agentConnected', campaign.id).length === 2, {
+      timeoutMs: switchMs(30_000),
+    });
+    // Bridged on the switch, still only reserved in agent-service.
+    expect(await agentStates(stack.bus, agents)).toEqual(['reserved', 'reserved']);
+    await first.kill();
+
+    dialers.push(await startDialerProcess(dialerEnv('dialer-confirmer')));
+    await waitFor(async () => (await agentStates(stack.bus, agents)).every((s) => s === 'on_call'), {
+      timeoutMs: switchMs(20_000),
+      description: 'both agents on their calls',
+    });
+    for (const connected of forCampaign('call.agentConnected', campaign.id))
+      await fsSimOf(fs).control(`/channels/${connected['callId'] as string}/hangup`);
+    await expectCleanEnd(campaign.id, phones, agents);
+    // Talked to the end with their agents: neither counted as abandoned.
+    const ended = forCampaign('call.ended', campaign.id);
+    expect(ended.map((e) => [e['outcome'], e['abandoned'], e['dialerId']])).toEqual([
+      ['answered', false, 'dialer-confirmer'],
+      ['answered', false, 'dialer-confirmer'],
+    ]);
+    expect(forCampaign('call.abandoned', campaign.id)).toEqual([]);
   },
   switchMs(120_000),
 );

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   listAgentStatusesRpc,
+  confirmReservationRpc,
   releaseReservationRpc,
   type AgentStatus,
   type Campaign,
@@ -191,6 +192,29 @@ export class CallReconciler {
         },
         ...verdict,
       });
+    const bridged = this.bridgedUnconfirmed(row, dump, statuses);
+    if (bridged) {
+      // Bridged by the old owner, which died before agent-service heard its confirm (the
+      // dialer sends confirms a few milliseconds after the bridge): the switch says who
+      // the customer talks to, and the taker confirms in its place.
+      await this.bus
+        .request(confirmReservationRpc, { reservationId: bridged.reservationId, callId: row.uuid })
+        .catch((error: unknown) =>
+          this.logger.warn({
+            msg: 'could not confirm a bridged call',
+            callId: row.uuid,
+            error: String(error),
+          }),
+        );
+      return resumeCall(row.uuid, policy, {
+        phase: 'connected',
+        dialedAt,
+        answeredAt,
+        connectedAt: Date.now(),
+        agent: bridged,
+        ...verdict,
+      });
+    }
     if (row.callstate !== 'ACTIVE' && row.callstate !== 'HELD') {
       // Ringing: detection on the answer if it was dialed with it, with the agent it was
       // dialed for (progressive; manual and preview bridge on early media, not carried).
@@ -219,6 +243,29 @@ export class CallReconciler {
       beepAt: amd.beepAt,
       agent: await this.carriedReservation(row.uuid, dump, nodeId, statuses),
     });
+  }
+
+  /**
+   * The agent a live customer leg is bridged to (`bridge_uuid`: one of the agent legs
+   * adopted) while agent-service still has that agent reserved, not on the call.
+   */
+  private bridgedUnconfirmed(
+    row: ChannelRow,
+    dump: ChannelDump,
+    statuses: AgentStatus[],
+  ): AgentAssignment | null {
+    const agentLeg = row.callstate === 'ACTIVE' ? dump.variable('bridge_uuid') : undefined;
+    if (!agentLeg) return null;
+    const held = statuses.find(
+      (a) => a.state === 'reserved' && a.reservationId && this.agentLegs.leg(a.agentId)?.uuid === agentLeg,
+    );
+    if (!held?.reservationId) return null;
+    return {
+      agentId: held.agentId,
+      extension: held.sessionExtension ?? this.agentLegs.leg(held.agentId)?.extension ?? '',
+      reservationId: held.reservationId,
+      agentLegUuid: agentLeg,
+    };
   }
 
   /**
