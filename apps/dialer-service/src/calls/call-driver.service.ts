@@ -8,18 +8,18 @@ import {
   callAnsweredEvent,
   callDialedEvent,
   callEndedEvent,
-  callEndedRpc,
   campaignRpcs,
-  confirmReservationRpc,
   createEvent,
-  releaseReservationRpc,
+  RECORD_OUTCOMES_MAX,
   reserveAgentRpc,
   reserveAgentsRpc,
   type Campaign,
   type EventDefinition,
   type LeasedContact,
+  type OutcomeResult,
+  type RecordOutcomeRequest,
 } from '@autotelesale/contracts';
-import { NatsBus } from '@autotelesale/messaging';
+import { NatsBus, RequestBatcher } from '@autotelesale/messaging';
 import {
   advanceCall,
   CHANNEL_VARS,
@@ -44,6 +44,7 @@ import type { z } from 'zod';
 import { AgentLegsService, type AgentLeg } from '../agents/agent-legs.service';
 import { DIALER_SERVICE_CONFIG, type DialerServiceConfig } from '../config/dialer-service.config';
 import { FsNodesService } from '../telephony/fs-nodes.service';
+import { ReservationChanges } from './reservation-changes';
 import { CallRecording } from './call-recording';
 import { deterministicUuid } from './deterministic-id';
 import type { LiveCall } from './live-call';
@@ -81,8 +82,8 @@ export function amdWindowMs(graceMs: number): number {
  * agent-service say into the pure state machine (libs/dialer-domain) and runs the
  * effects it returns: intro, hold music, agent reservation, the bridge to the agent's
  * nailed-up leg, the identification message after the grace, `calls.ended` (wrap-up),
- * `contact.recordOutcome` (retried until campaign-service has it: it is idempotent per
- * attempt) and the call events.
+ * the outcome (`contact.recordOutcomes`, a few milliseconds' worth per request, retried
+ * until campaign-service has it: it is idempotent per attempt) and the call events.
  */
 @Injectable()
 export class CallDriverService {
@@ -98,6 +99,10 @@ export class CallDriverService {
   private readonly standby = new Map<string, StandbyKept>();
   /** Each answer of a campaign that keeps standby agents: bridged from one, or not (metrics). */
   onStandbyAnswer: ((campaignId: string, outcome: 'standby' | 'reserved') => void) | undefined;
+  /** Confirms, releases and call ends to agent-service, a few milliseconds' worth per request. */
+  private readonly reservationChanges: ReservationChanges;
+  /** Outcomes to campaign-service, a few milliseconds' worth per `contact.recordOutcomes`. */
+  private readonly outcomes: RequestBatcher<RecordOutcomeRequest, OutcomeResult>;
 
   constructor(
     @Inject(DIALER_SERVICE_CONFIG) private readonly config: DialerServiceConfig,
@@ -106,6 +111,13 @@ export class CallDriverService {
     private readonly agentLegs: AgentLegsService,
     private readonly recording: CallRecording,
   ) {
+    this.reservationChanges = new ReservationChanges(bus, config.reportBatchMs);
+    this.outcomes = new RequestBatcher({
+      windowMs: config.reportBatchMs,
+      max: RECORD_OUTCOMES_MAX,
+      send: async (outcomes, { links }) =>
+        (await bus.request(campaignRpcs.recordOutcomes, { outcomes }, { links })).results,
+    });
     nodes.onEvent((nodeId, event) => this.onEslEvent(nodeId, event));
     agentLegs.onLegGone = (leg) => this.onAgentLegGone(leg);
   }
@@ -117,6 +129,11 @@ export class CallDriverService {
 
   get size(): number {
     return this.calls.size;
+  }
+
+  /** Sends the confirms, releases, call ends and outcomes still gathering, and waits for their answers. */
+  async reportsSent(): Promise<void> {
+    await Promise.all([this.reservationChanges.flush(), this.outcomes.flush()]);
   }
 
   onFacts(campaignId: string, listener: ((fact: CallFact) => void) | undefined): void {
@@ -285,16 +302,14 @@ export class CallDriverService {
   private async releaseStandby(entries: readonly StandbyEntry[], why: string): Promise<void> {
     await Promise.all(
       entries.map((e) =>
-        this.bus
-          .request(releaseReservationRpc, { reservationId: e.agent.reservationId })
-          .catch((error: unknown) =>
-            this.logger.warn({
-              msg: 'standby reservation not released (it expires by itself)',
-              reservationId: e.agent.reservationId,
-              why,
-              error: String(error),
-            }),
-          ),
+        this.reservationChanges.release(e.agent.reservationId).catch((error: unknown) =>
+          this.logger.warn({
+            msg: 'standby reservation not released (it expires by itself)',
+            reservationId: e.agent.reservationId,
+            why,
+            error: String(error),
+          }),
+        ),
       ),
     );
   }
@@ -630,13 +645,10 @@ export class CallDriverService {
         return;
       }
       case 'confirmReservation':
-        await this.bus.request(confirmReservationRpc, {
-          reservationId: effect.reservationId,
-          callId: call.callId,
-        });
+        await this.reservationChanges.confirm(effect.reservationId, call.callId);
         return;
       case 'releaseReservation':
-        await this.bus.request(releaseReservationRpc, { reservationId: effect.reservationId });
+        await this.reservationChanges.release(effect.reservationId);
         return;
       case 'publishAgentConnected': {
         const agent = s.agent!;
@@ -676,16 +688,12 @@ export class CallDriverService {
         return;
       case 'agentCallEnded':
         await this.retry(() =>
-          this.bus.request(callEndedRpc, {
-            reservationId: effect.reservationId,
-            callId: call.callId,
-            wrapUpSeconds: call.campaign.wrapUpSeconds,
-          }),
+          this.reservationChanges.callEnded(effect.reservationId, call.campaign.wrapUpSeconds, call.callId),
         );
         return;
       case 'recordOutcome':
         await this.retry(() =>
-          this.bus.request(campaignRpcs.recordOutcome, {
+          this.outcomes.add({
             attemptId: call.contact.attemptId,
             dialerId: this.config.dialerId,
             outcome: effect.outcome,
@@ -821,7 +829,7 @@ export class CallDriverService {
             agentLegUuid: leg.uuid,
           };
         } else {
-          await this.bus.request(releaseReservationRpc, { reservationId: reply.reservation.reservationId });
+          await this.reservationChanges.release(reply.reservation.reservationId);
         }
       }
     } catch (error) {

@@ -271,6 +271,8 @@ export class CampaignSupervisorService implements OnApplicationBootstrap, Before
       await new Promise((r) => setTimeout(r, DRAIN_POLL_MS));
     if (this.calls.size > 0)
       this.logger.warn({ msg: 'calls still live at the end of the drain', calls: this.calls.size });
+    // The agents of the calls that ended are given back before the process goes.
+    await this.calls.reportsSent();
     await this.agentLegs.hangUpAll();
   }
 }

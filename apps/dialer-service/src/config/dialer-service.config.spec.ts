@@ -16,7 +16,21 @@ describe('loadDialerServiceConfig', () => {
       drainTimeoutMs: 600_000,
       recordingsDir: '/var/lib/freeswitch/recordings',
       standbyAgents: true,
+      reportBatchMs: 20,
     });
+  });
+
+  it('gathers reservation changes for ATS_DIALER_REPORT_BATCH_MS, and refuses a negative or fractional one', () => {
+    expect(
+      loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_REPORT_BATCH_MS: '0' }).reportBatchMs,
+    ).toBe(0);
+    for (const bad of ['-1', '2.5', 'soon'])
+      expect(() => loadDialerServiceConfig({ ATS_FS_NODES: NODES, ATS_DIALER_REPORT_BATCH_MS: bad })).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          details: [expect.objectContaining({ path: 'ATS_DIALER_REPORT_BATCH_MS' })],
+        }),
+      );
   });
 
   it('turns standby agents off with ATS_DIALER_STANDBY_AGENTS=off, and refuses any other word', () => {

@@ -30,6 +30,11 @@ export interface DialerServiceConfig {
    * answering customer is bridged at once (`ATS_DIALER_STANDBY_AGENTS`, on by default).
    */
   standbyAgents: boolean;
+  /**
+   * How long confirms, releases, call ends and outcomes gather before they go in one
+   * request to agent-service or campaign-service (`ATS_DIALER_REPORT_BATCH_MS`, 20).
+   */
+  reportBatchMs: number;
 }
 
 /** FreeSWITCH's own `recordings_dir` on a packaged install. */
@@ -51,6 +56,7 @@ const Env = z.object({
   ATS_DIALER_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(600_000),
   ATS_RECORDINGS_DIR: RecordingDirectory.default(DEFAULT_RECORDINGS_DIR),
   ATS_DIALER_STANDBY_AGENTS: z.enum(['on', 'off']).default('on'),
+  ATS_DIALER_REPORT_BATCH_MS: z.coerce.number().int().min(0).max(600_000).default(20),
   /**
    * Removed: a campaign's `pacing.previewTimeoutAction` says what its undecided previews
    * become. Refused rather than ignored, so a dialer set to `skip` never starts dialing
@@ -89,5 +95,6 @@ export function loadDialerServiceConfig(env: NodeJS.ProcessEnv = process.env): D
     drainTimeoutMs: parsed.data.ATS_DIALER_DRAIN_TIMEOUT_MS,
     recordingsDir: parsed.data.ATS_RECORDINGS_DIR,
     standbyAgents: parsed.data.ATS_DIALER_STANDBY_AGENTS === 'on',
+    reportBatchMs: parsed.data.ATS_DIALER_REPORT_BATCH_MS,
   };
 }
