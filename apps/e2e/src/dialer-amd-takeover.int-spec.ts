@@ -87,6 +87,7 @@ beforeAll(async () => {
   esl.on('event', (e) => void switchEvents.push(e));
   await esl.connect();
   await esl.subscribe([
+    'CHANNEL_PROGRESS',
     'CHANNEL_ANSWER',
     'CHANNEL_BRIDGE',
     'PLAYBACK_START',
@@ -342,7 +343,14 @@ describeFsSimOnly('AMD campaign taken over (SIGKILL of its replica)', () => {
       // fs-sim times the ring at its scale too: 60 s is 6 s, past their 4 s ring.
       ringTimeoutSeconds: 60,
     });
-    await waitFor(() => c.dialed().length === 2, { timeoutMs: 20_000 });
+    // Killed once both ring on the switch: `call.dialed` goes out before the originate, and a
+    // replica killed in between leaves a call that never rang (closed as lost by the taker).
+    await waitFor(
+      () =>
+        c.dialed().length === 2 &&
+        onSwitch('CHANNEL_PROGRESS', new Set(c.dialed().map((d) => d['callId']))).length === 2,
+      { timeoutMs: 20_000 },
+    );
     const { taker, killedAt } = await c.killOwner();
     const answers = () => onSwitch('CHANNEL_ANSWER', new Set(c.dialed().map((d) => d['callId'])));
     expect(answers()).toEqual([]);
