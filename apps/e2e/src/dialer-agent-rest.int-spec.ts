@@ -124,6 +124,9 @@ it('manual: the agent dials for itself (another agent is NOT_FOUND), a superviso
   const dialAgain = (contactId: unknown) =>
     api('POST', `/api/v1/agents/${mine}/manual-dial`, { as: agent, body: { ...body, contactId } });
   expect((await dialAgain('c-42')).status).toBe(400);
+  // call.ended and the agent's return to ready go out together: the contact is checked once
+  // the agent may dial again (until then the click is AGENT_NOT_READY, whatever the contact).
+  await waitFor(async () => (await agentStates(stack.bus, [mine!])).every((s) => s === 'ready'));
   expect((await dialAgain('5f0c2d1e-8a3b-4c6d-9e7f-0a1b2c3d4e5f')).status).toBe(404);
   const done = await dialAgain(own.body.contact.contactId);
   expect([done.status, done.body.details?.reason]).toEqual([409, 'CONTACT_DONE']);
