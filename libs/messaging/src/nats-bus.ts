@@ -443,6 +443,19 @@ function eventAttributes(event: EventEnvelope, subject: string): Attributes {
   };
 }
 
+/**
+ * Whether a request failed because no service serves its subject at all (NATS "no
+ * responders"): e.g. every replica of the service is older than the request. Not a timeout
+ * and not a lost connection.
+ */
+export function isNoResponders(error: unknown): boolean {
+  return (
+    error instanceof AtsError &&
+    error.code === 'UNAVAILABLE' &&
+    (error.details as { noResponders?: unknown } | undefined)?.noResponders === true
+  );
+}
+
 function isNotFound(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /not found/i.test(message);
@@ -452,7 +465,10 @@ function toTransportError(error: unknown, rpcName: string, subject: string): Ats
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string })?.code;
   if (/no responders/i.test(message) || code === '503') {
-    return new AtsError('UNAVAILABLE', `${rpcName}: no service is answering`, { subject });
+    return new AtsError('UNAVAILABLE', `${rpcName}: no service is answering`, {
+      subject,
+      noResponders: true,
+    });
   }
   if (/timeout/i.test(message) || code === 'TIMEOUT') {
     return new AtsError('TIMEOUT', `${rpcName}: no reply in time`, { subject });

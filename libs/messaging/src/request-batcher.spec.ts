@@ -69,4 +69,45 @@ describe('RequestBatcher', () => {
     expect(answers[0]).toEqual({ status: 'fulfilled', value: 'one' });
     expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'INTERNAL' });
   });
+
+  it('sends each item alone, in order, when nothing serves the batch request, and only then', async () => {
+    const noResponders = new AtsError('UNAVAILABLE', 'batch: no service is answering', {
+      subject: 's',
+      noResponders: true,
+    });
+    const alone: number[] = [];
+    const older = new RequestBatcher<number, string>({
+      windowMs: 1,
+      max: 10,
+      send: () => Promise.reject(noResponders),
+      alone: async (n) => {
+        alone.push(n);
+        // The first answers slowest: a later item still waits for it.
+        await new Promise((resolve) => setTimeout(resolve, n === 1 ? 20 : 0));
+        if (n === 2) throw new AtsError('CONFLICT', 'two is refused');
+        return `alone ${n}`;
+      },
+    });
+    const answers = await Promise.allSettled([older.add(1), older.add(2), older.add(3)]);
+    expect(alone).toEqual([1, 2, 3]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as AtsError).code))).toEqual([
+      'alone 1',
+      'CONFLICT',
+      'alone 3',
+    ]);
+
+    // A timeout (or lost connection) is not "nobody serves it": the items fail, none goes alone.
+    const slow = new RequestBatcher<number, string>({
+      windowMs: 1,
+      max: 10,
+      send: () => Promise.reject(new AtsError('TIMEOUT', 'no reply in time')),
+      alone: async (n) => {
+        alone.push(n);
+        return 'alone';
+      },
+    });
+    const timedOut = await Promise.allSettled([slow.add(4)]);
+    expect((timedOut[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'TIMEOUT' });
+    expect(alone).toEqual([1, 2, 3]);
+  });
 });

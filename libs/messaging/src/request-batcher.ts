@@ -1,5 +1,6 @@
 import { context, trace, type Context, type Link } from '@opentelemetry/api';
 import { AtsError, type ErrorBody } from '@autotelesale/contracts';
+import { isNoResponders } from './nats-bus';
 
 /** One item's answer in a batch reply: what its own request answers, or the error it throws. */
 export type BatchAnswer<T> = { ok: T } | { error: ErrorBody };
@@ -14,6 +15,13 @@ export interface RequestBatcherOptions<TItem, TOk> {
    * the first item's trace context; `links` are the others' spans (for the request's span).
    */
   send: (items: TItem[], trace: { links: Link[] }) => Promise<Array<BatchAnswer<TOk>>>;
+  /**
+   * Sends one item by its own request, for when nothing serves the batch request (NATS "no
+   * responders": every replica of the service predates it, as in a rolling upgrade). The
+   * items of that batch then go one by one, in order, each in its caller's trace. Without
+   * it, they fail with the batch request's error.
+   */
+  alone?: (item: TItem) => Promise<TOk>;
 }
 
 interface Waiting<TItem, TOk> {
@@ -27,8 +35,9 @@ interface Waiting<TItem, TOk> {
 /**
  * Requests of one kind gathered over a short window into one (e.g. one transaction for
  * many instead of one each). Each caller gets its own item's answer, or its own typed
- * error (`AtsError`); a request that fails as a whole (timeout, no responder) fails each
- * of its items with that error, so a caller retries as it would have alone. Items are sent
+ * error (`AtsError`); a request that fails as a whole (timeout, lost connection) fails
+ * each of its items with that error, so a caller retries as it would have alone. One that
+ * nothing serves goes item by item through `alone`, where given. Items are sent
  * in the order they were added. The request belongs to the first item's trace and links
  * the others', so each caller's trace still finds it.
  */
@@ -75,6 +84,7 @@ export class RequestBatcher<TItem, TOk> {
         ),
       );
     } catch (error) {
+      if (this.options.alone && isNoResponders(error)) return this.sendAlone(waiting, this.options.alone);
       for (const w of waiting) w.reject(error);
       return;
     }
@@ -83,6 +93,13 @@ export class RequestBatcher<TItem, TOk> {
       if (!answer) w.reject(new AtsError('INTERNAL', `no answer for item ${i} of ${waiting.length}`));
       else if ('ok' in answer) w.resolve(answer.ok);
       else w.reject(AtsError.fromBody(answer.error));
+    }
+  }
+
+  /** One request per item, one after the other: two items of one thing keep their order. */
+  private async sendAlone(waiting: Array<Waiting<TItem, TOk>>, alone: (item: TItem) => Promise<TOk>) {
+    for (const w of waiting) {
+      await context.with(w.context, () => alone(w.item)).then(w.resolve, w.reject);
     }
   }
 }

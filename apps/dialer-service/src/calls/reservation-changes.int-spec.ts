@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   AtsError,
+  callEndedRpc,
   changeReservationsRpc,
+  confirmReservationRpc,
+  releaseReservationRpc,
   createTopology,
   type ReservationChange,
   type ReservationChangeReply,
@@ -114,7 +117,51 @@ it('sends the changes asked within the window in one request, in order, and answ
   agent.stop();
 });
 
-it('fails every change of a request nobody answers with the transport error (the caller may retry)', async () => {
+/** Plays an agent-service older than `reservations.changeMany`: only the single requests. */
+function olderAgentService(refuse = new Set<string>()) {
+  const asked: ReservationChange[] = [];
+  const answer = (change: ReservationChange) => {
+    asked.push(change);
+    if (refuse.has(change.reservationId))
+      throw new AtsError('CONFLICT', 'refused', { reason: 'RESERVATION_CLOSED' });
+    return applied(change);
+  };
+  const subs = [
+    bus.serve(confirmReservationRpc, async (req) => answer({ op: 'confirm', ...req })),
+    bus.serve(releaseReservationRpc, async (req) => answer({ op: 'release', ...req })),
+    bus.serve(callEndedRpc, async (req) => answer({ op: 'callEnded', ...req })),
+  ];
+  return { asked, stop: () => subs.forEach((sub) => sub.unsubscribe()) };
+}
+
+it('with only an older agent-service (no reservations.changeMany), sends each change by its own request, in order, each caller its own result', async () => {
+  const refused = randomUUID();
+  const agent = olderAgentService(new Set([refused]));
+  const changes = new ReservationChanges(bus, 50);
+  const id = randomUUID();
+
+  const answers = await Promise.allSettled([
+    changes.confirm(id, 'call-1'),
+    changes.release(refused),
+    changes.callEnded(id, 0, 'call-1'),
+  ]);
+
+  // The confirm is answered before the same reservation's call end is asked.
+  expect(agent.asked).toEqual([
+    { op: 'confirm', reservationId: id, callId: 'call-1' },
+    { op: 'release', reservationId: refused },
+    { op: 'callEnded', reservationId: id, callId: 'call-1', wrapUpSeconds: 0 },
+  ]);
+  expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { reservation: { status: 'confirmed' } } });
+  expect((answers[1] as PromiseRejectedResult).reason).toMatchObject({
+    code: 'CONFLICT',
+    details: { reason: 'RESERVATION_CLOSED' },
+  });
+  expect(answers[2]).toMatchObject({ status: 'fulfilled', value: { reservation: { status: 'ended' } } });
+  agent.stop();
+});
+
+it('fails every change with the transport error when nobody answers, batched or alone (the caller may retry)', async () => {
   const changes = new ReservationChanges(bus, 5);
   const answers = await Promise.allSettled([
     changes.confirm(randomUUID(), 'c'),

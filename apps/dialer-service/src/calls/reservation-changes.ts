@@ -1,6 +1,9 @@
 import {
   RESERVATION_CHANGES_MAX,
+  callEndedRpc,
   changeReservationsRpc,
+  confirmReservationRpc,
+  releaseReservationRpc,
   type ReservationChange,
   type ReservationChangeReply,
 } from '@autotelesale/contracts';
@@ -10,9 +13,11 @@ import { RequestBatcher, type NatsBus } from '@autotelesale/messaging';
  * The dialer's confirms, releases and call ends to agent-service, gathered over a short
  * window into `reservations.changeMany` requests (one transaction each instead of one per
  * change). Each caller gets its own change's answer, or its own typed error; a request
- * that fails as a whole (timeout, no responder) fails each of its changes with that error.
- * Changes are sent in the order they were asked; agent-service applies two changes of one
- * reservation in that order.
+ * that fails as a whole (timeout, lost connection) fails each of its changes with that
+ * error. Changes are sent in the order they were asked; agent-service applies two changes
+ * of one reservation in that order. While no agent-service replica serves
+ * `reservations.changeMany` (all of them older, in a rolling upgrade), each change goes by
+ * its own request (`reservations.confirm`, `reservations.release`, `calls.ended`), in order.
  */
 export class ReservationChanges {
   private readonly batcher: RequestBatcher<ReservationChange, ReservationChangeReply>;
@@ -29,6 +34,23 @@ export class ReservationChanges {
       max: RESERVATION_CHANGES_MAX,
       send: async (changes, { links }) =>
         (await bus.request(changeReservationsRpc, { changes }, { links })).results,
+      alone: (change) => {
+        switch (change.op) {
+          case 'confirm':
+            return bus.request(confirmReservationRpc, {
+              reservationId: change.reservationId,
+              callId: change.callId,
+            });
+          case 'release':
+            return bus.request(releaseReservationRpc, { reservationId: change.reservationId });
+          case 'callEnded':
+            return bus.request(callEndedRpc, {
+              reservationId: change.reservationId,
+              callId: change.callId,
+              wrapUpSeconds: change.wrapUpSeconds,
+            });
+        }
+      },
     });
   }
 
