@@ -77,6 +77,13 @@ export function amdWindowMs(graceMs: number): number {
   return Math.max(0, graceMs - AMD_BRIDGE_MARGIN_MS);
 }
 
+/** The effects that report a call's end: `call.ended` is published after them. */
+const END_REPORTS: ReadonlySet<CallEffect['type']> = new Set([
+  'recordOutcome',
+  'agentCallEnded',
+  'releaseReservation',
+]);
+
 /**
  * Drives every customer leg of this replica: originates it, feeds what FreeSWITCH and
  * agent-service say into the pure state machine (libs/dialer-domain) and runs the
@@ -84,6 +91,9 @@ export function amdWindowMs(graceMs: number): number {
  * nailed-up leg, the identification message after the grace, `calls.ended` (wrap-up),
  * the outcome (`contact.recordOutcomes`, a few milliseconds' worth per request, retried
  * until campaign-service has it: it is idempotent per attempt) and the call events.
+ * `call.ended` goes out once the call's end is reported (its outcome recorded, its agent
+ * sent to wrap-up or given back): a call the calls stream shows ended needs nothing more,
+ * and one it does not is carried to its end by the replica taking the campaign over.
  */
 @Injectable()
 export class CallDriverService {
@@ -97,6 +107,8 @@ export class CallDriverService {
   private readonly traces = new Map<string, Context>();
   /** Per predictive campaign, the agents held reserved ahead of the answers (`keepStandby`). */
   private readonly standby = new Map<string, StandbyKept>();
+  /** The `call.ended` publishes waiting for their call's end to be reported (the drain waits for them). */
+  private readonly ending = new Set<Promise<void>>();
   /** Each answer of a campaign that keeps standby agents: bridged from one, or not (metrics). */
   onStandbyAnswer: ((campaignId: string, outcome: 'standby' | 'reserved') => void) | undefined;
   /** Confirms, releases and call ends to agent-service, a few milliseconds' worth per request. */
@@ -117,6 +129,8 @@ export class CallDriverService {
       max: RECORD_OUTCOMES_MAX,
       send: async (outcomes, { links }) =>
         (await bus.request(campaignRpcs.recordOutcomes, { outcomes }, { links })).results,
+      // A campaign-service older than contact.recordOutcomes (a rolling upgrade): one by one.
+      alone: (outcome) => bus.request(campaignRpcs.recordOutcome, outcome),
     });
     nodes.onEvent((nodeId, event) => this.onEslEvent(nodeId, event));
     agentLegs.onLegGone = (leg) => this.onAgentLegGone(leg);
@@ -131,9 +145,13 @@ export class CallDriverService {
     return this.calls.size;
   }
 
-  /** Sends the confirms, releases, call ends and outcomes still gathering, and waits for their answers. */
+  /**
+   * Sends the confirms, releases, call ends and outcomes still gathering, and waits for
+   * their answers and for the `call.ended` events that wait on them.
+   */
   async reportsSent(): Promise<void> {
     await Promise.all([this.reservationChanges.flush(), this.outcomes.flush()]);
+    await Promise.all([...this.ending]);
   }
 
   onFacts(campaignId: string, listener: ((fact: CallFact) => void) | undefined): void {
@@ -552,9 +570,14 @@ export class CallDriverService {
     const before = call.state;
     call.state = transition.state;
     if (before.phase !== 'ended' && call.state.phase === 'ended') this.finish(call);
+    // What the call's end reports; `call.ended` waits for it (whether it succeeded or not).
+    const reports: Array<Promise<void>> = [];
     for (const effect of transition.effects) {
-      context
-        .with(trace, () => this.run(call, effect))
+      const ran = context
+        .with(trace, async () => {
+          if (effect.type === 'publishEnded') await Promise.all(reports);
+          await this.run(call, effect);
+        })
         .catch((error: unknown) =>
           this.logger.error({
             msg: 'call effect failed',
@@ -563,6 +586,11 @@ export class CallDriverService {
             error: String(error),
           }),
         );
+      if (END_REPORTS.has(effect.type)) reports.push(ran);
+      if (effect.type === 'publishEnded') {
+        this.ending.add(ran);
+        void ran.finally(() => this.ending.delete(ran));
+      }
     }
     // After the effects went out: a recording never delays the bridge.
     this.recording.follow(call);
