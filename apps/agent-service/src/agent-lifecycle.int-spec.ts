@@ -254,6 +254,38 @@ describe('events', () => {
     expect(info.state.subjects).toEqual({ [cluster.topology.events.agent(agent.agentId)]: 5 });
     expect(watch.events).toHaveLength(5);
   });
+
+  it('deletes the events published longer than the retention ago (an hour by default), keeps the recent ones, and the stream keeps them all', async () => {
+    const [old, recent] = [await createReadyAgent(cluster.bus), await createReadyAgent(cluster.bus)];
+    const rowsOf = async (agentId: string) =>
+      (
+        await cluster.pg.query<{ n: number; waiting: number }>(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE published_at IS NULL)::int AS waiting
+             FROM agent_event_outbox WHERE agent_id = $1`,
+          [agentId],
+        )
+      ).rows[0]!;
+    await expectEventually(async () => {
+      expect([(await rowsOf(old.agentId)).waiting, (await rowsOf(recent.agentId)).waiting]).toEqual([0, 0]);
+    });
+    const [oldRows, recentRows] = [(await rowsOf(old.agentId)).n, (await rowsOf(recent.agentId)).n];
+    expect(Math.min(oldRows, recentRows)).toBeGreaterThan(0);
+    await cluster.pg.query(
+      `UPDATE agent_event_outbox SET published_at = now() - interval '61 minutes' WHERE agent_id = $1`,
+      [old.agentId],
+    );
+
+    // The purge runs at start-up (and every minute): a restarted instance deletes them.
+    await cluster.stopInstance('agent-a');
+    await cluster.startInstance('agent-a');
+    await expectEventually(async () => expect((await rowsOf(old.agentId)).n).toBe(0));
+    expect((await rowsOf(recent.agentId)).n).toBe(recentRows);
+    const subject = cluster.topology.events.agent(old.agentId);
+    const info = await cluster.bus.jsm.streams.info(cluster.topology.streams.agents.name, {
+      subjects_filter: subject,
+    });
+    expect(info.state.subjects).toEqual({ [subject]: oldRows });
+  });
 });
 
 describe('state intervals', () => {

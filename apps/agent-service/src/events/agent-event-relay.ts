@@ -1,14 +1,19 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EventEnvelope } from '@autotelesale/contracts';
 import { NatsBus } from '@autotelesale/messaging';
 import { PG_POOL } from '@autotelesale/service-kit';
+import { AGENT_SERVICE_CONFIG, type AgentServiceConfig } from '../config/agent-service.config';
 import { AGENT_DATABASE } from '../db/agent-db.constants';
 import { scopePoolToSchema } from '../db/scope-pool-to-schema';
 
 /** Any constant: the key of the advisory lock that lets one relay publish at a time. */
 const RELAY_LOCK_KEY = 47_011_006;
 const BATCH = 200;
+/** How often published events older than the retention are deleted (and at start-up). */
+const PURGE_EVERY_MS = 60_000;
+/** Rows deleted per statement: a large backlog goes in short transactions. */
+const PURGE_BATCH = 5_000;
 
 /**
  * Publishes the outbox to the agents stream, in `seq` order. Why an outbox: a change and
@@ -18,19 +23,60 @@ const BATCH = 200;
  * consumer that ignores versions at or below its last would then drop 5.
  * At-least-once: a publish retried after a crash carries the same event id (Nats-Msg-Id),
  * which JetStream de-duplicates, and consumers ignore versions they have.
+ * Published rows stay for `outboxRetentionMinutes` (to look at), then are deleted, every
+ * minute and at start-up; an unpublished row is never deleted.
  */
 @Injectable()
-export class AgentEventRelay implements OnModuleDestroy {
+export class AgentEventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('agent-event-relay');
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private purgeTimer: NodeJS.Timeout | null = null;
+  private purging: Promise<number> | null = null;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly bus: NatsBus,
+    @Inject(AGENT_SERVICE_CONFIG) private readonly config: AgentServiceConfig,
   ) {
     scopePoolToSchema(pool, AGENT_DATABASE.schema);
+  }
+
+  onApplicationBootstrap(): void {
+    const purge = () => {
+      this.purging ??= this.purgePublished()
+        .catch((error: unknown) => {
+          // The rows stay; the next round tries again.
+          this.logger.error({ err: String(error) }, 'deleting published agent events failed');
+          return 0;
+        })
+        .finally(() => {
+          this.purging = null;
+        });
+    };
+    purge();
+    this.purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  /**
+   * Deletes the events published longer than the retention ago, oldest first, in batches
+   * (instances may do it side by side: a row deleted by another is skipped). Returns how many.
+   */
+  async purgePublished(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM agent_event_outbox WHERE seq = ANY(ARRAY(
+           SELECT seq FROM agent_event_outbox
+            WHERE published_at < now() - make_interval(mins => $1::int)
+            ORDER BY published_at LIMIT ${PURGE_BATCH}))`,
+        [this.config.outboxRetentionMinutes],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < PURGE_BATCH || this.stopped) return total;
+    }
   }
 
   /** Publishes what is waiting, soon; coalesces calls while a drain runs. */
@@ -52,8 +98,10 @@ export class AgentEventRelay implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
     await this.flush().catch(() => undefined);
     this.stopped = true;
+    await this.purging;
   }
 
   private async drainWhileAsked(): Promise<void> {
