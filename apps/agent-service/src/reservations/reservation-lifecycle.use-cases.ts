@@ -179,28 +179,31 @@ export class ReservationLifecycleUseCases {
         moves.map(({ change, row }) => ({
           reservationId: change.reservationId,
           agentId: row.agent_id,
-          status: closedAs(change),
-          callId: change.op === 'confirm' ? change.callId : undefined,
+          ...closeOf(change),
         })),
         now,
       ),
     );
     for (const [i, { index, change }] of moves.entries()) {
       const { result, status } = applied[i]!;
-      const callId = change.op === 'confirm' ? change.callId : undefined;
+      const close = closeOf(change);
       const reservation = reservations.get(change.reservationId)!;
       const closed = result.changed
-        ? closedRow(reservation, closedAs(change), now, callId)
-        : await closeReservation(tx, change.reservationId, closedAs(change), now, callId);
+        ? closedRow(reservation, close.status, now, close.callId)
+        : await closeReservation(tx, change.reservationId, close.status, now, close.callId);
       reservations.set(change.reservationId, closed);
       answered[index] = { ok: { reservation: reservationOf(closed), agent: status } };
     }
   }
 }
 
-/** What a change leaves its reservation as. */
-function closedAs(change: ReservationChange): 'confirmed' | 'released' | 'ended' {
-  return change.op === 'confirm' ? 'confirmed' : change.op === 'release' ? 'released' : 'ended';
+/** What a change leaves its reservation as (a confirm also records the call). */
+function closeOf(change: ReservationChange): {
+  status: 'confirmed' | 'released' | 'ended';
+  callId: string | undefined;
+} {
+  if (change.op === 'confirm') return { status: 'confirmed', callId: change.callId };
+  return { status: change.op === 'release' ? 'released' : 'ended', callId: undefined };
 }
 
 function commandOf(change: ReservationChange): AgentCommand {
